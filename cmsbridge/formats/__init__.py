@@ -1,0 +1,74 @@
+"""Readers and writers around the post model, one module per format, behind one registry.
+
+Each format module defines ``NAME``, ``read(data: str, report: ConversionReport) -> Post`` and
+``write(post: Post, report: ConversionReport) -> str``. Readers and writers are pure: no I/O.
+Modules are imported on first use, so the command line starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from types import ModuleType
+from typing import Protocol, cast
+
+from ..errors import ParseError, UnknownFormatError
+from ..model import Post
+from ..report import ConversionReport, ensure_report
+
+FORMATS: dict[str, str] = {
+    "text": "cmsbridge.formats.text",
+    "gutenberg": "cmsbridge.formats.wordpress",
+    "html": "cmsbridge.formats.html",
+    "markdown": "cmsbridge.formats.markdown",
+    "json": "cmsbridge.formats.json_format",
+    "lexical": "cmsbridge.formats.lexical",
+    "wxr": "cmsbridge.formats.wxr",
+}
+"""Format name -> module. A name is listed only once its module exists (checked by the tests)."""
+
+ALIASES = {"wordpress": "gutenberg", "md": "markdown", "txt": "text"}
+
+
+class FormatModule(Protocol):
+    NAME: str
+
+    def read(self, data: str, report: ConversionReport) -> Post: ...
+
+    def write(self, post: Post, report: ConversionReport) -> str: ...
+
+
+def available() -> list[str]:
+    """Names of the formats whose module is installed."""
+    return [name for name, mod in FORMATS.items() if importlib.util.find_spec(mod) is not None]
+
+
+def get(fmt: str) -> FormatModule:
+    name = ALIASES.get(fmt, fmt)
+    module_name = FORMATS.get(name)
+    if module_name is None or importlib.util.find_spec(module_name) is None:
+        raise UnknownFormatError(f"unknown format {fmt!r}; known formats: {', '.join(available())}")
+    module: ModuleType = importlib.import_module(module_name)
+    return cast(FormatModule, module)
+
+
+def read(data: str | bytes, fmt: str, *, report: ConversionReport | None = None) -> Post:
+    """Read ``data`` in format ``fmt`` into a :class:`Post`."""
+    module = get(fmt)
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ParseError(f"{fmt} input is not UTF-8: {exc}") from exc
+    return module.read(data, ensure_report(report))
+
+
+def write(post: Post, fmt: str, *, report: ConversionReport | None = None) -> str:
+    """Write ``post`` in format ``fmt``."""
+    return get(fmt).write(post, ensure_report(report))
+
+
+def convert(data: str | bytes, src: str, dst: str, *, report: ConversionReport | None = None) -> str:
+    """Read ``data`` as ``src`` and write it as ``dst``, collecting losses in ``report``."""
+    report = ensure_report(report)
+    return write(read(data, src, report=report), dst, report=report)

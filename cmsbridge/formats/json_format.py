@@ -1,0 +1,43 @@
+"""``json``: the model's own JSON form, versioned (``schema_version``), with a published JSON Schema."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import ParseError
+from ..model import SCHEMA_VERSION, Post
+from ..report import ConversionReport
+
+NAME = "json"
+
+
+def read(data: str, report: ConversionReport) -> Post:
+    try:
+        raw = json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"json: not JSON: {exc}") from exc
+    if isinstance(raw, dict) and raw.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
+        raise ParseError(
+            f"json: schema_version {raw.get('schema_version')!r} is not supported (this is {SCHEMA_VERSION})"
+        )
+    try:
+        return Post.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ParseError(f"json: not a cmsbridge post: {where}: {first['msg']}") from exc
+
+
+def write(post: Post, report: ConversionReport) -> str:
+    return post.model_dump_json(indent=2, exclude_defaults=False) + "\n"
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of the post's JSON form."""
+    document = Post.model_json_schema(mode="serialization")
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["$id"] = f"https://cmsbridge.dev/schema/post-v{SCHEMA_VERSION}.json"
+    return document

@@ -1,0 +1,316 @@
+"""The one model of a post: metadata plus a tuple of blocks, immutable (pydantic v2, frozen).
+
+Inline content is a tuple of typed spans. Blocks are a discriminated union on ``type``. Content that the
+model does not understand is carried verbatim in :class:`Raw` (blocks) or :class:`RawInline` (spans).
+
+Every block may carry an :class:`Origin`: the exact markup it was read from and the format's own
+attributes (alignment, colours, classes, anchors...). Writers use it to write an unchanged block back
+byte for byte and to keep what the model cannot express on a changed one. Equality of blocks and posts
+ignores origins: two posts are equal when their content is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal, Union
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+"""Version of the JSON form of :class:`Post`; bumped on any incompatible change."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _strip_origin(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_origin(v) for k, v in value.items() if k != "origin"}
+    if isinstance(value, list | tuple):
+        return [_strip_origin(v) for v in value]
+    return value
+
+
+class _Content(_Frozen):
+    """Base of blocks and posts: equality compares content, not origins."""
+
+    def __eq__(self, other: object) -> bool:
+        if type(self) is not type(other):
+            return NotImplemented
+        assert isinstance(other, BaseModel)
+        return bool(_strip_origin(self.model_dump()) == _strip_origin(other.model_dump()))
+
+    def __hash__(self) -> int:
+        return hash(repr(_strip_origin(self.model_dump())))
+
+    def without_origin(self) -> Any:
+        """A copy with every origin removed (what a writer without source markup sees)."""
+        return type(self).model_validate(_strip_origin(self.model_dump()))
+
+
+# --- inline spans -----------------------------------------------------------------------------------
+
+
+class Text(_Frozen):
+    type: Literal["text"] = "text"
+    text: str
+
+
+class Bold(_Frozen):
+    type: Literal["bold"] = "bold"
+    children: tuple[Inline, ...]
+
+
+class Italic(_Frozen):
+    type: Literal["italic"] = "italic"
+    children: tuple[Inline, ...]
+
+
+class Code(_Frozen):
+    type: Literal["code"] = "code"
+    text: str
+
+
+class Link(_Frozen):
+    type: Literal["link"] = "link"
+    href: str
+    children: tuple[Inline, ...]
+    title: str | None = None
+
+
+class LineBreak(_Frozen):
+    type: Literal["linebreak"] = "linebreak"
+
+
+class RawInline(_Frozen):
+    """Inline markup the model does not understand (``<time>``, ``<sup>``...), kept verbatim."""
+
+    type: Literal["raw_inline"] = "raw_inline"
+    format: str
+    content: str
+
+
+Inline = Annotated[
+    Union[Text, Bold, Italic, Code, Link, LineBreak, RawInline],  # noqa: UP007
+    Field(discriminator="type"),
+]
+Inlines = tuple[Inline, ...]
+
+
+def plain_text(inlines: Inlines) -> str:
+    """The text of inline content, without marks (raw inline markup contributes nothing)."""
+    out: list[str] = []
+    for span in inlines:
+        if isinstance(span, Text | Code):
+            out.append(span.text)
+        elif isinstance(span, LineBreak):
+            out.append("\n")
+        elif isinstance(span, Bold | Italic | Link):
+            out.append(plain_text(span.children))
+    return "".join(out)
+
+
+def text(value: str) -> Inlines:
+    """Inline content holding ``value`` as plain text (an empty tuple for an empty string)."""
+    return (Text(text=value),) if value else ()
+
+
+# --- blocks ----------------------------------------------------------------------------------------
+
+
+class Origin(_Frozen):
+    """Where a block came from: its format, its exact markup and that format's own attributes."""
+
+    format: str
+    markup: str
+    attrs: dict[str, JsonValue] | None = None
+
+
+class _Block(_Content):
+    origin: Origin | None = None
+
+
+class Paragraph(_Block):
+    type: Literal["paragraph"] = "paragraph"
+    inlines: Inlines = ()
+
+
+class Heading(_Block):
+    type: Literal["heading"] = "heading"
+    level: int = Field(default=2, ge=1, le=6)
+    inlines: Inlines = ()
+    anchor: str | None = None
+
+
+class Quote(_Block):
+    type: Literal["quote"] = "quote"
+    paragraphs: tuple[Paragraph, ...] = ()
+    citation: Inlines = ()
+    source_url: str | None = None
+
+
+EmbedProvider = str
+"""``youtube``, ``vimeo``, ``twitter``, or another oEmbed provider's slug; ``generic`` when unknown."""
+
+
+class Embed(_Block):
+    type: Literal["embed"] = "embed"
+    provider: EmbedProvider = "generic"
+    url: str
+    provider_id: str | None = None
+    caption: Inlines = ()
+
+
+class UpdateMarker(_Block):
+    """A live-blog update: a stable id, a time (with its zone, or none) and a label.
+
+    ``at`` is a full aware datetime when the date is known, or a time of day when only that is known
+    ("UPDATE: 23:18 Paris time"); ``tz`` is the IANA zone it was given in.
+    """
+
+    type: Literal["update"] = "update"
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+    at: dt.datetime | dt.time | None = None
+    tz: str | None = None
+    label: str = ""
+    key: bool = False
+
+    @field_validator("tz")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError) as exc:
+                raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _aware(self) -> UpdateMarker:
+        if isinstance(self.at, dt.datetime) and self.at.tzinfo is None:
+            if self.tz is None:
+                raise ValueError("an update's datetime needs a zone: give an aware datetime or tz")
+            object.__setattr__(self, "at", self.at.replace(tzinfo=ZoneInfo(self.tz)))
+        return self
+
+    @property
+    def anchor(self) -> str:
+        """The HTML id every format writes for this update."""
+        return f"update-{self.id}"
+
+
+class ListItem(_Content):
+    inlines: Inlines = ()
+    children: tuple[List, ...] = ()
+
+
+class List(_Block):
+    type: Literal["list"] = "list"
+    ordered: bool = False
+    items: tuple[ListItem, ...] = ()
+
+
+class Image(_Block):
+    type: Literal["image"] = "image"
+    src: str
+    alt: str = ""
+    caption: Inlines = ()
+    link: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+class Separator(_Block):
+    type: Literal["separator"] = "separator"
+
+
+class Raw(_Block):
+    """Content the model does not understand, kept verbatim and written back unchanged to ``format``."""
+
+    type: Literal["raw"] = "raw"
+    format: str
+    content: str
+
+
+Block = Annotated[
+    Union[Paragraph, Heading, Quote, Embed, UpdateMarker, List, Image, Separator, Raw],  # noqa: UP007
+    Field(discriminator="type"),
+]
+
+
+# --- the post --------------------------------------------------------------------------------------
+
+Status = Literal["draft", "publish", "pending", "private", "future", "scheduled", "trash"]
+
+
+class SourceRef(_Frozen):
+    """Where a post lives or came from: a system, a site, the post's id there and its link."""
+
+    system: str
+    site: str | None = None
+    id: str | None = None
+    link: str | None = None
+
+
+class Post(_Content):
+    """A post: metadata plus blocks."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    title: str = ""
+    slug: str | None = None
+    status: Status = "draft"
+    excerpt: str = ""
+    authors: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    created: dt.datetime | None = None
+    modified: dt.datetime | None = None
+    featured_image: str | None = None
+    metadata: dict[str, JsonValue] = Field(default_factory=dict)
+    sources: tuple[SourceRef, ...] = ()
+    blocks: tuple[Block, ...] = ()
+
+    @field_validator("created", "modified")
+    @classmethod
+    def _zoned(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("post times need a zone (an aware datetime)")
+        return value
+
+    def updates(self) -> Iterator[UpdateMarker]:
+        """The post's update markers, in document order."""
+        return (b for b in self.blocks if isinstance(b, UpdateMarker))
+
+    def replace(self, **changes: Any) -> Post:
+        """A copy with ``changes`` applied and validated."""
+        data = self.model_dump()
+        data.update({k: _dump(v) for k, v in changes.items()})
+        return Post.model_validate(data)
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    if isinstance(value, tuple | list):
+        return [_dump(v) for v in value]
+    return value
+
+
+_SLUG_DROP = re.compile(r"[\]\[!\"#$%&'()*+,./:;<=>?@\\^_{|}~`]")
+
+
+def slugify(value: str) -> str:
+    """Ghost's heading slug rule (kg-utils ``slugify``), so anchors survive a move to Ghost."""
+    from urllib.parse import quote
+
+    slug = _SLUG_DROP.sub("", value.lower())
+    slug = re.sub(r"\s+", "-", slug.strip()).strip("-")
+    return quote(slug, safe="-~!*'()")
+
+
+for _model in (Bold, Italic, Link, ListItem, List, Quote, Post):
+    _model.model_rebuild()
