@@ -41,3 +41,11 @@ def schema() -> dict[str, Any]:
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["$id"] = f"https://cmsbridge.dev/schema/post-v{SCHEMA_VERSION}.json"
     return document
+
+
+if __name__ == "__main__":  # python -m cmsbridge.formats.json_format: regenerate the published schema
+    from pathlib import Path
+
+    target = Path(__file__).resolve().parent.parent / "schema" / f"post-v{SCHEMA_VERSION}.json"
+    target.write_text(json.dumps(schema(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(target)
