@@ -33,7 +33,7 @@ from cmsbridge.model import (
     UpdateMarker,
 )
 
-_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéüøçЖЗ日本"
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéüøçЖ\u0416日本"  # accented, Cyrillic, CJK
 words = st.lists(
     st.text(alphabet=_LETTERS + "0123456789", min_size=1, max_size=8), min_size=1, max_size=5
 ).map(" ".join)

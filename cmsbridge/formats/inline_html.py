@@ -15,7 +15,7 @@ from lxml import etree
 
 from ..model import Bold, Code, Inline, Inlines, Italic, LineBreak, Link, RawInline, Text
 
-_PARSER = lxml.html.HTMLParser(no_network=True, remove_comments=False, default_doctype=False)
+_PARSER = lxml.html.HTMLParser(no_network=True, remove_comments=False)
 
 
 def escape_text(value: str) -> str:
@@ -30,12 +30,12 @@ def escape_attr(value: str) -> str:
 
 def parse_fragment(html: str) -> etree._Element:
     """Parse an HTML fragment into a ``<div>`` wrapper element."""
-    wrapper = lxml.html.fragment_fromstring(html or "", create_parent="div", parser=_PARSER)
+    wrapper: etree._Element = lxml.html.fragment_fromstring(html or "", create_parent="div", parser=_PARSER)
     return wrapper
 
 
 def _outer_html(element: etree._Element) -> str:
-    return lxml.html.tostring(element, encoding="unicode", with_tail=False, method="html")
+    return str(lxml.html.tostring(element, encoding="unicode", with_tail=False, method="html"))
 
 
 def _append(out: list[Inline], span: Inline) -> None:
@@ -47,7 +47,7 @@ def _append(out: list[Inline], span: Inline) -> None:
 
 def _convert(element: etree._Element) -> Inline:
     tag = element.tag if isinstance(element.tag, str) else ""
-    attrs = dict(element.attrib)
+    attrs: dict[str, str] = {str(k): str(v) for k, v in element.attrib.items()}
     if tag in ("strong", "b") and not attrs:
         return Bold(children=inlines_from_element(element))
     if tag in ("em", "i") and not attrs:
