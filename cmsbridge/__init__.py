@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .errors import CMSBridgeError
 from .formats import convert, read, write
 from .model import (
@@ -30,6 +32,19 @@ from .report import ConversionReport, ConversionWarning, Loss
 
 __version__ = "0.1.0"
 
+if TYPE_CHECKING:
+    from .sites import connect
+
+
+def __getattr__(name: str) -> object:
+    # connect() is imported on first use, so that `import cmsbridge` stays fast.
+    if name == "connect":
+        from .sites import connect
+
+        return connect
+    raise AttributeError(f"module 'cmsbridge' has no attribute {name!r}")
+
+
 __all__ = [
     "Bold",
     "CMSBridgeError",
@@ -55,6 +70,7 @@ __all__ = [
     "SourceRef",
     "Text",
     "UpdateMarker",
+    "connect",
     "convert",
     "read",
     "write",

@@ -9,6 +9,8 @@ import os
 
 import pytest
 
+pytest_plugins = ["tests.wp_fixtures"]
+
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 

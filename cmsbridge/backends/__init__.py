@@ -1,0 +1,1 @@
+"""Backends: one module per CMS transport, all implementing :class:`cmsbridge.backends.base.Backend`."""

@@ -1,0 +1,320 @@
+"""The one protocol every CMS backend implements (WordPress REST and XML-RPC, Ghost, a local folder).
+
+A backend is obtained from :func:`cmsbridge.connect` and speaks :class:`~cmsbridge.model.Post`:
+
+- ``create(post) -> PostRef``; ``get(ref) -> Fetched`` (the post, plus the CMS's raw content and version);
+  ``update(ref, post) -> PostRef``; ``delete(ref)``; ``list(...)`` streams every page lazily;
+  ``find(slug=...)``. Categories and tags are created on demand, authors looked up by name, login or
+  e-mail, and a featured image given as a local file is uploaded.
+- The live-update primitive (issue 4): ``read_versioned(ref) -> Versioned`` (the raw stored content and an
+  opaque :class:`Version`) and ``write_content(ref, content, expected) -> Written`` which writes the content
+  *only* (never title, excerpt, status...). Where the CMS has conditional writes (XML-RPC
+  ``if_not_modified_since``, Ghost ``updated_at``) the write is conditional and raises
+  :class:`WriteConflictError` with ``applied=False``; where it has none (WordPress REST) an interleaved
+  write is detected right after ours from the server's answer (revision count) and raises
+  :class:`WriteConflictError` with ``applied=True``: our content is stored, the other writer's content
+  change was overwritten and must be re-applied on top (``overwritten`` holds it when recoverable).
+
+Transport (a ``requests.Session``), the retry policy and the sleep function are injected through
+:class:`Transport`; nothing is sent at construction time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, runtime_checkable
+
+from ..errors import ConflictError, RateLimitedError, TransientError
+from ..model import Post
+from ..report import ConversionReport
+
+if TYPE_CHECKING:
+    import requests
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT = 30.0
+"""Seconds allowed for connecting and for each read, on every request."""
+
+USER_AGENT = "cmsbridge/0.1 (+https://github.com/cmsbridge/cmsbridge)"
+
+
+# --- references, fetched posts, versions -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostRef:
+    """A post on a site: its id there (always a string) and, when known, its public link."""
+
+    id: str
+    link: str | None = None
+
+    def __str__(self) -> str:
+        return self.id
+
+
+Ref = PostRef | str | int
+"""What the operations accept as a post reference: a :class:`PostRef` or a bare id."""
+
+
+def as_ref(ref: Ref) -> PostRef:
+    """``ref`` as a :class:`PostRef`."""
+    return ref if isinstance(ref, PostRef) else PostRef(id=str(ref))
+
+
+@dataclass(frozen=True)
+class Version:
+    """What a versioned read saw, enough to make or check a conditional write.
+
+    ``token`` is opaque and compares equal when nothing changed. ``modified`` is the CMS's last-modified
+    time (UTC, one-second resolution on WordPress and Ghost); ``revisions`` and ``latest_revision`` are
+    WordPress's ``version-history`` count and ``predecessor-version`` id, when the server exposes them.
+    """
+
+    token: str
+    modified: dt.datetime | None = None
+    revisions: int | None = None
+    latest_revision: str | None = None
+
+
+@dataclass(frozen=True)
+class Versioned:
+    """The stored content of a post (in the CMS's own format, ``format``) and its :class:`Version`."""
+
+    ref: PostRef
+    content: str
+    format: str
+    version: Version
+
+
+@dataclass(frozen=True)
+class Written:
+    """The result of :meth:`Backend.write_content`: the new version and the content the CMS stored."""
+
+    ref: PostRef
+    content: str
+    version: Version
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A post read from a CMS: the post, the raw stored content and its format, the version, the API
+    object as received (``data``, secrets never included) and what reading the raw content lost."""
+
+    ref: PostRef
+    post: Post
+    raw: str
+    format: str
+    version: Version
+    data: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    report: ConversionReport = field(default_factory=ConversionReport, repr=False)
+
+
+@dataclass(frozen=True)
+class Media:
+    """An uploaded file: its id on the site and its public URL."""
+
+    id: str
+    url: str
+
+
+class WriteConflictError(ConflictError):
+    """A content write collided with another writer.
+
+    ``applied`` says whether our content was stored anyway (WordPress REST detects a collision only after
+    the fact); ``current`` is the state after the failed or collided write when the backend read it;
+    ``overwritten`` is the other writer's content that our write replaced, when recoverable (a revision).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        applied: bool,
+        current: Versioned | None = None,
+        overwritten: str | None = None,
+        **context: Any,
+    ) -> None:
+        self.applied = applied
+        self.current = current
+        self.overwritten = overwritten
+        super().__init__(message, **context)
+
+
+# --- capabilities ------------------------------------------------------------------------------------
+
+ConditionalWrite = Literal["native", "detected", "none"]
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend can do, so callers can choose a path instead of catching UnsupportedError."""
+
+    system: str
+    """``wordpress``, ``ghost`` or ``files``."""
+    transport: str
+    """``rest``, ``xmlrpc``, ``admin-api`` or ``files``."""
+    content_format: str
+    """The format name (in :mod:`cmsbridge.formats`) the CMS stores content in."""
+    conditional_write: ConditionalWrite
+    """``native``: the CMS refuses a stale write; ``detected``: a collision is detected right after the
+    write; ``none``: last writer wins."""
+    statuses: frozenset[str] = frozenset({"draft", "publish"})
+    categories: bool = True
+    tags: bool = True
+    authors: bool = True
+    featured_image: bool = True
+    trash: bool = False
+    """``delete`` moves to a trash first (``force=True`` deletes for good)."""
+    filters_content: bool = False
+    """The server may rewrite content depending on the user's role (WordPress without unfiltered_html)."""
+    max_page_size: int = 100
+
+
+# --- transport, retries ------------------------------------------------------------------------------
+
+
+class RetryPolicy(Protocol):
+    """Runs one logical request, retrying transient failures as the policy sees fit.
+
+    ``idempotent`` is False for requests that must not be replayed blindly (creating a post): a policy
+    must then retry only failures where the request certainly did not reach the server.
+    """
+
+    def call(self, func: Callable[[], T], *, idempotent: bool) -> T: ...
+
+
+class NoRetry:
+    """Runs the request once."""
+
+    def call(self, func: Callable[[], T], *, idempotent: bool) -> T:
+        return func()
+
+
+@dataclass
+class SimpleRetry:
+    """Exponential backoff on :class:`~cmsbridge.errors.TransientError`, honouring ``Retry-After``.
+
+    Bounded by ``attempts`` and ``budget`` seconds; ``sleep`` and ``clock`` are injectable for tests.
+    Non-idempotent requests are retried only on rate limiting (refused before any work was done).
+    """
+
+    attempts: int = 4
+    base: float = 0.5
+    cap: float = 8.0
+    budget: float = 60.0
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+
+    def call(self, func: Callable[[], T], *, idempotent: bool) -> T:
+        start = self.clock()
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return func()
+            except TransientError as exc:
+                if not idempotent and not isinstance(exc, RateLimitedError):
+                    raise
+                if attempt >= self.attempts:
+                    raise
+                wait = min(self.cap, self.base * 2 ** (attempt - 1))
+                if isinstance(exc, RateLimitedError) and exc.retry_after is not None:
+                    wait = max(wait, exc.retry_after)
+                if self.clock() - start + wait > self.budget:
+                    raise
+                self.sleep(wait)
+
+
+@dataclass
+class Transport:
+    """How a network backend talks: the session, timeouts, user agent, TLS verification and retries.
+
+    Everything is injectable; a test passes its own session, a policy with a fake sleep, and so on.
+    """
+
+    session: requests.Session | None = None
+    timeout: float | tuple[float, float] = DEFAULT_TIMEOUT
+    user_agent: str = USER_AGENT
+    verify: bool | str = True
+    retry: RetryPolicy = field(default_factory=NoRetry)
+    sleep: Callable[[float], None] = time.sleep
+
+    def get_session(self) -> requests.Session:
+        if self.session is None:
+            import requests
+
+            self.session = requests.Session()
+        return self.session
+
+
+# --- the protocol ------------------------------------------------------------------------------------
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """The operations every CMS backend provides. See the module docstring."""
+
+    @property
+    def site(self) -> str:
+        """The site, printable: its URL without credentials."""
+        ...
+
+    @property
+    def capabilities(self) -> Capabilities: ...
+
+    def create(self, post: Post, *, report: ConversionReport | None = None) -> PostRef:
+        """Create ``post`` (status as in ``post.status``); losses (content the server filtered out,
+        blocks the CMS cannot hold) are recorded in ``report`` (or issued as ConversionWarning)."""
+        ...
+
+    def get(self, ref: Ref) -> Fetched:
+        """Read one post (NotFoundError when it does not exist)."""
+        ...
+
+    def update(self, ref: Ref, post: Post, *, report: ConversionReport | None = None) -> PostRef:
+        """Replace the post's content and metadata with ``post``'s."""
+        ...
+
+    def delete(self, ref: Ref, *, force: bool = False) -> None:
+        """Delete (or move to the trash when the CMS has one and ``force`` is False)."""
+        ...
+
+    def list(
+        self,
+        *,
+        since: dt.datetime | None = None,
+        status: str | None = None,
+        author: str | None = None,
+        search: str | None = None,
+        page_size: int | None = None,
+    ) -> Iterator[Fetched]:
+        """Every matching post, newest first, fetched page by page as the iterator is consumed.
+
+        ``since`` keeps posts modified at or after that time; ``status`` defaults to every status the
+        user may see (``any``)."""
+        ...
+
+    def find(self, *, slug: str) -> Fetched | None:
+        """The post with this slug (any status), or None."""
+        ...
+
+    def upload_media(self, path: str) -> Media:
+        """Upload a local file to the site's media library."""
+        ...
+
+    def read_versioned(self, ref: Ref) -> Versioned:
+        """The stored content and its version, in one request."""
+        ...
+
+    def write_content(self, ref: Ref, content: str, expected: Version) -> Written:
+        """Write ``content`` (raw, in ``capabilities.content_format``) and nothing else.
+
+        Conditional on ``expected`` where the CMS allows it, checked right after where it does not; raises
+        :class:`WriteConflictError` on a collision."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,484 @@
+"""Ghost over its Admin API (``/ghost/api/admin/``), with a custom integration's Admin API key.
+
+Site URL: ``ghost+https://KEY_ID:KEY_SECRET@host[:port][/path]`` (``ghost+http`` for a local test site).
+Every request carries a fresh JWT (HS256, signed with the hex-decoded secret, ``kid`` = key id, ``aud``
+``/admin/``, expiring after at most five minutes: Ghost refuses older tokens). Content is stored as Lexical
+(:mod:`cmsbridge.formats.lexical`). Updates send the server's current ``updated_at``; Ghost refuses a stale
+one with 409 ``UPDATE_COLLISION`` (:class:`ConflictError`; :class:`WriteConflictError` for
+:meth:`GhostAdmin.write_content`), so writes are conditional natively.
+
+Every failure is mapped once, in :meth:`GhostAdmin._check`, to :mod:`cmsbridge.errors` with Ghost's own
+message, the site (without the key), the HTTP status and Ghost's error code. The key secret never appears
+in a repr, a message or a log line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import mimetypes
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+import jwt
+import requests
+
+from ..errors import (
+    AuthenticationError,
+    BackendError,
+    ConfigError,
+    ConflictError,
+    ConnectionFailedError,
+    InvalidContentError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    RequestTimeoutError,
+    ServerError,
+    UnexpectedResponseError,
+    UsageError,
+    redact_url,
+)
+from ..formats import lexical
+from ..model import Post, SourceRef
+from ..report import ConversionReport, ensure_report
+from .base import (
+    Capabilities,
+    Fetched,
+    Media,
+    PostRef,
+    Ref,
+    Transport,
+    Version,
+    Versioned,
+    WriteConflictError,
+    Written,
+    as_ref,
+)
+
+SYSTEM = "ghost"
+CONTENT_FORMAT = lexical.NAME
+TOKEN_LIFETIME = 5 * 60
+"""Seconds a token is valid: Ghost's limit (``exp - iat`` at most five minutes)."""
+PAGE_SIZE = 100
+ACCEPT_VERSION = "v6.0"
+_TO_GHOST = {"draft": "draft", "publish": "published", "scheduled": "scheduled", "future": "scheduled"}
+_FROM_GHOST = {"draft": "draft", "published": "publish", "scheduled": "scheduled", "sent": "publish"}
+_INCLUDE = "tags,authors"
+
+
+def parse_site(url: str) -> tuple[str, str, str]:
+    """``ghost+https://KEY_ID:KEY_SECRET@host/path`` -> (``https://host/path``, key id, key secret)."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.removeprefix("ghost+")
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"not a Ghost site URL (ghost+https://KEY_ID:SECRET@host): {redact_url(url)}")
+    if not parts.username or not parts.password:
+        raise ConfigError(f"the Ghost site URL needs the Admin API key as KEY_ID:SECRET@: {redact_url(url)}")
+    base = f"{scheme}://{parts.netloc.rpartition('@')[2]}{parts.path.rstrip('/')}"
+    return base, unquote(parts.username), unquote(parts.password)
+
+
+class GhostAdmin:
+    """A Ghost site over the Admin API. Nothing is sent until the first operation."""
+
+    def __init__(
+        self,
+        url: str,
+        key_id: str,
+        key_secret: str,
+        *,
+        transport: Transport | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"not an http(s) site URL: {redact_url(url)}")
+        self.base = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path.rstrip('/')}"
+        self.key_id = key_id
+        try:
+            self.__secret = bytes.fromhex(key_secret)
+        except ValueError:
+            raise ConfigError("the Ghost Admin API key secret is not hexadecimal", site=self.base) from None
+        self.transport = transport or Transport()
+        self.clock = clock
+        self._users: list[dict[str, Any]] | None = None
+
+    @classmethod
+    def from_url(cls, site: str, *, transport: Transport | None = None) -> GhostAdmin:
+        """A backend for ``ghost+https://KEY_ID:KEY_SECRET@host``."""
+        base, key_id, secret = parse_site(site)
+        return cls(base, key_id, secret, transport=transport)
+
+    # --- identity ----------------------------------------------------------------------------------------
+
+    @property
+    def site(self) -> str:
+        return self.base
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return Capabilities(
+            system=SYSTEM, transport="admin-api", content_format=CONTENT_FORMAT, conditional_write="native",
+            statuses=frozenset({"draft", "publish", "scheduled"}), categories=False, max_page_size=PAGE_SIZE,
+        )
+
+    def __repr__(self) -> str:
+        return f"GhostAdmin({self.base!r}, key_id={self.key_id!r})"
+
+    def close(self) -> None:
+        if self.transport.session is not None:
+            self.transport.session.close()
+
+    def __enter__(self) -> GhostAdmin:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- transport and error mapping ----------------------------------------------------------------------
+
+    def token(self) -> str:
+        """A fresh Admin API token (valid for :data:`TOKEN_LIFETIME` seconds from now)."""
+        now = int(self.clock())
+        return jwt.encode({"iat": now, "exp": now + TOKEN_LIFETIME, "aud": "/admin/"}, self.__secret,
+                          algorithm="HS256", headers={"kid": self.key_id})
+
+    def _request(
+        self,
+        method: str,
+        route: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        files: Mapping[str, Any] | None = None,
+        data: Mapping[str, str] | None = None,
+        post: str | None = None,
+        idempotent: bool = True,
+    ) -> Any:
+        url = f"{self.base}/ghost/api/admin/{route.lstrip('/')}"
+
+        def attempt() -> Any:
+            t = self.transport
+            headers = {"User-Agent": t.user_agent, "Accept": "application/json",
+                       "Accept-Version": ACCEPT_VERSION, "Authorization": f"Ghost {self.token()}"}
+            try:
+                response = t.get_session().request(
+                    method, url, params=params, json=json_body, files=files, data=data, headers=headers,
+                    timeout=t.timeout, verify=t.verify, allow_redirects=False,
+                )
+            except requests.exceptions.SSLError as exc:
+                raise BackendError(f"TLS verification failed: {_reason(exc)}", site=self.site) from None
+            except (requests.exceptions.ConnectTimeout, requests.exceptions.ConnectionError) as exc:
+                raise ConnectionFailedError(f"cannot reach Ghost: {_reason(exc)}", site=self.site) from None
+            except requests.exceptions.Timeout:
+                raise RequestTimeoutError(f"Ghost did not answer within {t.timeout} s",
+                                          site=self.site) from None
+            except requests.exceptions.RequestException as exc:
+                raise BackendError(f"request failed: {_reason(exc)}", site=self.site) from None
+            return self._check(response, post=post)
+
+        return self.transport.retry.call(attempt, idempotent=idempotent)
+
+    def _check(self, response: requests.Response, *, post: str | None) -> Any:
+        """The JSON body of a successful answer; every other answer raised as the matching error."""
+        status = response.status_code
+        ctx: dict[str, Any] = {"site": self.site, "status": status, "post": post}
+        if 300 <= status < 400:
+            location = redact_url(response.headers.get("Location", "")) or "nowhere"
+            hint = "; use an https:// site URL" if location.startswith("https://") else ""
+            raise UnexpectedResponseError(f"Ghost redirected the request to {location}{hint}", **ctx)
+        if status == 204:
+            return None
+        try:
+            body = response.json() if response.content else None
+        except ValueError:
+            body = None  # an HTML error page from a proxy; mapped by its status below
+        error = _first_error(body)
+        ctx["code"] = error.get("code") or error.get("type") if error else None
+        message = _error_message(error) if error else _snippet(response)
+        if status == 429:
+            raise RateLimitedError(f"Ghost is rate limiting: {message}",
+                                   retry_after=_retry_after(response.headers.get("Retry-After")), **ctx)
+        if status >= 500:
+            raise ServerError(f"Ghost failed: {message}", **ctx)
+        if status < 300:
+            if body is None:
+                raise UnexpectedResponseError(f"the answer is not Ghost JSON: {_snippet(response)}", **ctx)
+            return body
+        if status == 401:
+            raise AuthenticationError(f"Ghost refused the Admin API key: {message}", **ctx)
+        if status == 403:
+            raise PermissionDeniedError(f"not allowed: {message}", **ctx)
+        if status == 404:
+            raise NotFoundError(f"not found: {message}", **ctx)
+        if status == 409:
+            raise ConflictError(f"conflict: {message}", **ctx)
+        if status in (400, 413, 415, 422):
+            raise InvalidContentError(f"Ghost rejected the request: {message}", **ctx)
+        raise BackendError(f"Ghost refused the request: {message}", **ctx)
+
+    # --- helpers ---------------------------------------------------------------------------------------
+
+    def _author(self, name: str) -> dict[str, str]:
+        if self._users is None:
+            body = self._request("GET", "users/", params={"limit": "all"})
+            self._users = list(body.get("users", []))
+        for user in self._users:
+            if name in (user.get("slug"), user.get("name"), user.get("email")):
+                return {"id": str(user["id"])}
+        raise NotFoundError(f"no Ghost staff user {name!r}", site=self.site)
+
+    def _fields(self, post: Post, report: ConversionReport) -> dict[str, Any]:
+        if post.status not in _TO_GHOST:
+            raise UsageError(f"Ghost posts cannot have the status {post.status!r} (draft, publish, "
+                             "scheduled)")
+        fields: dict[str, Any] = {
+            "title": post.title,
+            "lexical": lexical.write(post, report),
+            "status": _TO_GHOST[post.status],
+            "custom_excerpt": post.excerpt or None,
+            "tags": [{"name": tag} for tag in post.tags],
+        }
+        if post.slug:
+            fields["slug"] = post.slug
+        if post.created is not None:
+            fields["published_at"] = _format_time(post.created)
+        if post.authors:
+            fields["authors"] = [self._author(name) for name in post.authors]
+        if post.categories:
+            report.warn(SYSTEM, f"Ghost has no categories; not written: {', '.join(post.categories)}")
+        if post.featured_image:
+            image = post.featured_image
+            if os.path.isfile(image):
+                image = self.upload_media(image).url
+            fields["feature_image"] = image
+        return fields
+
+    def _fetched(self, body: Mapping[str, Any]) -> Fetched:
+        raw = str(body.get("lexical") or "")
+        report = ConversionReport()
+        if not raw and body.get("mobiledoc"):
+            report.warn(SYSTEM, "the post is stored as mobiledoc (an old Ghost editor); content not read")
+        read = lexical.read(raw, report)
+        ref = PostRef(id=str(body["id"]), link=body.get("url"))
+        post = read.replace(
+            title=str(body.get("title") or ""),
+            slug=body.get("slug") or None,
+            status=_FROM_GHOST.get(str(body.get("status")), "draft"),
+            excerpt=str(body.get("custom_excerpt") or ""),
+            authors=tuple(str(a.get("slug")) for a in body.get("authors") or []),
+            tags=tuple(str(t.get("name")) for t in body.get("tags") or []),
+            created=_parse_time(body.get("published_at")),
+            modified=_parse_time(body.get("updated_at")),
+            featured_image=body.get("feature_image") or None,
+            sources=(SourceRef(system=SYSTEM, site=self.site, id=ref.id, link=ref.link),),
+        )
+        return Fetched(ref=ref, post=post, raw=raw, format=CONTENT_FORMAT, version=_version(body),
+                       data=body, report=report)
+
+    def _one(self, body: Any) -> dict[str, Any]:
+        posts = body.get("posts") if isinstance(body, dict) else None
+        if not posts:
+            raise UnexpectedResponseError("Ghost answered without a post", site=self.site)
+        return dict(posts[0])
+
+    # --- the protocol ------------------------------------------------------------------------------------
+
+    def create(self, post: Post, *, report: ConversionReport | None = None) -> PostRef:
+        report = ensure_report(report)
+        body = self._request("POST", "posts/", params={"include": _INCLUDE},
+                             json_body={"posts": [self._fields(post, report)]}, idempotent=False)
+        created = self._one(body)
+        return PostRef(id=str(created["id"]), link=created.get("url"))
+
+    def get(self, ref: Ref) -> Fetched:
+        ref = as_ref(ref)
+        body = self._request("GET", f"posts/{_id(ref)}/", params={"formats": "lexical,mobiledoc",
+                                                                   "include": _INCLUDE}, post=ref.id)
+        return self._fetched(self._one(body))
+
+    def update(self, ref: Ref, post: Post, *, report: ConversionReport | None = None) -> PostRef:
+        """Replace the post with ``post``, sending the ``updated_at`` just read (a write in between makes
+        Ghost answer 409: :class:`ConflictError`)."""
+        ref, report = as_ref(ref), ensure_report(report)
+        fields = self._fields(post, report)
+        fields["updated_at"] = self.read_versioned(ref).version.token
+        body = self._request("PUT", f"posts/{_id(ref)}/", params={"include": _INCLUDE},
+                             json_body={"posts": [fields]}, post=ref.id)
+        updated = self._one(body)
+        return PostRef(id=str(updated["id"]), link=updated.get("url"))
+
+    def delete(self, ref: Ref, *, force: bool = False) -> None:
+        """Delete the post (Ghost has no trash: ``force`` changes nothing)."""
+        ref = as_ref(ref)
+        self._request("DELETE", f"posts/{_id(ref)}/", post=ref.id)
+
+    def list(
+        self,
+        *,
+        since: dt.datetime | None = None,
+        status: str | None = None,
+        author: str | None = None,
+        search: str | None = None,
+        page_size: int | None = None,
+    ) -> Iterator[Fetched]:
+        filters = []
+        if status and status != "any":
+            if status not in _TO_GHOST:
+                raise UsageError(f"Ghost has no post status {status!r}")
+            filters.append(f"status:{_TO_GHOST[status]}")
+        if since is not None:
+            filters.append(f"updated_at:>='{_format_time(since)}'")
+        if author:
+            filters.append(f"authors.id:{self._author(author)['id']}")
+        if search:
+            filters.append(f"title:~{_nql_string(search)}")
+        params: dict[str, Any] = {"limit": min(page_size or PAGE_SIZE, PAGE_SIZE), "order": "created_at desc",
+                                  "formats": "lexical,mobiledoc", "include": _INCLUDE}
+        if filters:
+            params["filter"] = "+".join(filters)
+        return self._pages(params)
+
+    def _pages(self, params: dict[str, Any]) -> Iterator[Fetched]:
+        page: int | None = 1
+        while page is not None:
+            body = self._request("GET", "posts/", params={**params, "page": page})
+            for item in body.get("posts", []):
+                yield self._fetched(item)
+            pagination = (body.get("meta") or {}).get("pagination") or {}
+            following = pagination.get("next")
+            page = int(following) if following else None
+
+    def find(self, *, slug: str) -> Fetched | None:
+        try:
+            body = self._request("GET", f"posts/slug/{quote(slug, safe='')}/",
+                                 params={"formats": "lexical,mobiledoc", "include": _INCLUDE})
+        except NotFoundError:
+            return None
+        return self._fetched(self._one(body))
+
+    def upload_media(self, path: str) -> Media:
+        """Upload an image (Ghost's ``images/upload``); Ghost has no media ids, so the id is the URL."""
+        try:
+            with open(path, "rb") as handle:
+                content = handle.read()
+        except OSError as exc:
+            raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        name = os.path.basename(path)
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        body = self._request("POST", "images/upload/", files={"file": (name, content, kind)},
+                             data={"purpose": "image", "ref": name}, idempotent=False)
+        images = body.get("images") if isinstance(body, dict) else None
+        if not images:
+            raise UnexpectedResponseError("Ghost answered the upload without an image", site=self.site)
+        return Media(id=str(images[0]["url"]), url=str(images[0]["url"]))
+
+    def read_versioned(self, ref: Ref) -> Versioned:
+        ref = as_ref(ref)
+        body = self._request("GET", f"posts/{_id(ref)}/", post=ref.id,
+                             params={"formats": "lexical", "fields": "id,url,lexical,updated_at"})
+        data = self._one(body)
+        new_ref = PostRef(id=str(data["id"]), link=data.get("url"))
+        return Versioned(ref=new_ref, content=str(data.get("lexical") or ""), format=CONTENT_FORMAT,
+                         version=_version(data))
+
+    def write_content(self, ref: Ref, content: str, expected: Version) -> Written:
+        """Write the Lexical content only, conditional on ``expected`` (Ghost's ``updated_at``)."""
+        ref = as_ref(ref)
+        try:
+            body = self._request("PUT", f"posts/{_id(ref)}/", post=ref.id,
+                                 params={"formats": "lexical"},
+                                 json_body={"posts": [{"lexical": content, "updated_at": expected.token}]})
+        except ConflictError as exc:
+            raise WriteConflictError(
+                f"the post was changed by someone else since it was read: {exc.message}", applied=False,
+                current=self.read_versioned(ref), site=self.site, post=ref.id, status=exc.status,
+                code=exc.code,
+            ) from None
+        data = self._one(body)
+        new_ref = PostRef(id=str(data["id"]), link=data.get("url"))
+        return Written(ref=new_ref, content=str(data.get("lexical") or ""), version=_version(data))
+
+
+# --- answer parsing ------------------------------------------------------------------------------------
+
+
+def _first_error(body: Any) -> dict[str, Any] | None:
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        return errors[0]
+    return None
+
+
+def _error_message(error: Mapping[str, Any]) -> str:
+    """Ghost's message, then its context and validation details, as one line."""
+    parts = [str(error.get("message") or error.get("type") or "no message")]
+    context = error.get("context")
+    if context and context not in parts:
+        parts.append(str(context))
+    details = error.get("details")
+    if details:
+        parts.append(_details(details))
+    prop = error.get("property")
+    if prop:
+        parts.append(f"property {prop}")
+    return redact_url("; ".join(parts))
+
+
+def _details(details: Any) -> str:
+    if isinstance(details, list):
+        return "; ".join(_details(d) for d in details)
+    if isinstance(details, dict):
+        message = details.get("message")
+        where = details.get("instancePath") or details.get("dataPath") or details.get("property")
+        if message:
+            return f"{where}: {message}" if where else str(message)
+    return json.dumps(details, ensure_ascii=False)[:300]
+
+
+def _snippet(response: requests.Response) -> str:
+    text = " ".join(response.text[:300].split())
+    return repr(text[:120]) if text else response.headers.get("Content-Type", "an empty body")
+
+
+def _retry_after(value: str | None) -> float | None:
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _parse_time(value: Any) -> dt.datetime | None:
+    if not value:
+        return None
+    return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+
+
+def _format_time(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def _version(body: Mapping[str, Any]) -> Version:
+    updated = str(body.get("updated_at") or "")
+    return Version(token=updated, modified=_parse_time(updated))
+
+
+def _id(ref: PostRef) -> str:
+    if not ref.id or not ref.id.isalnum():
+        raise UsageError(f"a Ghost post id is a 24-character hex string, not {ref.id!r}")
+    return ref.id
+
+
+def _nql_string(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _reason(exc: Exception) -> str:
+    return redact_url(str(exc))[:300]
+
+
+__all__ = ["GhostAdmin", "parse_site"]

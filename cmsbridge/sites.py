@@ -1,0 +1,190 @@
+"""Sites as URLs, like ``DATABASE_URL``, and named profiles; :func:`connect` returns the backend.
+
+Site URLs:
+
+- ``wordpress+https://USER:APP_PASSWORD@host/path``: WordPress over REST (application password).
+  ``?api=wp-json`` or ``?api=rest_route`` skips the API-root discovery.
+- ``wordpress-xmlrpc+https://USER:PASSWORD@host/path``: WordPress over XML-RPC.
+- ``ghost+https://KEY_ID:KEY_SECRET@host``: Ghost's Admin API (``cmsbridge.backends.ghost.GhostAdmin``,
+  imported on use).
+- ``files:PATH``: a folder of Markdown files with front matter (``?format=json`` for another format).
+
+``http://`` is accepted for loopback hosts only (localhost, 127.0.0.0/8, ::1) unless ``insecure=True``.
+Credentials in a URL are percent-decoded (an application password's spaces may be written ``%20`` or left
+out). A URL without a password takes it from ``$CMSBRIDGE_PASSWORD``.
+
+Profiles: a bare name (no ``:``) is looked up as ``[sites.NAME]`` in ``./cmsbridge.toml``, then in
+``$XDG_CONFIG_HOME/cmsbridge/config.toml`` (``~/.config/cmsbridge/config.toml``)::
+
+    [sites.newsroom]
+    url = "wordpress+https://editor@news.example.com"
+    password_env = "WP_APP_PASSWORD"     # the secret comes from the environment, never the file
+    insecure = false
+
+With no site given, ``$CMSBRIDGE_SITE`` (a URL or a profile name) is used, else :data:`DEFAULT_SITE`: the
+folder ``posts/`` in the current directory.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from .errors import ConfigError, redact_url
+
+if TYPE_CHECKING:
+    from .backends.base import Backend, Transport
+
+DEFAULT_SITE = "files:posts"
+"""The site used when none is given: ``./posts/``, a folder of Markdown files; no server needed."""
+
+SCHEMES = {"wordpress": "rest", "wordpress-rest": "rest", "wordpress-xmlrpc": "xmlrpc", "ghost": "ghost"}
+
+
+@dataclass(frozen=True)
+class Site:
+    """A parsed site: its kind, its URL without credentials, the user and (hidden) secret, options."""
+
+    kind: str
+    """``rest``, ``xmlrpc``, ``ghost`` or ``files``."""
+    url: str
+    user: str = ""
+    secret: str = field(default="", repr=False)
+    options: dict[str, str] = field(default_factory=dict)
+    insecure: bool = False
+
+    def __str__(self) -> str:
+        return self.url
+
+
+def config_paths() -> list[Path]:
+    """Where profiles are looked up, in order."""
+    xdg = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return [Path.cwd() / "cmsbridge.toml", Path(xdg) / "cmsbridge" / "config.toml"]
+
+
+def parse_site(url: str, *, insecure: bool = False, secret: str | None = None) -> Site:
+    """Parse a site URL (see the module docstring). ``secret`` overrides the URL's password."""
+    if url.startswith("files:"):
+        rest = url[len("files:") :]
+        if rest.startswith("//"):
+            rest = urlsplit(url).path
+        path, _, query = rest.partition("?")
+        if not path:
+            raise ConfigError("files: needs a folder, e.g. files:posts")
+        options = {k: v[-1] for k, v in parse_qs(query).items()}
+        return Site(kind="files", url=f"files:{path}", options=options)
+    scheme, sep, _ = url.partition("://")
+    if not sep:
+        raise ConfigError(f"not a site URL or profile name: {redact_url(url)!r}")
+    system, plus, transport = scheme.lower().partition("+")
+    kind = SCHEMES.get(system)
+    if kind is None or not plus or transport not in {"http", "https"}:
+        raise ConfigError(
+            f"unknown site scheme {scheme!r}: use wordpress+https://, wordpress-xmlrpc+https://, "
+            "ghost+https:// or files:PATH"
+        )
+    parts = urlsplit(url[len(system) + 1 :])
+    if not parts.hostname:
+        raise ConfigError(f"site URL without a host: {redact_url(url)!r}")
+    if transport == "http" and not insecure and not _loopback(parts.hostname):
+        raise ConfigError(
+            f"refusing plain http:// to {parts.hostname}: credentials would travel unencrypted; "
+            "use https:// (or --insecure)"
+        )
+    user = unquote(parts.username or "")
+    password = secret if secret is not None else unquote(parts.password or "")
+    if not password:
+        password = os.environ.get("CMSBRIDGE_PASSWORD", "")
+    if not user or not password:
+        needed = "KEY_ID:KEY_SECRET" if kind == "ghost" else "USER:PASSWORD"
+        raise ConfigError(f"{redact_url(url)} needs {needed}@host or a profile with password_env")
+    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    return Site(
+        kind=kind,
+        url=f"{transport}://{netloc}{parts.path.rstrip('/')}",
+        user=user,
+        secret=password,
+        options=options,
+        insecure=insecure,
+    )
+
+
+def _loopback(host: str) -> bool:
+    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def load_profile(name: str, paths: list[Path] | None = None) -> dict[str, Any]:
+    """The profile ``[sites.NAME]`` from the first configuration file that defines it."""
+    for path in paths if paths is not None else config_paths():
+        try:
+            with open(path, "rb") as handle:
+                data = tomllib.load(handle)
+        except FileNotFoundError:
+            continue
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read {path}: {exc}") from None
+        sites = data.get("sites", {})
+        if isinstance(sites, dict) and isinstance(sites.get(name), dict):
+            return dict(sites[name])
+    raise ConfigError(
+        f"no site profile {name!r} (looked for [sites.{name}] in "
+        f"{', '.join(str(p) for p in (paths if paths is not None else config_paths()))})"
+    )
+
+
+def resolve(site: str | None = None, *, insecure: bool = False, paths: list[Path] | None = None) -> Site:
+    """The :class:`Site` for a URL, a profile name, ``$CMSBRIDGE_SITE`` or the default folder."""
+    given = site or os.environ.get("CMSBRIDGE_SITE") or DEFAULT_SITE
+    if ":" in given:
+        return parse_site(given, insecure=insecure)
+    profile = load_profile(given, paths)
+    url = profile.get("url")
+    if not isinstance(url, str):
+        raise ConfigError(f"site profile {given!r} has no url")
+    secret = None
+    env = profile.get("password_env") or profile.get("key_env")
+    if isinstance(env, str):
+        secret = os.environ.get(env)
+        if not secret:
+            raise ConfigError(f"site profile {given!r} takes its secret from ${env}, which is not set")
+    return parse_site(url, insecure=insecure or bool(profile.get("insecure", False)), secret=secret)
+
+
+def connect(
+    site: str | None = None, *, insecure: bool = False, transport: Transport | None = None
+) -> Backend:
+    """The backend for a site URL or profile name (default: ``$CMSBRIDGE_SITE``, else ``files:posts``)."""
+    spec = resolve(site, insecure=insecure)
+    if spec.kind == "files":
+        from .backends.files import FilesBackend
+
+        return FilesBackend(spec.url[len("files:") :], format=spec.options.get("format", "markdown"))
+    if spec.kind == "rest":
+        from .backends.wordpress_rest import WordPressREST
+
+        api = spec.options.get("api", "auto")
+        if api not in {"auto", "wp-json", "rest_route"}:
+            raise ConfigError(f"api must be wp-json or rest_route, not {api!r}")
+        return WordPressREST(spec.url, spec.user, spec.secret, transport=transport, api=api)  # type: ignore[arg-type]
+    if spec.kind == "xmlrpc":
+        from .backends.wordpress_xmlrpc import WordPressXMLRPC
+
+        return WordPressXMLRPC(spec.url, spec.user, spec.secret, transport=transport)
+    try:
+        from .backends.ghost import GhostAdmin
+    except ImportError as exc:
+        raise ConfigError("the Ghost backend is not available in this installation") from exc
+    return GhostAdmin(spec.url, spec.user, spec.secret, transport=transport)

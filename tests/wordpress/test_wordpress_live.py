@@ -1,0 +1,123 @@
+"""Against the real WordPress from scripts/wordpress-server (fixture ``wordpress``), REST and XML-RPC."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+import cmsbridge
+from cmsbridge.backends.base import Backend
+from cmsbridge.errors import AuthenticationError, NotFoundError, PermissionDeniedError
+from cmsbridge.model import Post
+from cmsbridge.report import ConversionReport
+
+pytestmark = pytest.mark.wordpress
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "south-ossetia-liveblog.txt"
+
+
+def site(wordpress: dict[str, Any], role: str, transport: str) -> Backend:
+    return cmsbridge.connect(wordpress["users"][role][f"{transport}_site"])
+
+
+def example() -> Post:
+    return cmsbridge.read(EXAMPLE.read_text(encoding="utf-8"), "text").replace(status="publish")
+
+
+@pytest.mark.parametrize("transport", ["rest", "xmlrpc"])
+@pytest.mark.parametrize("role", ["admin", "editor", "author"])
+def test_publish_example_and_read_it_back(wordpress: dict[str, Any], role: str, transport: str) -> None:
+    backend = site(wordpress, role, transport)
+    sent = example()
+    report = ConversionReport()
+    ref = backend.create(sent, report=report)
+    fetched = backend.get(ref)
+    got = fetched.post
+    assert (got.title, got.status) == (sent.title, "publish")
+    if role == "author":
+        # authors lack unfiltered_html: whatever WordPress stripped is reported, never silent
+        assert got.blocks == sent.blocks or report.messages()
+    else:
+        assert got.blocks == sent.blocks
+        assert not [m for m in report.messages() if "filtered" in m]
+    page = requests.get(str(ref.link), timeout=30).text
+    for update in sent.updates():
+        assert f'id="{update.anchor}"' in page
+    assert "youtube.com" in page or "E4AD6mOZm9I" in page
+    assert page.count("<p") >= 5
+    backend.delete(ref, force=True)
+    with pytest.raises(NotFoundError):
+        backend.get(ref)
+
+
+@pytest.mark.parametrize("transport", ["rest", "xmlrpc"])
+def test_author_filtered_content_is_reported(wordpress: dict[str, Any], transport: str) -> None:
+    backend = site(wordpress, "author", transport)
+    post = cmsbridge.read("A title\n\nSome text.\n", "text")
+    raw = '<!-- wp:html -->\n<iframe src="https://example.com/x"></iframe>\n<!-- /wp:html -->'
+    ref = backend.create(
+        post.replace(blocks=(cmsbridge.Raw(format="gutenberg", content=raw),)),
+        report=(report := ConversionReport()),
+    )
+    assert any("iframe" in m for m in report.messages()), report.messages()
+    backend.delete(ref, force=True)
+
+
+@pytest.mark.parametrize("transport", ["rest", "xmlrpc"])
+def test_errors_provoked_for_real(wordpress: dict[str, Any], transport: str) -> None:
+    admin = site(wordpress, "admin", transport)
+    author = site(wordpress, "author", transport)
+    ref = admin.create(Post(title="Admin's post", status="publish"))
+    wrong = wordpress["users"]["editor"][f"{transport}_site"].replace(
+        "EditorAppPassword", "WrongAppPassword0"
+    )
+    with pytest.raises(AuthenticationError) as denied:
+        cmsbridge.connect(wrong).read_versioned(ref)
+    assert "WrongAppPassword" not in str(denied.value)
+    with pytest.raises(NotFoundError):
+        admin.read_versioned("999999")
+    seen = admin.read_versioned(ref)
+    with pytest.raises(PermissionDeniedError):
+        author.write_content(ref, "<p>hijacked</p>", seen.version)
+    admin.delete(ref, force=True)
+
+
+def test_xmlrpc_content_only_write_keeps_title_and_sticky_free(wordpress: dict[str, Any]) -> None:
+    author = site(wordpress, "author", "xmlrpc")
+    ref = author.create(Post(title="Keep me", status="publish"))
+    seen = author.read_versioned(ref)
+    author.write_content(ref, "<!-- wp:paragraph -->\n<p>new</p>\n<!-- /wp:paragraph -->", seen.version)
+    assert author.get(ref).post.title == "Keep me"
+    author.delete(ref, force=True)
+
+
+def test_rest_write_content_detects_interleaved_write(wordpress: dict[str, Any]) -> None:
+    admin = site(wordpress, "admin", "rest")
+    ref = admin.create(Post(title="Race", status="draft"))
+    seen = admin.read_versioned(ref)
+    admin.write_content(ref, "<p>theirs</p>", seen.version)
+    with pytest.raises(cmsbridge.errors.ConflictError) as info:
+        admin.write_content(ref, "<p>mine</p>", seen.version)
+    assert getattr(info.value, "applied", None) is True
+    assert getattr(info.value, "overwritten", None) == "<p>theirs</p>"
+    admin.delete(ref, force=True)
+
+
+def test_list_pages_over_more_than_100_posts(wordpress: dict[str, Any]) -> None:
+    admin = site(wordpress, "admin", "rest")
+    tag = f"paging-{uuid.uuid4().hex[:8]}"
+    refs = [admin.create(Post(title=f"{tag} {i}", status="publish")) for i in range(105)]
+    try:
+        seen = [f.ref.id for f in admin.list(search=tag)]
+        assert sorted(seen) == sorted(r.id for r in refs)
+        xml = site(wordpress, "admin", "xmlrpc")
+        assert {f.ref.id for f in xml.list(search=tag)} == {r.id for r in refs}
+        found = admin.find(slug=re.sub(r"\W+", "-", f"{tag} 7").lower())
+        assert found is not None and found.ref.id == refs[7].id
+    finally:
+        for ref in refs:
+            admin.delete(ref, force=True)
