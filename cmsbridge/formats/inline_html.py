@@ -117,3 +117,8 @@ def normalize(inlines: Inlines) -> Inlines:
             span = Link(href=span.href, title=span.title, children=normalize(span.children))
         _append(out, span)
     return tuple(out)
+
+
+def inline_from_node(element: etree._Element) -> Inline:
+    """The span for one inline element (``<strong>`` -> Bold...; unknown elements -> RawInline)."""
+    return _convert(element)
