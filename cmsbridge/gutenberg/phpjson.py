@@ -1,0 +1,286 @@
+"""JSON the way WordPress's PHP sees it: ``json_decode($s, true)`` and ``json_encode``.
+
+Block attributes are decoded into JSON-faithful Python values (an empty object stays ``{}``), with PHP's
+rules for what is valid: no ``NaN``/``Infinity``, no unpaired UTF-16 surrogate escapes, at most 511
+nested arrays/objects, and integers outside PHP's 64-bit range become floats.
+
+:func:`php_value` maps such a value to what PHP holds after ``json_decode(..., true)``: every object is
+a PHP array, so ``{}`` becomes ``[]`` and ``{"0": "a", "1": "b"}`` becomes ``["a", "b"]``.
+:func:`php_encode` is ``json_encode($value, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE)`` applied
+to that PHP value, and :func:`js_encode` is JavaScript's ``JSON.stringify``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
+
+PHP_INT_MIN = -(2**63)
+PHP_INT_MAX = 2**63 - 1
+MAX_DECODE_DEPTH = 511
+"""Deepest nesting ``json_decode`` accepts with its default depth of 512 (checked on PHP 8.2)."""
+MAX_ENCODE_DEPTH = 512
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CANONICAL_INT = re.compile(r"(?:0|-?[1-9][0-9]*)\Z")
+
+
+class JSONEncodeFailure(ValueError):
+    """``json_encode`` would return false (NaN or infinity, or nesting too deep)."""
+
+
+def _parse_int(text: str) -> int | float:
+    # json_decode turns an integer literal that overflows PHP's int into a float.
+    if len(text) > 20:
+        return float(text)
+    value = int(text)
+    if PHP_INT_MIN <= value <= PHP_INT_MAX:
+        return value
+    return float(text)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+_DECODER = json.JSONDecoder(parse_int=_parse_int, parse_constant=_reject_constant)
+_scan_once: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
+
+
+def _depth(value: Any) -> int:
+    deepest = 0
+    level: list[Any] = [value]
+    while level:
+        children: list[Any] = []
+        for item in level:
+            if isinstance(item, dict):
+                children.extend(item.values())
+            elif isinstance(item, list):
+                children.extend(item)
+        if not children and not any(isinstance(item, dict | list) for item in level):
+            break
+        deepest += 1
+        level = [c for c in children if isinstance(c, dict | list)]
+    return deepest
+
+
+def _has_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    return False
+
+
+def decode(text: str) -> Any:
+    """``json_decode($text, true)`` as JSON-faithful Python, or ``None`` where PHP gives null.
+
+    ``text`` must not have leading whitespace (block attributes always start with ``{``).
+    """
+    try:
+        value, end = _scan_once(text, 0)
+    except (StopIteration, ValueError, RecursionError):
+        return None
+    if end != len(text) and text[end:].strip(" \t\n\r"):
+        return None
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text) and deep(_has_surrogate, value):
+        return None
+    if len(text) >= 2 * (MAX_DECODE_DEPTH + 1) and _depth(value) > MAX_DECODE_DEPTH:
+        return None
+    return value
+
+
+def decode_valid(text: str) -> Any:
+    """Decode ``text`` already known to be valid for :func:`decode` (a fresh copy of the value)."""
+    return _scan_once(text, 0)[0]
+
+
+# --- PHP's view of a decoded value ----------------------------------------------------------------
+
+
+def _php_key(key: Any) -> int | str:
+    # A non-string key is taken as Python's json module writes it ("true", "1.5"...), so that the
+    # result depends only on the JSON text of the value (the serializer caches by that text).
+    text = key if isinstance(key, str) else _key_text(key)
+    if _CANONICAL_INT.match(text):
+        number = int(text)
+        if PHP_INT_MIN <= number <= PHP_INT_MAX:
+            return number
+    return text
+
+
+def _key_text(key: Any) -> str:
+    # How Python's json module writes a non-string key; the serializer's cache relies on this.
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, float):
+        return repr(key)
+    return str(key)
+
+
+def _is_list_keys(keys: list[int | str]) -> bool:
+    return all(k == i and isinstance(k, int) for i, k in enumerate(keys))
+
+
+def deep(function: Callable[[Any], _T], value: Any) -> _T:
+    """Call a recursive ``function`` on ``value``, allowing the 511 levels of nesting PHP decodes."""
+    try:
+        return function(value)
+    except RecursionError:
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 8 * MAX_ENCODE_DEPTH + 2000))
+        try:
+            return function(value)
+        finally:
+            sys.setrecursionlimit(limit)
+
+
+def php_value(value: Any) -> Any:
+    """What PHP holds after ``json_decode(..., true)``: objects become arrays (list or ``dict``)."""
+    if isinstance(value, dict):
+        keys = [_php_key(k) for k in value]
+        items = [php_value(v) for v in value.values()]
+        if _is_list_keys(keys):
+            return items
+        return {str(k): v for k, v in zip(keys, items, strict=True)}
+    if isinstance(value, list | tuple):
+        return [php_value(v) for v in value]
+    return value
+
+
+# --- encoding -------------------------------------------------------------------------------------
+
+
+def _shortest_digits(value: float) -> tuple[str, int]:
+    """Shortest round-trip digits and decimal point position: ``abs(value) = 0.DIGITS x 10**decpt``."""
+    mantissa, _, exponent = repr(abs(value)).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    all_digits = whole + fraction
+    significant = all_digits.lstrip("0")
+    decpt = len(whole) + (int(exponent) if exponent else 0) - (len(all_digits) - len(significant))
+    digits = significant.rstrip("0")
+    if not digits:
+        return "0", 1
+    return digits, decpt
+
+
+def php_float(value: float) -> str:
+    """PHP's ``json_encode`` of a float (serialize_precision -1, ``php_gcvt`` with 17 digits)."""
+    if math.isnan(value) or math.isinf(value):
+        raise JSONEncodeFailure("Inf and NaN cannot be JSON encoded")
+    digits, decpt = _shortest_digits(value)
+    sign = "-" if math.copysign(1.0, value) < 0 else ""
+    if (decpt < -3) if decpt < 0 else (decpt > 17):
+        exponent = decpt - 1
+        return f"{sign}{digits[0]}.{digits[1:] or '0'}e{'-' if exponent < 0 else '+'}{abs(exponent)}"
+    if decpt < 0:
+        return f"{sign}0.{'0' * -decpt}{digits}"
+    if len(digits) <= decpt:
+        return sign + digits + "0" * (decpt - len(digits))
+    return f"{sign}{digits[:decpt] or '0'}.{digits[decpt:]}"
+
+
+def js_float(value: float) -> str:
+    """JavaScript's ``Number.prototype.toString`` (what ``JSON.stringify`` writes); NaN/Infinity -> null."""
+    if math.isnan(value) or math.isinf(value):
+        return "null"
+    if value == 0:
+        return "0"
+    digits, n = _shortest_digits(value)
+    sign = "-" if value < 0 else ""
+    k = len(digits)
+    if k <= n <= 21:
+        return sign + digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return f"{sign}{digits[:n]}.{digits[n:]}"
+    if -6 < n <= 0:
+        return f"{sign}0.{'0' * -n}{digits}"
+    exponent = n - 1
+    mantissa = digits[0] + ("." + digits[1:] if k > 1 else "")
+    return f"{sign}{mantissa}e{'-' if exponent < 0 else '+'}{abs(exponent)}"
+
+
+_py_string = json.encoder.encode_basestring  # JSON string, non-ASCII kept, control chars as \u00xx
+
+
+def _php_string(text: str) -> str:
+    encoded = _py_string(text)
+    if "\u2028" in encoded or "\u2029" in encoded:
+        encoded = encoded.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return encoded
+
+
+def _encode_php(value: Any, depth: int) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return _php_string(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return php_float(value)
+    if depth >= MAX_ENCODE_DEPTH:
+        raise JSONEncodeFailure("Maximum stack depth exceeded")
+    if isinstance(value, dict):
+        keys = [_php_key(k) for k in value]
+        if _is_list_keys(keys):
+            return "[" + ",".join(_encode_php(v, depth + 1) for v in value.values()) + "]"
+        return (
+            "{"
+            + ",".join(
+                _php_string(str(k)) + ":" + _encode_php(v, depth + 1)
+                for k, v in zip(keys, value.values(), strict=True)
+            )
+            + "}"
+        )
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_encode_php(v, depth + 1) for v in value) + "]"
+    raise TypeError(f"cannot encode {type(value).__name__} as JSON")
+
+
+def php_encode(value: Any) -> str:
+    """``json_encode($php_value, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE)``.
+
+    Raises :class:`JSONEncodeFailure` where PHP returns false.
+    """
+    return deep(lambda v: _encode_php(v, 0), value)
+
+
+def _encode_js(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return _py_string(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return js_float(value)
+    if isinstance(value, dict):
+        return "{" + ",".join(_py_string(_key_text(k)) + ":" + _encode_js(v) for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_encode_js(v) for v in value) + "]"
+    raise TypeError(f"cannot encode {type(value).__name__} as JSON")
+
+
+def js_encode(value: Any) -> str:
+    """``JSON.stringify(value)`` for JSON values (key order kept, non-ASCII and U+2028 left raw)."""
+    return deep(_encode_js, value)
