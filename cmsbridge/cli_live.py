@@ -1,0 +1,270 @@
+"""The live-update commands of the command line: ``append``, ``retract``, ``flush`` and ``outbox``.
+
+Registered on the ``cmsbridge`` group by :mod:`cmsbridge.cli`. Only click is imported at start-up; the
+library is imported when a command runs (cron starts ``cmsbridge append`` every minute).
+
+Exit codes: 0 when the update is applied or already present, 75 (EX_TEMPFAIL) when it stays queued in the
+outbox, 2 for bad input, 1 for other errors (the update then stays queued unless the error is the update's
+own: a missing post, content the server refuses).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from .backends.base import Backend
+    from .live import Prepared
+    from .outbox import Delivery, Outbox
+    from .retry import RetryPolicy
+
+EX_TEMPFAIL = 75
+
+_site_option = click.option("--site", default=None, metavar="SITE",
+                            help="Site URL or profile (default: $CMSBRIDGE_SITE, else files:posts).")
+_outbox_option = click.option("--outbox", "outbox_path", default=None, metavar="PATH",
+                              help="Outbox database (default: in the user's state directory).")
+_timeout_option = click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS",
+                               help="Seconds allowed for each request.")
+_budget_option = click.option("--budget", type=float, default=45.0, show_default=True, metavar="SECONDS",
+                              help="Seconds of retrying before an update is left queued.")
+_insecure_option = click.option("--insecure", is_flag=True, help="Allow http:// to a non-loopback host.")
+
+
+def _fail(exc: Exception) -> None:
+    from .errors import CMSBridgeError
+
+    if isinstance(exc, CMSBridgeError):
+        click.echo(f"cmsbridge: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    raise exc
+
+
+def _given_site(site: str | None) -> str:
+    import os
+
+    from .sites import DEFAULT_SITE
+
+    return site or os.environ.get("CMSBRIDGE_SITE") or DEFAULT_SITE
+
+
+def _connector(timeout: float, insecure: bool) -> Any:
+    def connect(site: str) -> Backend:
+        from .backends.base import Transport
+        from .sites import connect as connect_site
+
+        return connect_site(site, insecure=insecure, transport=Transport(timeout=timeout))
+
+    return connect
+
+
+def _policy(budget: float) -> RetryPolicy:
+    from .retry import RetryPolicy
+
+    return RetryPolicy(attempts=8, budget=budget)
+
+
+def _parse_at(value: str | None, tz: str | None) -> Any:
+    import datetime as dt
+
+    from .errors import UsageError
+
+    if value is None:
+        return None
+    try:
+        if "T" in value or (len(value) >= 10 and value[4] == "-"):
+            when = dt.datetime.fromisoformat(value)
+            if when.tzinfo is None and tz is None:
+                raise UsageError(f"--at {value}: give an offset (2026-05-06T23:18+02:00) or --tz ZONE")
+            return when
+        return dt.time.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--at {value!r} is not an ISO 8601 time") from None
+
+
+def _read_update(file: str, src: str | None, update_id: str | None, at: str | None, tz: str | None,
+                 label: str | None, key: bool, post_id: str) -> Prepared:
+    from . import formats
+    from .cli import _read_input
+    from .errors import UsageError
+    from .live import Update, prepare
+    from .model import UpdateMarker
+    from .report import ConversionReport
+
+    fmt = formats.ALIASES.get(src or "text", src or "text")
+    formats.get(fmt)
+    data = _read_input(file)
+    report = ConversionReport()
+    post = formats.read("\n" + data if fmt == "text" else data, fmt, report=report)
+    for loss in report:
+        click.echo(f"warning: {loss}", err=True)
+    blocks = list(post.blocks)
+    when = _parse_at(at, tz)
+    first = blocks[0] if blocks else None
+    if isinstance(first, UpdateMarker):
+        blocks.pop(0)
+        label = label if label is not None else first.label
+        if when is None:
+            when, tz = first.at, tz or first.tz
+    if any(isinstance(b, UpdateMarker) for b in blocks):
+        raise UsageError("the update's content holds another UPDATE: marker; append them one at a time")
+    return prepare(post_id, Update(id=update_id, at=when, label=label, blocks=tuple(blocks), key=key, tz=tz))
+
+
+def _report_others(deliveries: list[Delivery], seq: int) -> None:
+    for d in deliveries:
+        if d.entry.seq == seq:
+            continue
+        what = str(d.result.outcome) if d.result is not None else f"still {d.state}: {d.error}"
+        click.echo(f"outbox: {d.entry.op} {d.entry.update_id} on post {d.entry.post}: {what}", err=True)
+
+
+def _run_entry(outbox: Outbox, op: str, site: str, post_id: str, update_id: str, payload: str,
+               order: str | None, timeout: float, budget: float, insecure: bool) -> None:
+    from .errors import CMSBridgeError
+    from .sites import resolve
+
+    resolve(site, insecure=insecure)  # a wrong site is bad input (exit 2), before anything is recorded
+    entry = outbox.record(site, post_id, op, update_id, payload, order=order)  # type: ignore[arg-type]
+    error: Exception | None = None
+    deliveries: list[Delivery] = []
+    try:
+        deliveries = outbox.flush(_connector(timeout, insecure), sites={site: site}, retry=_policy(budget),
+                                  wait=budget, post=post_id, until=entry.seq)
+    except CMSBridgeError as exc:
+        error = exc
+    _report_others(deliveries, entry.seq)
+    final = outbox.get(entry.seq)
+    if final.state == "done":
+        click.echo(final.outcome)
+        return
+    if final.state == "failed":
+        click.echo(f"cmsbridge: error: {final.last_error}", err=True)
+        sys.exit(final.exit_code or 1)
+    if error is not None:
+        click.echo(f"cmsbridge: error: {error} (the update stays queued in {outbox.path})", err=True)
+        sys.exit(getattr(error, "exit_code", 1))
+    if final.last_error:
+        click.echo(f"cmsbridge: {final.last_error}", err=True)
+    click.echo("queued")
+    sys.exit(EX_TEMPFAIL)
+
+
+@click.command()
+@click.argument("post_id")
+@click.argument("file")
+@_site_option
+@click.option("--id", "update_id", default=None, metavar="ID", help="The update's id (default: derived).")
+@click.option("--at", default=None, metavar="ISO8601", help="The update's time (default: now).")
+@click.option("--tz", default=None, metavar="ZONE", help="IANA time zone of --at (Europe/Paris).")
+@click.option("--label", default=None, metavar="TEXT",
+              help='The marker\'s label ("UPDATE: 23:18 Paris time").')
+@click.option("--from", "src", default=None, metavar="FMT", help="Format of FILE (default: text).")
+@click.option("--key", is_flag=True, help="Flag the update as a key event.")
+@click.option("--order", type=click.Choice(["newest-first", "oldest-first"]), default=None,
+              help="Where updates go (default: detected from the post).")
+@click.option("--replace", is_flag=True, help="Replace the update --id instead of adding one.")
+@_outbox_option
+@_timeout_option
+@_budget_option
+@_insecure_option
+def append(post_id: str, file: str, site: str | None, update_id: str | None, at: str | None,
+           tz: str | None, label: str | None, src: str | None, key: bool, order: str | None,
+           replace: bool, outbox_path: str | None, timeout: float, budget: float, insecure: bool) -> None:
+    """Append a live update (FILE, '-' for stdin) to post POST_ID, exactly once.
+
+    Prints 'applied', 'already present' or 'queued' (exit 0, 0, 75). The update is recorded in the outbox
+    first; queued updates are delivered first, in order, by the next append or flush."""
+    from .errors import CMSBridgeError, UsageError
+    from .outbox import Outbox
+
+    try:
+        if replace and not update_id:
+            raise UsageError("--replace needs --id")
+        prepared = _read_update(file, src, update_id, at, tz, label, key, post_id)
+        with Outbox(outbox_path) as outbox:
+            _run_entry(outbox, "replace" if replace else "append", _given_site(site), post_id, prepared.id,
+                       prepared.to_json(), order, timeout, budget, insecure)
+    except CMSBridgeError as exc:
+        _fail(exc)
+
+
+@click.command()
+@click.argument("post_id")
+@click.option("--id", "update_id", required=True, metavar="ID", help="The update to remove.")
+@_site_option
+@_outbox_option
+@_timeout_option
+@_budget_option
+@_insecure_option
+def retract(post_id: str, update_id: str, site: str | None, outbox_path: str | None, timeout: float,
+            budget: float, insecure: bool) -> None:
+    """Remove the live update --id from post POST_ID, exactly once (through the outbox)."""
+    from .errors import CMSBridgeError
+    from .outbox import Outbox
+
+    try:
+        with Outbox(outbox_path) as outbox:
+            _run_entry(outbox, "retract", _given_site(site), post_id, update_id, "", None, timeout, budget,
+                       insecure)
+    except CMSBridgeError as exc:
+        _fail(exc)
+
+
+@click.command()
+@_site_option
+@_outbox_option
+@_timeout_option
+@_budget_option
+@_insecure_option
+def flush(site: str | None, outbox_path: str | None, timeout: float, budget: float, insecure: bool) -> None:
+    """Deliver the outbox's queued updates, each post's in order. Exit 75 when some stay queued."""
+    from .errors import CMSBridgeError
+    from .outbox import Outbox
+
+    try:
+        with Outbox(outbox_path) as outbox:
+            given = _given_site(site)
+            deliveries = outbox.flush(_connector(timeout, insecure), sites={given: given},
+                                      retry=_policy(budget), wait=budget, verify=True)
+            for d in deliveries:
+                what = str(d.result.outcome) if d.result is not None else f"{d.state}: {d.error}"
+                click.echo(f"{d.entry.post}\t{d.entry.op}\t{d.entry.update_id}\t{what}")
+            if outbox.pending():
+                click.echo(f"{len(outbox.pending())} update(s) still queued", err=True)
+                sys.exit(EX_TEMPFAIL)
+    except CMSBridgeError as exc:
+        _fail(exc)
+
+
+@click.command("outbox")
+@_outbox_option
+@click.option("--all", "show_all", is_flag=True, help="Also list delivered entries.")
+def outbox_command(outbox_path: str | None, show_all: bool) -> None:
+    """List the updates waiting in the outbox (and failed ones)."""
+    import datetime as dt
+
+    from .errors import CMSBridgeError
+    from .outbox import Outbox
+
+    try:
+        with Outbox(outbox_path) as outbox:
+            states = ("pending", "failed", "done") if show_all else ("pending", "failed")
+            for e in outbox.entries(states=states):  # type: ignore[arg-type]
+                created = dt.datetime.fromtimestamp(e.created, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                detail = e.outcome or e.last_error or ""
+                click.echo(f"{e.seq}\t{e.state}\t{created}\t{e.site}\t{e.post}\t{e.op}\t{e.update_id}\t"
+                           f"{e.attempts}\t{detail}")
+    except CMSBridgeError as exc:
+        _fail(exc)
+
+
+COMMANDS = (append, retract, flush, outbox_command)
+
+
+def register(group: click.Group) -> None:
+    for command in COMMANDS:
+        group.add_command(command)

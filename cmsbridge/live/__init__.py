@@ -1,0 +1,626 @@
+"""Live updates, exactly once: append, replace and retract update markers on any backend.
+
+    from cmsbridge.live import Update, append_update
+    result = append_update(site, 123, Update(at=when, label="UPDATE: 23:18 Paris time", blocks=blocks))
+    result.outcome  # Outcome.APPLIED or Outcome.ALREADY_PRESENT
+
+An update is an :class:`~cmsbridge.model.UpdateMarker` (saved with the anchor ``id="update-<id>"``)
+followed by its blocks. Its id, when not given, is derived from the post, the time and the content
+(:func:`derive_id`), so running the same job twice is a no-op.
+
+The algorithm (:func:`deliver`), each attempt under the retry policy (:mod:`cmsbridge.retry`):
+
+1. read the stored content and its version (``read_versioned``: one request);
+2. if the update is already there (its id is present; for a replacement, its new content; for a retraction,
+   its absence), stop;
+3. splice the update's units into the stored content at its place, without rewriting any other block
+   (:mod:`cmsbridge.live.documents`); the place follows the post's convention, newest first or oldest first,
+   detected from the existing markers' times (an option overrides);
+4. write the content only, conditional on the version read (``write_content``: one request);
+5. on a refused conditional write (``WriteConflictError(applied=False)``), go back to 1; on a write that
+   was stored but overwrote someone else's (``applied=True``, WordPress REST), remember the other writer's
+   content and re-apply its changes on top of the current content (:func:`restore`), then write again;
+6. verify from the server's answer that the update is stored.
+
+A failure of unknown outcome (a timeout, a response lost after the server committed) is retried from 1, so
+the re-read finds the update and the retry stops: exactly once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import json
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from enum import StrEnum
+from typing import Any, Literal, Protocol
+
+from ..backends.base import (
+    Backend,
+    PostRef,
+    Ref,
+    RetryPolicy,
+    Version,
+    Versioned,
+    WriteConflictError,
+    as_ref,
+)
+from ..errors import ConflictError, InvalidContentError, NotFoundError, TransientError, UsageError
+from ..model import Block, Post, UpdateMarker
+from .documents import Document, MarkerInfo, When, anchor_pattern, document
+
+log = logging.getLogger("cmsbridge.live")
+
+Order = Literal["newest-first", "oldest-first"]
+ORDERS: tuple[Order, ...] = ("newest-first", "oldest-first")
+DEFAULT_ORDER: Order = "newest-first"
+"""Where updates go in a post whose existing markers do not tell (fewer than two with times)."""
+
+MAX_CONFLICTS = 100
+
+
+class Outcome(StrEnum):
+    APPLIED = "applied"
+    ALREADY_PRESENT = "already present"
+
+
+class UpdateNotFoundError(NotFoundError):
+    """A replacement names an update id that the post does not hold."""
+
+
+# --- updates and their ids ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Update:
+    """A live update to deliver: a marker (id, time, label, key-event flag) and the blocks after it.
+
+    ``at`` is an aware datetime, a naive one with ``tz`` (an IANA zone), a time of day, or None (the time
+    of delivery is shown; the derived id then depends on the content only).
+    """
+
+    id: str | None = None
+    at: When | None = None
+    label: str | None = None
+    blocks: tuple[Block, ...] = ()
+    key: bool = False
+    tz: str | None = None
+
+
+def _canonical(value: Any) -> Any:
+    """``value`` without origins and empty fields, so a field added to the model later keeps ids stable."""
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()
+                if k != "origin" and v not in (None, "", [], {}, False)}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def _canonical_block(block: Block) -> Any:
+    return _canonical(block.model_dump(mode="json"))
+
+
+def _when_text(at: When | None) -> str | None:
+    return None if at is None else at.isoformat()
+
+
+def derive_id(ref: Ref, at: When | None, label: str | None, blocks: Sequence[Block]) -> str:
+    """A stable id for an update: a readable time stamp (when known) and a short hash of the post id,
+    the time and the content."""
+    payload = {
+        "post": as_ref(ref).id,
+        "at": _when_text(at),
+        "label": label or "",
+        "blocks": [_canonical_block(b) for b in blocks],
+    }
+    data = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(data.encode("utf-8")).hexdigest()
+    if isinstance(at, dt.datetime):
+        return f"{at.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}-{digest[:8]}"
+    if isinstance(at, dt.time):
+        return f"{at:%H%M%S}-{digest[:8]}"
+    return digest[:12]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An update ready to deliver: its marker (id and time fixed) and its body. The outbox stores this,
+    so every retry and every process delivers exactly the same thing."""
+
+    marker: UpdateMarker
+    body: tuple[Block, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.marker.id
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        return (self.marker, *self.body)
+
+    def to_json(self) -> str:
+        return Post(blocks=self.blocks).model_dump_json()
+
+    @classmethod
+    def from_json(cls, data: str) -> Prepared:
+        blocks = Post.model_validate_json(data).blocks
+        marker = blocks[0]
+        if not isinstance(marker, UpdateMarker):
+            raise ValueError("a prepared update starts with its marker")
+        return cls(marker, tuple(blocks[1:]))
+
+
+def prepare(ref: Ref, update: Update, *, now: Callable[[], dt.datetime] | None = None) -> Prepared:
+    """Fix the update's id and time. Raises :class:`UsageError` for an update that cannot be delivered."""
+    at = update.at
+    if isinstance(at, dt.datetime) and at.tzinfo is None and update.tz is None:
+        raise UsageError("an update's time needs a zone: give an offset or a time zone")
+    update_id = update.id or derive_id(ref, at, update.label, update.blocks)
+    if at is None:
+        at = (now or _utcnow)().replace(microsecond=0)
+    if not update.blocks and not update.label:
+        raise UsageError("an update needs a label or some content")
+    try:
+        marker = UpdateMarker(id=update_id, at=at, tz=update.tz, label=update.label or "", key=update.key)
+    except ValueError as exc:
+        raise UsageError(f"invalid update: {_first_error(exc)}") from None
+    if any(isinstance(b, UpdateMarker) for b in update.blocks):
+        raise UsageError("an update's content cannot hold another update marker")
+    return Prepared(marker, tuple(update.blocks))
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _first_error(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        try:
+            first = errors()[0]
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            return f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
+        except (IndexError, TypeError):
+            pass
+    return str(exc)
+
+
+# --- placement -------------------------------------------------------------------------------------------
+
+
+def _compare(a: When | None, b: When | None) -> int | None:
+    """-1, 0 or 1 when ``a`` is before, at or after ``b``; None when they cannot be compared."""
+    if isinstance(a, dt.datetime) and isinstance(b, dt.datetime):
+        return (a > b) - (a < b)
+    if isinstance(a, dt.time) and isinstance(b, dt.time):
+        x, y = a.replace(tzinfo=None), b.replace(tzinfo=None)
+        return (x > y) - (x < y)
+    return None
+
+
+def detect_order(markers: Sequence[MarkerInfo], default: Order = DEFAULT_ORDER) -> Order:
+    """Newest first or oldest first, from the times of the markers in document order."""
+    ascending = descending = 0
+    timed = [m.at for m in markers if m.at is not None]
+    for earlier, later in itertools.pairwise(timed):
+        c = _compare(earlier, later)
+        if c == -1:
+            ascending += 1
+        elif c == 1:
+            descending += 1
+    if ascending > descending:
+        return "oldest-first"
+    if descending > ascending:
+        return "newest-first"
+    return default
+
+
+def insertion_index(doc: Document, at: When | None, order: Order | None) -> int:
+    """The unit index a new update with time ``at`` goes before (``len(units)`` for the end)."""
+    markers = doc.markers()
+    chosen = order or detect_order([info for _, info in markers])
+    for index, info in markers:
+        c = _compare(info.at, at)
+        if chosen == "newest-first" and (c is None or c <= 0):
+            return index
+        if chosen == "oldest-first" and c is not None and c > 0:
+            return index
+    return len(doc.units)
+
+
+# --- operations --------------------------------------------------------------------------------------------
+
+
+class Operation(Protocol):
+    @property
+    def update_id(self) -> str: ...
+
+    def satisfied(self, doc: Document) -> bool:
+        """True when the content already holds what this operation wants."""
+        ...
+
+    def apply(self, doc: Document) -> None:
+        """Edit ``doc`` so that it holds what this operation wants."""
+        ...
+
+
+def _present(doc: Document, update_id: str) -> bool:
+    return anchor_pattern(update_id).search(doc.text()) is not None or doc.has(update_id)
+
+
+@dataclass
+class Append:
+    update: Prepared
+    order: Order | None = None
+
+    @property
+    def update_id(self) -> str:
+        return self.update.id
+
+    def satisfied(self, doc: Document) -> bool:
+        return _present(doc, self.update_id)
+
+    def apply(self, doc: Document) -> None:
+        doc.insert(insertion_index(doc, self.update.marker.at, self.order), doc.new_units(self.update.blocks))
+
+
+@dataclass
+class Replace:
+    update: Prepared
+
+    @property
+    def update_id(self) -> str:
+        return self.update.id
+
+    def _region(self, doc: Document) -> tuple[int, int]:
+        region = doc.region(self.update_id)
+        if region is None:
+            raise UpdateNotFoundError(f"the post has no update {self.update_id!r} to replace")
+        return region
+
+    def satisfied(self, doc: Document) -> bool:
+        start, end = self._region(doc)
+        stored = doc.units[start:end]
+        wanted = doc.new_units(self.update.blocks)
+        if [doc.key(u) for u in stored] == [doc.key(u) for u in wanted]:
+            return True
+        return doc.blocks_of(stored) == list(self.update.blocks)
+
+    def apply(self, doc: Document) -> None:
+        start, end = self._region(doc)
+        doc.replace(start, end, doc.new_units(self.update.blocks))
+
+
+@dataclass
+class Retract:
+    update_id: str
+
+    def satisfied(self, doc: Document) -> bool:
+        return not _present(doc, self.update_id)
+
+    def apply(self, doc: Document) -> None:
+        region = doc.region(self.update_id)
+        if region is not None:
+            doc.remove(*region)
+
+
+@dataclass
+class AllOf:
+    """``main`` plus operations to keep true at the same time (updates delivered earlier that a stale write
+    may have removed since); the outcome reported is ``main``'s."""
+
+    main: Operation
+    also: Sequence[Operation] = ()
+
+    @property
+    def update_id(self) -> str:
+        return self.main.update_id
+
+    def satisfied(self, doc: Document) -> bool:
+        return all(op.satisfied(doc) for op in (self.main, *self.also))
+
+    def apply(self, doc: Document) -> None:
+        for op in (self.main, *self.also):
+            if not op.satisfied(doc):
+                op.apply(doc)
+
+
+# --- restoring what an overwriting write lost ---------------------------------------------------------
+
+
+def restore(doc: Document, base: Document, theirs: Document, order: Order | None = None) -> None:
+    """Re-apply on ``doc`` what ``theirs`` (content that a write of ours replaced) changed relative to
+    ``base`` (the content our write was based on): updates it added (placed by time), blocks it edited in
+    place and blocks it inserted next to an unchanged one. Deletions are not replayed (a lost deletion is
+    safer than lost content). Idempotent: what ``doc`` already holds is not added twice."""
+    base_ids = {info.id for _, info in base.markers()}
+    for _, info in theirs.markers():
+        if info.id in base_ids or doc.has(info.id):
+            continue
+        region = theirs.region(info.id)
+        if region is not None:
+            doc.insert(insertion_index(doc, info.at, order), list(theirs.units[region[0] : region[1]]))
+    base_keys = [base.key(u) for u in base.units]
+    their_keys = [theirs.key(u) for u in theirs.units]
+    matcher = SequenceMatcher(None, base_keys, their_keys, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            for offset in range(i2 - i1):
+                _restore_edit(doc, base, theirs, i1 + offset, j1 + offset)
+        elif tag == "insert":
+            _restore_insert(doc, base, theirs, i1, j1, j2)
+
+
+def _restore_edit(doc: Document, base: Document, theirs: Document, i: int, j: int) -> None:
+    old, new = base.units[i], theirs.units[j]
+    old_marker, new_marker = base.marker_of(old), theirs.marker_of(new)
+    if (old_marker or new_marker) and (
+        old_marker is None or new_marker is None or old_marker.id != new_marker.id
+    ):
+        return
+    keys = [doc.key(u) for u in doc.units]
+    if theirs.key(new) in keys:
+        return
+    places = [k for k, key in enumerate(keys) if key == base.key(old)]
+    if len(places) == 1:
+        doc.set(places[0], new)
+
+
+def _restore_insert(doc: Document, base: Document, theirs: Document, i: int, j1: int, j2: int) -> None:
+    inserted = theirs.units[j1:j2]
+    if any(theirs.marker_of(u) is not None for u in inserted):
+        return  # whole updates are restored by id
+    content = [u for u in inserted if not theirs.is_separator(u)]
+    keys = {doc.key(u) for u in doc.units}
+    if not content or all(theirs.key(u) in keys for u in content):
+        return
+    if i == 0:
+        doc.replace(0, 0, list(inserted))
+        return
+    before = base.key(base.units[i - 1])
+    places = [k for k, u in enumerate(doc.units) if doc.key(u) == before]
+    if len(places) == 1:
+        doc.replace(places[0] + 1, places[0] + 1, list(inserted))
+
+
+# --- delivery ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    """What delivering an update did."""
+
+    outcome: Outcome
+    update_id: str
+    ref: PostRef
+    version: Version | None = None
+    attempts: int = 1
+    conflicts: int = 0
+
+    def __str__(self) -> str:
+        return str(self.outcome)
+
+
+@dataclass
+class _State:
+    restores: list[tuple[str, str]] = field(default_factory=list)
+    unanswered: tuple[str, Version, str] | None = None
+    """A write whose answer never came: the content it was based on, that content's version, and ours."""
+    wrote: bool = False
+    unanswered_once: bool = False
+    unverified: int = 0
+    main_present: bool | None = None
+    """Whether the main operation was already satisfied at the first read."""
+    attempts: int = 0
+    conflicts: int = 0
+
+
+def deliver(
+    backend: Backend,
+    ref: Ref,
+    operation: Operation,
+    *,
+    retry: RetryPolicy | None = None,
+    order: Order | None = None,
+    max_conflicts: int = MAX_CONFLICTS,
+) -> Result:
+    """Run ``operation`` on the post until the stored content holds it, exactly once (module docstring)."""
+    from ..retry import default_policy
+
+    post = as_ref(ref)
+    policy: RetryPolicy = retry if retry is not None else default_policy()
+    state = _State()
+    sleep: Callable[[float], None] = getattr(policy, "sleep", time.sleep)
+    rng: random.Random = getattr(policy, "rng", None) or random.Random()
+
+    def attempt() -> Result:
+        state.attempts += 1
+        return _attempt(backend, post, operation, state, order, max_conflicts, sleep, rng)
+
+    return policy.call(attempt, idempotent=True)
+
+
+def _attempt(
+    backend: Backend,
+    ref: PostRef,
+    op: Operation,
+    state: _State,
+    order: Order | None,
+    max_conflicts: int,
+    sleep: Callable[[float], None],
+    rng: random.Random,
+) -> Result:
+    while True:
+        current = backend.read_versioned(ref)
+        settle = _settle_time(current.version)
+        if settle > 0:
+            sleep(settle)
+            continue
+        if state.unanswered is not None:
+            _check_unanswered(backend, ref, state, current)
+        doc = document(current.content, current.format)
+        for base, theirs in state.restores:
+            restore(doc, document(base, current.format), document(theirs, current.format), order)
+        main = op.main if isinstance(op, AllOf) else op
+        if state.main_present is None:
+            state.main_present = main.satisfied(doc)
+        if doc.source is not None and op.satisfied(doc):
+            outcome = Outcome.APPLIED if state.wrote or not state.main_present else Outcome.ALREADY_PRESENT
+            return Result(outcome, op.update_id, current.ref, current.version, state.attempts,
+                          state.conflicts)
+        if not op.satisfied(doc):
+            op.apply(doc)
+        desired = doc.text()
+        try:
+            written = backend.write_content(ref, desired, current.version)
+        except TransientError:
+            state.wrote = True  # the write's outcome is unknown: finding the update later means it was ours
+            state.unanswered = (current.content, current.version, desired)
+            state.unanswered_once = True
+            raise
+        except WriteConflictError as exc:
+            state.conflicts += 1
+            if state.conflicts > max_conflicts:
+                raise ConflictError(
+                    f"gave up on update {op.update_id!r} after {state.conflicts} conflicting writes",
+                    post=ref.id,
+                ) from exc
+            if exc.applied:
+                state.wrote = True
+                if exc.overwritten is not None:
+                    state.restores.append((current.content, exc.overwritten))
+                else:
+                    log.warning("post %s: a concurrent write was overwritten and cannot be recovered", ref)
+            else:
+                sleep(rng.uniform(0.0, min(1.0, 0.02 * 2 ** min(state.conflicts, 6))))
+            continue
+        state.wrote = True
+        stored = document(written.content, current.format)
+        if not op.satisfied(stored):
+            # The answer may show a concurrent writer's content (saved between ours and the answer); read
+            # again. The same refusal three times is the server's content filters, not a race.
+            state.unverified += 1
+            if state.unverified < 3:
+                continue
+            raise InvalidContentError(
+                f"the server did not keep update {op.update_id!r} (its content filters removed the marker?)",
+                post=ref.id,
+            )
+        present = state.main_present and not state.unanswered_once
+        outcome = Outcome.ALREADY_PRESENT if present else Outcome.APPLIED
+        return Result(outcome, op.update_id, written.ref, written.version, state.attempts, state.conflicts)
+
+
+SETTLE = 1.2
+"""Seconds a post must have been left alone before a write conditional on a one-second modified time."""
+
+
+def _settle_time(version: Version) -> float:
+    """A conditional write on a modified time of one-second resolution (XML-RPC ``if_not_modified_since``)
+    cannot see another write made in the same second as the version read. Without a revision count to
+    check afterwards, wait until that second is over (only when the post changed in the last second)."""
+    if version.revisions is not None or version.modified is None:
+        return 0.0
+    age = (dt.datetime.now(dt.UTC) - version.modified).total_seconds()
+    return SETTLE - age if 0.0 <= SETTLE - age <= SETTLE + 1.0 else 0.0
+
+
+def _check_unanswered(backend: Backend, ref: PostRef, state: _State, current: Versioned) -> None:
+    """After a write whose answer was lost: if our content is stored and the revision count shows another
+    write between our read and ours, ours overwrote it; recover it (when the backend can) to restore it."""
+    base, base_version, ours = state.unanswered or ("", current.version, "")
+    state.unanswered = None
+    before, after = base_version.revisions, current.version.revisions
+    if current.content != ours or before is None or after is None or after <= before + 1:
+        return
+    reader = getattr(backend, "read_overwritten", None) or getattr(backend, "_revision_before", None)
+    theirs = reader(ref, current.version) if callable(reader) else None
+    if isinstance(theirs, str):
+        state.restores.append((base, theirs))
+    else:
+        log.warning("post %s: a concurrent write was overwritten and cannot be recovered", ref)
+
+
+def append_update(
+    backend: Backend,
+    ref: Ref,
+    update: Update | Prepared,
+    *,
+    retry: RetryPolicy | None = None,
+    order: Order | None = None,
+) -> Result:
+    """Add ``update`` to the post exactly once, where the post's convention puts it."""
+    prepared = update if isinstance(update, Prepared) else prepare(ref, update)
+    return deliver(backend, ref, Append(prepared, order), retry=retry, order=order)
+
+
+def replace_update(
+    backend: Backend, ref: Ref, update: Update | Prepared, *, retry: RetryPolicy | None = None
+) -> Result:
+    """Replace the update with ``update.id`` (marker and body) by ``update``."""
+    if isinstance(update, Update) and update.id is None:
+        raise UsageError("replacing an update needs its id")
+    prepared = update if isinstance(update, Prepared) else prepare(ref, update)
+    return deliver(backend, ref, Replace(prepared), retry=retry)
+
+
+def retract_update(backend: Backend, ref: Ref, update_id: str, *, retry: RetryPolicy | None = None) -> Result:
+    """Remove the update ``update_id`` (marker and body); already absent is ``ALREADY_PRESENT``."""
+    return deliver(backend, ref, Retract(update_id), retry=retry)
+
+
+class LiveUpdates:
+    """Mixin giving a backend ``append_update``, ``replace_update`` and ``retract_update``."""
+
+    def append_update(
+        self, ref: Ref, update: Update | Prepared, *, retry: RetryPolicy | None = None,
+        order: Order | None = None,
+    ) -> Result:
+        return append_update(self._live_backend(), ref, update, retry=retry, order=order)
+
+    def replace_update(
+        self, ref: Ref, update: Update | Prepared, *, retry: RetryPolicy | None = None
+    ) -> Result:
+        return replace_update(self._live_backend(), ref, update, retry=retry)
+
+    def retract_update(self, ref: Ref, update_id: str, *, retry: RetryPolicy | None = None) -> Result:
+        return retract_update(self._live_backend(), ref, update_id, retry=retry)
+
+    def _live_backend(self) -> Backend:
+        if not isinstance(self, Backend):
+            raise TypeError(f"{type(self).__name__} does not implement the backend protocol")
+        return self
+
+
+__all__ = [
+    "ORDERS",
+    "AllOf",
+    "Append",
+    "LiveUpdates",
+    "Operation",
+    "Order",
+    "Outcome",
+    "Prepared",
+    "Replace",
+    "Result",
+    "Retract",
+    "Update",
+    "UpdateNotFoundError",
+    "append_update",
+    "deliver",
+    "derive_id",
+    "detect_order",
+    "document",
+    "insertion_index",
+    "prepare",
+    "replace_update",
+    "restore",
+    "retract_update",
+]

@@ -1,0 +1,313 @@
+"""Soak, outage and kill runs of ``cmsbridge append`` against a real WordPress behind the fault proxy.
+
+Shared by tests/wordpress/test_live_wordpress.py (short forms) and benchmarks/soak.py (full forms). Every
+append is a real ``cmsbridge append`` process (as cron starts it), each worker process with its own outbox
+(as on separate machines), through :class:`tests.faultproxy.FaultProxy`; another process keeps changing
+the post's title and excerpt directly. The checks: every update present exactly once, in time order
+(newest first), each body exactly once, title and excerpt the last ones set.
+
+Run as ``python -m tests.wordpress.live_soak worker|titles ...`` for the child processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+T0 = dt.datetime(2026, 5, 6, 12, 0, tzinfo=dt.UTC)
+
+
+def at(index: int) -> str:
+    return (T0 + dt.timedelta(minutes=index)).isoformat()
+
+
+def update_id(run: str, index: int) -> str:
+    return f"{run}-{index:04d}"
+
+
+def body(run: str, index: int) -> str:
+    return f"Soak {run} update number {index}."
+
+
+def cli(*args: str, stdin: str = "", timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cmsbridge.cli", *args], input=stdin, text=True,
+                          capture_output=True, cwd=ROOT, timeout=timeout, check=False)
+
+
+def append_args(site: str, post: str, run: str, index: int, outbox: str, timeout: float,
+                budget: float) -> list[str]:
+    return ["append", post, "-", "--site", site, "--id", update_id(run, index), "--at", at(index),
+            "--label", f"UPDATE {index}", "--outbox", outbox, "--timeout", str(timeout),
+            "--budget", str(budget)]
+
+
+# --- direct access to the post (no proxy, no cmsbridge) ------------------------------------------------
+
+
+@dataclass
+class Direct:
+    url: str
+    user: str
+    password: str
+
+    def _route(self, post: str) -> str:
+        return f"{self.url}/?rest_route=/wp/v2/posts/{post}"
+
+    def create(self, title: str) -> str:
+        content = "<!-- wp:paragraph -->\n<p>Intro.</p>\n<!-- /wp:paragraph -->"
+        r = requests.post(f"{self.url}/?rest_route=/wp/v2/posts", auth=(self.user, self.password), timeout=30,
+                          json={"title": title, "content": content, "status": "publish"})
+        r.raise_for_status()
+        return str(r.json()["id"])
+
+    def read(self, post: str) -> dict[str, str]:
+        r = requests.get(self._route(post), params={"context": "edit"}, auth=(self.user, self.password),
+                         timeout=30)
+        r.raise_for_status()
+        data = r.json()
+        return {"content": data["content"]["raw"], "title": data["title"]["raw"],
+                "excerpt": data["excerpt"]["raw"]}
+
+    def set_meta(self, post: str, title: str, excerpt: str) -> None:
+        r = requests.post(self._route(post), json={"title": title, "excerpt": excerpt},
+                          auth=(self.user, self.password), timeout=30)
+        r.raise_for_status()
+
+
+def direct_for(site: dict[str, Any], role: str = "editor") -> Direct:
+    user = site["users"][role]
+    return Direct(site["url"], user["user"], user["app_password"])
+
+
+def site_url(site: dict[str, Any], proxy_port: int, transport: str, role: str = "editor") -> str:
+    user = site["users"][role]
+    if transport == "xmlrpc":
+        return f"wordpress-xmlrpc+http://{user['user']}:{user['app_password']}@127.0.0.1:{proxy_port}"
+    return f"wordpress+http://{user['user']}:{user['app_password']}@127.0.0.1:{proxy_port}?api=rest_route"
+
+
+# --- checks --------------------------------------------------------------------------------------------
+
+
+def check_post(direct: Direct, post: str, run: str, indexes: list[int]) -> dict[str, Any]:
+    """Assert every update of ``indexes`` is present exactly once, newest first, with its body once."""
+    state = direct.read(post)
+    content = state["content"]
+    found = re.findall(rf'id="update-({re.escape(run)}-\d+)"', content)
+    expected = [update_id(run, i) for i in sorted(indexes, reverse=True)]
+    missing = sorted(set(expected) - set(found))
+    doubled = sorted({x for x in found if found.count(x) > 1})
+    assert not missing, f"updates lost: {missing}"
+    assert not doubled, f"updates duplicated: {doubled}"
+    assert found == expected, "updates out of order"
+    for i in indexes:
+        assert content.count(body(run, i)) == 1, f"body of update {i} appears {content.count(body(run, i))}x"
+    assert content.count("<p>Intro.</p>") == 1
+    return state
+
+
+# --- child processes -----------------------------------------------------------------------------------
+
+
+def worker(args: argparse.Namespace) -> None:
+    results = []
+    for index in [int(x) for x in args.indexes.split(",") if x]:
+        r = cli(*append_args(args.site, args.post, args.run, index, args.outbox, args.timeout, args.budget),
+                stdin=body(args.run, index) + "\n")
+        results.append({"index": index, "rc": r.returncode, "out": r.stdout.strip(), "err": r.stderr[-500:]})
+    print(json.dumps(results), flush=True)
+
+
+def titles(args: argparse.Namespace) -> None:
+    direct = Direct(args.url, args.user, args.password)
+    stop = Path(args.stop)
+    n = 0
+    last = None
+    while not stop.exists():
+        n += 1
+        title, excerpt = f"Soak title {n}", f"Soak excerpt {n}"
+        try:
+            direct.set_meta(args.post, title, excerpt)
+            last = (title, excerpt)
+        except requests.RequestException:
+            pass
+        time.sleep(args.interval)
+    title, excerpt = last if last else (None, None)
+    print(json.dumps({"changes": n, "title": title, "excerpt": excerpt}), flush=True)
+
+
+# --- runs ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SoakReport:
+    appends: int
+    processes: int
+    requests: int = 0
+    faults: int = 0
+    fault_ratio: float = 0.0
+    applied: int = 0
+    queued_then_flushed: int = 0
+    title_changes: int = 0
+    seconds: float = 0.0
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+
+def soak(site: dict[str, Any], tmp: Path, *, appends: int, processes: int, rate: float, seed: int,
+         transport: str = "rest", timeout: float = 1.5, budget: float = 30.0,
+         title_interval: float = 0.3) -> SoakReport:
+    from tests.faultproxy import FaultProxy
+
+    direct = direct_for(site)
+    run = f"s{seed}{transport[0]}"
+    post = direct.create(f"Soak {run}")
+    report = SoakReport(appends, processes)
+    stop = tmp / f"stop-{run}"
+    start = time.monotonic()
+    with FaultProxy(site["url"], rate=rate, seed=seed, delay=timeout + 1.0, retry_after=1.0) as proxy:
+        url = site_url(site, proxy.port, transport)
+        changer = subprocess.Popen(
+            [sys.executable, "-m", "tests.wordpress.live_soak", "titles", "--url", site["url"],
+             "--user", direct.user, "--password", direct.password, "--post", post, "--stop", str(stop),
+             "--interval", str(title_interval)],
+            cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        outboxes = [str(tmp / f"outbox-{run}-{w}.db") for w in range(processes)]
+        children = []
+        for w in range(processes):
+            indexes = ",".join(str(i) for i in range(w, appends, processes))
+            children.append(subprocess.Popen(
+                [sys.executable, "-m", "tests.wordpress.live_soak", "worker", "--site", url, "--post", post,
+                 "--run", run, "--indexes", indexes, "--outbox", outboxes[w], "--timeout", str(timeout),
+                 "--budget", str(budget)],
+                cwd=ROOT, stdout=subprocess.PIPE, text=True))
+        results: list[dict[str, Any]] = []
+        for child in children:
+            out, _ = child.communicate(timeout=3600)
+            results += json.loads(out.strip().splitlines()[-1])
+        stop.touch()
+        changer_out, _ = changer.communicate(timeout=60)
+        report.requests, report.faults = proxy.counts["requests"], proxy.counts["faults"]
+        report.fault_ratio = proxy.fault_ratio
+        proxy.rate = 0.0
+        time.sleep(proxy.delay + 1.0)  # delays are bounded: a delayed write has landed by now
+        for outbox in outboxes:  # whatever stayed queued is delivered by the next run
+            flushed = cli("flush", "--site", url, "--outbox", outbox, "--timeout", "10")
+            listed = cli("outbox", "--outbox", outbox).stdout if flushed.returncode else ""
+            assert flushed.returncode == 0, (flushed.stdout, flushed.stderr, listed)
+    report.seconds = time.monotonic() - start
+    for r in results:
+        report.outcomes[r["out"] or f"rc{r['rc']}"] = report.outcomes.get(r["out"] or f"rc{r['rc']}", 0) + 1
+        assert r["rc"] in (0, 75), r
+    report.applied = report.outcomes.get("applied", 0)
+    report.queued_then_flushed = report.outcomes.get("queued", 0)
+    meta = json.loads(changer_out.strip().splitlines()[-1])
+    report.title_changes = meta["changes"]
+    state = check_post(direct, post, run, list(range(appends)))
+    assert (state["title"], state["excerpt"]) == (meta["title"], meta["excerpt"]), "title/excerpt overwritten"
+    return report
+
+
+def outage(site: dict[str, Any], tmp: Path, *, appends: int, seconds: float, transport: str = "rest",
+           seed: int = 0) -> dict[str, Any]:
+    """Appends while the server is unreachable queue (exit 75); after it is back, a flush delivers all."""
+    from tests.faultproxy import FaultProxy
+
+    direct = direct_for(site)
+    run = f"o{seed}{transport[0]}"
+    post = direct.create(f"Outage {run}")
+    outbox = str(tmp / f"outbox-{run}.db")
+    counts = {"queued": 0, "applied": 0}
+    with FaultProxy(site["url"], rate=0.0) as proxy:
+        url = site_url(site, proxy.port, transport)
+        proxy.paused = True
+        start = time.monotonic()
+        index = max(1, appends - 2)  # queued while down, spread over the outage; the rest after it
+        for i in range(index):
+            r = cli(*append_args(url, post, run, i, outbox, 1.0, 0.5), stdin=body(run, i) + "\n")
+            assert (r.returncode, r.stdout.strip()) == (75, "queued"), (r.returncode, r.stdout, r.stderr)
+            counts["queued"] += 1
+            time.sleep(max(0.0, start + seconds * (i + 1) / index - time.monotonic()))
+        proxy.paused = False
+        for i in range(index, appends):  # back up: the queue goes first, then this one
+            r = cli(*append_args(url, post, run, i, outbox, 5.0, 20.0), stdin=body(run, i) + "\n")
+            assert (r.returncode, r.stdout.strip()) == (0, "applied"), (r.returncode, r.stdout, r.stderr)
+            counts["applied"] += 1
+        flushed = cli("flush", "--site", url, "--outbox", outbox)
+        assert flushed.returncode == 0, flushed.stderr
+    check_post(direct, post, run, list(range(appends)))
+    return counts
+
+
+def kills(site: dict[str, Any], tmp: Path, *, appends: int, kills: int, rate: float = 0.3,
+          transport: str = "rest", seed: int = 0) -> dict[str, Any]:
+    """Queue updates, then kill delivering processes (SIGKILL) at random moments; nothing lost or doubled."""
+    from tests.faultproxy import FaultProxy
+
+    rng = random.Random(seed)
+    direct = direct_for(site)
+    run = f"k{seed}{transport[0]}"
+    post = direct.create(f"Kills {run}")
+    outbox = str(tmp / f"outbox-{run}.db")
+    killed = 0
+    with FaultProxy(site["url"], rate=rate, seed=seed, delay=2.0) as proxy:
+        url = site_url(site, proxy.port, transport)
+        proxy.paused = True
+        for i in range(appends):
+            r = cli(*append_args(url, post, run, i, outbox, 1.0, 0.2), stdin=body(run, i) + "\n")
+            assert r.returncode == 75, r.stderr
+        proxy.paused = False
+        while killed < kills:
+            child = subprocess.Popen(
+                [sys.executable, "-m", "cmsbridge.cli", "flush", "--site", url, "--outbox", outbox,
+                 "--timeout", "1.0"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0.3, 1.5))
+            if child.poll() is None:
+                os.kill(child.pid, signal.SIGKILL)
+                killed += 1
+            child.wait()
+            if child.returncode == 0 and killed < kills:  # all delivered before a kill: queue more
+                proxy.paused = True
+                for i in range(appends, appends + 3):
+                    cli(*append_args(url, post, run, i, outbox, 1.0, 0.2), stdin=body(run, i) + "\n")
+                appends += 3
+                proxy.paused = False
+        proxy.rate = 0.0
+        flushed = cli("flush", "--site", url, "--outbox", outbox)
+        assert flushed.returncode == 0, flushed.stderr
+        faults = proxy.counts["faults"]
+    check_post(direct, post, run, list(range(appends)))
+    return {"kills": killed, "appends": appends, "faults": faults}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command", required=True)
+    w = sub.add_parser("worker")
+    for name in ("site", "post", "run", "indexes", "outbox"):
+        w.add_argument(f"--{name}", required=True)
+    w.add_argument("--timeout", type=float, default=1.5)
+    w.add_argument("--budget", type=float, default=30.0)
+    t = sub.add_parser("titles")
+    for name in ("url", "user", "password", "post", "stop"):
+        t.add_argument(f"--{name}", required=True)
+    t.add_argument("--interval", type=float, default=0.3)
+    args = parser.parse_args()
+    worker(args) if args.command == "worker" else titles(args)
+
+
+if __name__ == "__main__":
+    main()
