@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, runtime_checkable
 
-from ..errors import ConflictError, RateLimitedError, TransientError
+from ..errors import ConflictError
 from ..model import Post
 from ..report import ConversionReport
 
@@ -188,45 +188,10 @@ class RetryPolicy(Protocol):
 
 
 class NoRetry:
-    """Runs the request once."""
+    """Runs the request once. The retrying policy is :class:`cmsbridge.retry.RetryPolicy` (tenacity)."""
 
     def call(self, func: Callable[[], T], *, idempotent: bool) -> T:
         return func()
-
-
-@dataclass
-class SimpleRetry:
-    """Exponential backoff on :class:`~cmsbridge.errors.TransientError`, honouring ``Retry-After``.
-
-    Bounded by ``attempts`` and ``budget`` seconds; ``sleep`` and ``clock`` are injectable for tests.
-    Non-idempotent requests are retried only on rate limiting (refused before any work was done).
-    """
-
-    attempts: int = 4
-    base: float = 0.5
-    cap: float = 8.0
-    budget: float = 60.0
-    sleep: Callable[[float], None] = time.sleep
-    clock: Callable[[], float] = time.monotonic
-
-    def call(self, func: Callable[[], T], *, idempotent: bool) -> T:
-        start = self.clock()
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return func()
-            except TransientError as exc:
-                if not idempotent and not isinstance(exc, RateLimitedError):
-                    raise
-                if attempt >= self.attempts:
-                    raise
-                wait = min(self.cap, self.base * 2 ** (attempt - 1))
-                if isinstance(exc, RateLimitedError) and exc.retry_after is not None:
-                    wait = max(wait, exc.retry_after)
-                if self.clock() - start + wait > self.budget:
-                    raise
-                self.sleep(wait)
 
 
 @dataclass

@@ -23,6 +23,7 @@ from pathlib import Path
 from ..errors import BackendError, NotFoundError, UsageError
 from ..formats import read as read_format
 from ..formats import write as write_format
+from ..live import LiveUpdates
 from ..model import Post, SourceRef
 from ..report import ConversionReport, ensure_report
 from .base import (
@@ -42,7 +43,7 @@ EXTENSIONS = {"markdown": ".md", "json": ".json", "html": ".html", "gutenberg": 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
-class FilesBackend:
+class FilesBackend(LiveUpdates):
     """A local folder of posts in one format (``markdown`` unless told otherwise)."""
 
     def __init__(self, path: str | os.PathLike[str], *, format: str = "markdown") -> None:

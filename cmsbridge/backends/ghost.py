@@ -43,6 +43,7 @@ from ..errors import (
     redact_url,
 )
 from ..formats import lexical
+from ..live import LiveUpdates
 from ..model import Post, SourceRef
 from ..report import ConversionReport, ensure_report
 from .base import (
@@ -82,7 +83,7 @@ def parse_site(url: str) -> tuple[str, str, str]:
     return base, unquote(parts.username), unquote(parts.password)
 
 
-class GhostAdmin:
+class GhostAdmin(LiveUpdates):
     """A Ghost site over the Admin API. Nothing is sent until the first operation."""
 
     def __init__(

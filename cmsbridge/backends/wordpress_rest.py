@@ -9,6 +9,7 @@ and WordPress's error code. The API root is discovered on first use from the sit
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import email.utils
 import json
@@ -35,6 +36,7 @@ from ..errors import (
     UnexpectedResponseError,
     UsageError,
 )
+from ..live import LiveUpdates
 from ..model import Post, SourceRef
 from ..report import ConversionReport, ensure_report
 from .base import (
@@ -73,7 +75,7 @@ STATUSES = frozenset({"draft", "publish", "pending", "private", "future"})
 ApiStyle = Literal["auto", "wp-json", "rest_route"]
 
 
-class WordPressREST:
+class WordPressREST(LiveUpdates):
     """A WordPress site over REST. Nothing is sent until the first operation."""
 
     def __init__(
@@ -503,8 +505,13 @@ class WordPressREST:
 
     def write_content(self, ref: Ref, content: str, expected: Version) -> Written:
         """Write the content only; WordPress REST has no conditional write, so an interleaved write is
-        detected from the revision count in the answer: one revision more than ``expected`` is ours (none
-        when the content did not change); two or more mean someone else saved in between."""
+        detected from the answer: one revision more than ``expected`` is ours (none when the content did
+        not change); two or more mean someone else saved in between. Where revisions are capped
+        (``WP_POST_REVISIONS``) the count stops growing: the two newest revisions then tell whether the
+        one before ours is the one we read.
+
+        The PUT is never replayed by the transport's retry policy (``idempotent=False``): a blind replay
+        could overwrite a write made meanwhile; callers retry from a fresh read instead."""
         ref = as_ref(ref)
         body, _ = self._request(
             "PUT",
@@ -512,24 +519,43 @@ class WordPressREST:
             post=ref.id,
             json_body={"content": content},
             params={"context": "edit", "_fields": "id,link,content,modified_gmt,_links"},
+            idempotent=False,
         )
         new_ref = PostRef(id=str(body["id"]), link=body.get("link"))
         version = _version(body)
         written = Written(ref=new_ref, content=_raw(body, "content"), version=version)
         before, after = expected.revisions, version.revisions
-        if before is not None and after is not None and after > before + 1:
+        collided = False
+        overwritten: str | None = None
+        if before is not None and after is not None:
+            if after > before + 1:
+                collided = True
+                overwritten = self.read_overwritten(new_ref, version)
+            elif after <= before and version.latest_revision not in (None, expected.latest_revision):
+                newest = self._newest_revisions(new_ref) or []
+                if len(newest) == 2 and str(newest[1]["id"]) != expected.latest_revision:
+                    collided = True
+                    overwritten = _raw(newest[1], "content")
+        if collided:
             raise WriteConflictError(
                 "the post was changed by someone else between the read and the write",
                 applied=True,
-                overwritten=self._revision_before(new_ref, version),
+                overwritten=overwritten,
                 current=Versioned(new_ref, written.content, CONTENT_FORMAT, version),
                 site=self.site,
                 post=ref.id,
             )
         return written
 
-    def _revision_before(self, ref: PostRef, version: Version) -> str | None:
-        """The content of the revision before ours (the other writer's state), when we may read it."""
+    def read_overwritten(self, ref: Ref, version: Version) -> str | None:
+        """The content stored just before the write that produced ``version`` (the other writer's state
+        that write replaced), when the user may read revisions; None otherwise."""
+        newest = self._newest_revisions(as_ref(ref))
+        if newest is not None and len(newest) == 2:
+            return _raw(newest[1], "content")
+        return None
+
+    def _newest_revisions(self, ref: PostRef) -> builtins.list[Mapping[str, Any]] | None:
         try:
             body, _ = self._request(
                 "GET",
@@ -539,9 +565,7 @@ class WordPressREST:
             )
         except (PermissionDeniedError, NotFoundError):
             return None
-        if isinstance(body, list) and len(body) == 2:
-            return _raw(body[1], "content")
-        return None
+        return [dict(item) for item in body] if isinstance(body, list) else None
 
 
 # --- answer parsing ------------------------------------------------------------------------------------

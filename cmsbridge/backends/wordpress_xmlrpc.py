@@ -49,6 +49,7 @@ from ..errors import (
     UsageError,
     redact_url,
 )
+from ..live import LiveUpdates
 from ..model import Post, SourceRef
 from ..report import ConversionReport, ensure_report
 from .base import (
@@ -140,7 +141,7 @@ class _GetTerms(AuthenticatedMethod):  # type: ignore[misc]
 # --- the backend ---------------------------------------------------------------------------------------
 
 
-class WordPressXMLRPC:
+class WordPressXMLRPC(LiveUpdates):
     """A WordPress site over XML-RPC. Nothing is sent until the first operation."""
 
     def __init__(

@@ -540,7 +540,7 @@ def _check_unanswered(backend: Backend, ref: PostRef, state: _State, current: Ve
     before, after = base_version.revisions, current.version.revisions
     if current.content != ours or before is None or after is None or after <= before + 1:
         return
-    reader = getattr(backend, "read_overwritten", None) or getattr(backend, "_revision_before", None)
+    reader = getattr(backend, "read_overwritten", None)
     theirs = reader(ref, current.version) if callable(reader) else None
     if isinstance(theirs, str):
         state.restores.append((base, theirs))

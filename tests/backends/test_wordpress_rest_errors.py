@@ -10,7 +10,7 @@ import pytest
 import requests
 import responses
 
-from cmsbridge.backends.base import SimpleRetry, Transport, Version
+from cmsbridge.backends.base import Transport, Version
 from cmsbridge.backends.wordpress_rest import WordPressREST
 from cmsbridge.errors import (
     AuthenticationError,
@@ -25,6 +25,7 @@ from cmsbridge.errors import (
     ServerError,
     UnexpectedResponseError,
 )
+from cmsbridge.retry import RetryPolicy
 
 SITE = "https://news.example.com/blog"
 SECRET = "abcd EFGH ijkl MNOP qrst UVWX"
@@ -99,16 +100,17 @@ def test_retry_policy_retries_transient_errors_with_injected_sleep() -> None:
         json={"id": 7, "link": "l", "content": {"raw": "<p>x</p>"}, "modified_gmt": "2024-01-02T03:04:05"},
     )
     slept: list[float] = []
-    wp = backend(retry=SimpleRetry(attempts=3, base=0.5, sleep=slept.append))
+    wp = backend(retry=RetryPolicy(attempts=3, base=0.5, sleep=slept.append))
     assert wp.read_versioned(7).content == "<p>x</p>"
-    assert slept == [3.0, 1.0]
+    # Retry-After honoured, then exponential backoff with jitter (at most base * 2)
+    assert len(slept) == 2 and slept[0] == 3.0 and 0.0 <= slept[1] <= 1.0
 
 
 @responses.activate
 def test_creating_is_not_retried_after_a_server_error() -> None:
     responses.add(responses.POST, f"{SITE}/wp-json/wp/v2/posts", **wp_error(502, "bad_gateway"))
     slept: list[float] = []
-    wp = backend(retry=SimpleRetry(attempts=3, sleep=slept.append))
+    wp = backend(retry=RetryPolicy(attempts=3, sleep=slept.append))
     with pytest.raises(ServerError):
         wp._request("POST", "wp/v2/posts", json_body={}, idempotent=False)
     assert slept == [] and len(responses.calls) == 1
@@ -259,6 +261,46 @@ def test_write_content_detects_an_interleaved_revision() -> None:
         backend().write_content(7, "<p>mine</p>", expected)
     assert getattr(info.value, "applied", None) is True
     assert getattr(info.value, "overwritten", None) == "<p>theirs</p>"
+
+
+@responses.activate
+def test_write_content_detects_an_interleaved_revision_when_revisions_are_capped() -> None:
+    """With WP_POST_REVISIONS capped the count stays put; the two newest revisions tell instead."""
+    capped = {
+        "id": 7,
+        "link": "l",
+        "content": {"raw": "<p>mine</p>"},
+        "modified_gmt": "2024-01-01T00:00:09",
+        "_links": {"version-history": [{"count": 5}], "predecessor-version": [{"id": 95}]},
+    }
+    responses.add(responses.PUT, POST_URL, json=capped)
+    revisions = responses.add(
+        responses.GET,
+        f"{POST_URL}/revisions",
+        json=[{"id": 95, "content": {"raw": "<p>mine</p>"}}, {"id": 93, "content": {"raw": "<p>read</p>"}}],
+    )
+    # the revision before ours is the one we read: no collision, one extra request
+    backend().write_content(7, "<p>mine</p>", Version(token="t", revisions=5, latest_revision="93"))
+    assert revisions.call_count == 1
+    # someone saved revision 94 after our read (93): a collision, with their content recovered
+    responses.replace(
+        responses.GET,
+        f"{POST_URL}/revisions",
+        json=[{"id": 95, "content": {"raw": "<p>mine</p>"}}, {"id": 94, "content": {"raw": "<p>theirs</p>"}}],
+    )
+    with pytest.raises(ConflictError) as info:
+        backend().write_content(7, "<p>mine</p>", Version(token="t", revisions=5, latest_revision="93"))
+    assert getattr(info.value, "overwritten", None) == "<p>theirs</p>"
+
+
+@responses.activate
+def test_content_writes_are_never_replayed_by_the_transport() -> None:
+    responses.add(responses.PUT, POST_URL, **wp_error(503, "down"))
+    slept: list[float] = []
+    wp = backend(retry=RetryPolicy(attempts=3, sleep=slept.append))
+    with pytest.raises(ServerError):
+        wp.write_content(7, "<p>mine</p>", Version(token="t"))
+    assert slept == [] and len(responses.calls) == 1
 
 
 @responses.activate
