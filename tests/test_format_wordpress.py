@@ -33,6 +33,7 @@ from cmsbridge.model import (
     slugify,
     text,
 )
+from cmsbridge.formats import content_only
 from cmsbridge.report import ConversionReport
 
 from .strategies import posts
@@ -49,8 +50,9 @@ def read(markup: str) -> Post:
 
 
 def write(post: Post) -> str:
+    """The post's blocks as markup (markup holds no post fields: see test_post_fields_are_reported)."""
     report = ConversionReport()
-    out = wordpress.write(post, report)
+    out = wordpress.write(content_only(post), report)
     assert not report, report.messages()
     return out
 
@@ -437,3 +439,12 @@ def test_model_round_trip(post: Post) -> None:
     out = write(post)
     assert read(out).blocks == post.blocks
     assert write(read(out)) == out
+
+
+def test_post_fields_are_reported_not_dropped_silently() -> None:
+    report = ConversionReport()
+    wordpress.write(Post(title="T", tags=("a",), blocks=(Paragraph(inlines=(Text(text="x"),)),)), report)
+    assert [m for m in report.messages() if "title" in m or "tags" in m] == [
+        "gutenberg: gutenberg holds no post title; not written",
+        "gutenberg: gutenberg holds no post tags; not written",
+    ]

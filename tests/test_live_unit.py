@@ -55,7 +55,7 @@ def update(minute: int, body: str = "", **kw: Any) -> Update:
 
 
 def initial(fmt: str, *blocks: Any) -> str:
-    return formats.write(Post(title="Live", blocks=(Paragraph(inlines=text("Intro.")), *blocks)), fmt)
+    return formats.write(Post(blocks=(Paragraph(inlines=text("Intro.")), *blocks)), fmt)
 
 
 def markers(backend: FakeBackend, ref: str = "1") -> list[UpdateMarker]:

@@ -42,7 +42,7 @@ from ..errors import (
     UsageError,
     redact_url,
 )
-from ..formats import lexical
+from ..formats import content_only, lexical
 from ..live import LiveUpdates
 from ..model import Post, SourceRef
 from ..report import ConversionReport, ensure_report
@@ -239,7 +239,7 @@ class GhostAdmin(LiveUpdates):
                              "scheduled)")
         fields: dict[str, Any] = {
             "title": post.title,
-            "lexical": lexical.write(post, report),
+            "lexical": lexical.write(content_only(post), report),
             "status": _TO_GHOST[post.status],
             "custom_excerpt": post.excerpt or None,
             "tags": [{"name": tag} for tag in post.tags],

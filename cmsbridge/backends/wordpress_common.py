@@ -8,6 +8,7 @@ import html
 import os
 from typing import Any
 
+from ..formats import content_only
 from ..formats import read as read_format
 from ..formats import write as write_format
 from ..model import Post
@@ -19,7 +20,7 @@ SYSTEM = "wordpress"
 
 def to_markup(post: Post, report: ConversionReport) -> str:
     """The post's blocks as WordPress block markup."""
-    return write_format(post, CONTENT_FORMAT, report=report)
+    return write_format(content_only(post), CONTENT_FORMAT, report=report)
 
 
 def from_markup(raw: str, report: ConversionReport) -> Post:

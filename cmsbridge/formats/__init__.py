@@ -37,6 +37,30 @@ class FormatModule(Protocol):
     def write(self, post: Post, report: ConversionReport) -> str: ...
 
 
+POST_FIELDS = (
+    "title", "slug", "status", "excerpt", "authors", "categories", "tags", "created", "modified",
+    "featured_image", "metadata", "sources",
+)
+_EMPTY = Post()
+
+
+def report_unwritten_fields(
+    post: Post, fmt: str, report: ConversionReport, *, written: tuple[str, ...] = ()
+) -> None:
+    """Record a loss for each of ``post``'s fields that is set but that format ``fmt`` does not write.
+
+    Backends that store content and fields separately write ``content_only(post)``, so nothing is
+    reported for fields they carry themselves."""
+    for name in POST_FIELDS:
+        if name not in written and getattr(post, name) != getattr(_EMPTY, name):
+            report.warn(fmt, f"{fmt} holds no post {name}; not written")
+
+
+def content_only(post: Post) -> Post:
+    """``post``'s blocks alone: what a backend writes as content, its fields going elsewhere."""
+    return Post(blocks=post.blocks)
+
+
 def available() -> list[str]:
     """Names of the formats whose module is installed."""
     return [name for name, mod in FORMATS.items() if importlib.util.find_spec(mod) is not None]

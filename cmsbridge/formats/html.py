@@ -40,6 +40,7 @@ from ..model import (
     UpdateMarker,
 )
 from ..report import ConversionReport
+from . import report_unwritten_fields
 from .embeds import embed_for_url, identify
 from .inline_html import (
     escape_attr,
@@ -69,7 +70,6 @@ _PLAYERS = {
     "dailymotion": "https://www.dailymotion.com/embed/video/{id}",
 }
 _TIME_IN_LABEL = re.compile(r"\d{1,2}[:.h]\d{2}(?:\s*[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?", re.I)
-_DEFAULTS = Post()
 
 
 def _tag(node: etree._Element) -> str:
@@ -523,21 +523,7 @@ class _Writer:
 
 
 def write(post: Post, report: ConversionReport) -> str:
-    for name in (
-        "slug",
-        "status",
-        "excerpt",
-        "authors",
-        "categories",
-        "tags",
-        "created",
-        "modified",
-        "featured_image",
-        "metadata",
-        "sources",
-    ):
-        if getattr(post, name) != getattr(_DEFAULTS, name):
-            report.warn(NAME, f"html has no {name}; dropped")
+    report_unwritten_fields(post, NAME, report, written=("title",))
     writer = _Writer(report)
     chunks: list[str] = []
     for index, block in enumerate(post.blocks):

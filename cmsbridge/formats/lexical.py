@@ -72,6 +72,7 @@ from ..model import (
     slugify,
 )
 from ..report import ConversionReport
+from . import report_unwritten_fields
 from .inline_html import inlines_from_html, inlines_to_html, normalize, parse_fragment
 
 NAME = "lexical"
@@ -498,6 +499,7 @@ def write_nodes(post: Post, report: ConversionReport) -> list[Node]:
 
 
 def write(post: Post, report: ConversionReport) -> str:
+    report_unwritten_fields(post, NAME, report)  # a Lexical document is content only
     # Ghost refuses an empty root; its editor's empty document is one empty paragraph (read back as no block)
     root = _element("root", write_nodes(post, report) or [_element("paragraph", [])])
     return json.dumps({"root": root}, ensure_ascii=False, separators=(",", ":"))

@@ -11,13 +11,13 @@ import re
 
 from ..model import Post
 from ..report import ConversionReport
+from . import report_unwritten_fields
 from .markdown_common import TEXT, Reader, normalize_newlines
 from .markdown_write import Writer
 
 NAME = "text"
 
 _ATX_TITLE = re.compile(r"^#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
-_DEFAULTS = Post()
 
 
 def read(data: str, report: ConversionReport) -> Post:
@@ -32,21 +32,7 @@ def read(data: str, report: ConversionReport) -> Post:
 
 
 def write(post: Post, report: ConversionReport) -> str:
-    for name in (
-        "slug",
-        "status",
-        "excerpt",
-        "authors",
-        "categories",
-        "tags",
-        "created",
-        "modified",
-        "featured_image",
-        "metadata",
-        "sources",
-    ):
-        if getattr(post, name) != getattr(_DEFAULTS, name):
-            report.warn(NAME, f"the text format has no {name}; dropped")
+    report_unwritten_fields(post, NAME, report, written=("title",))
     title = post.title.replace("\n", " ").strip()
     if title != post.title:
         report.warn(NAME, "title: line breaks and edge spaces dropped")

@@ -22,6 +22,7 @@ import re
 from .. import gutenberg
 from ..model import Block, Origin, Post, Raw, UpdateMarker
 from ..report import ConversionReport
+from . import report_unwritten_fields
 from . import wordpress_write as writer
 from .wordpress_html import WS, block_spans, spans_match
 from .wordpress_read import read_block
@@ -133,7 +134,8 @@ def _render(block: Block, core: str | None, report: ConversionReport, index: int
 
 
 def write(post: Post, report: ConversionReport) -> str:
-    """Write a post's blocks as WordPress block markup."""
+    """Write a post's blocks as WordPress block markup (post fields live outside it: reported)."""
+    report_unwritten_fields(post, NAME, report)
     out: list[str] = []
     last = len(post.blocks) - 1
     previous_had_origin = True

@@ -458,8 +458,9 @@ def _attempt(
     rng: random.Random,
 ) -> Result:
     while True:
+        read_started = _utcnow()
         current = backend.read_versioned(ref)
-        settle = _settle_time(current.version)
+        settle = _settle_time(current.version, read_started)
         if settle > 0:
             sleep(settle)
             continue
@@ -519,17 +520,25 @@ def _attempt(
 
 
 SETTLE = 1.2
-"""Seconds a post must have been left alone before a write conditional on a one-second modified time."""
+"""Seconds a post must have been left alone, when a read starts, before a write conditional on a modified
+time of one-second resolution: 1 s for the resolution, 0.2 s for clock differences and rounding."""
 
 
-def _settle_time(version: Version) -> float:
-    """A conditional write on a modified time of one-second resolution (XML-RPC ``if_not_modified_since``)
-    cannot see another write made in the same second as the version read. Without a revision count to
-    check afterwards, wait until that second is over (only when the post changed in the last second)."""
+def _settle_time(version: Version, read_started: dt.datetime) -> float:
+    """How long to wait before reading again, so that the conditional write to come cannot miss a write.
+
+    A conditional write on a modified time of one-second resolution (XML-RPC ``if_not_modified_since``,
+    Ghost's ``updated_at``) cannot see another write made in the same second as the version read: that
+    write leaves the modified time unchanged. Once a read started at least :data:`SETTLE` after the
+    modified time it returned, every later write stores a later second and is detected. So, without a
+    revision count to check afterwards, a post changed less than :data:`SETTLE` before the read began is
+    read again when that time is over. The age is taken from the start of the read, not its answer: a
+    slow answer does not shorten the wait. A modified time more than a second in the future (a server
+    clock ahead of ours) is not waited for."""
     if version.revisions is not None or version.modified is None:
         return 0.0
-    age = (dt.datetime.now(dt.UTC) - version.modified).total_seconds()
-    return SETTLE - age if 0.0 <= SETTLE - age <= SETTLE + 1.0 else 0.0
+    age = (read_started - version.modified).total_seconds()
+    return SETTLE - age if 0.0 < SETTLE - age <= SETTLE + 1.0 else 0.0
 
 
 def _check_unanswered(backend: Backend, ref: PostRef, state: _State, current: Versioned) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.wordpress.live_soak import kills, outage, soak
+from tests.live_soak import kills, outage, soak, wordpress_target
 
 pytestmark = pytest.mark.wordpress
 
@@ -22,8 +22,8 @@ pytestmark = pytest.mark.wordpress
 def test_soak_concurrent_appends_through_faults(wordpress: dict[str, Any], tmp_path: Path,
                                                 transport: str) -> None:
     appends = 40 if transport == "rest" else 20
-    report = soak(wordpress, tmp_path, appends=appends, processes=4, rate=0.45, seed=11,
-                  transport=transport)
+    report = soak(wordpress_target(wordpress, transport), tmp_path, appends=appends, processes=4, rate=0.45,
+                  seed=11)
     assert report.fault_ratio >= 0.3, report
     assert report.title_changes >= 5, report
     assert sum(report.outcomes.values()) == appends
@@ -32,12 +32,12 @@ def test_soak_concurrent_appends_through_faults(wordpress: dict[str, Any], tmp_p
 @pytest.mark.parametrize("transport", ["rest", "xmlrpc"])
 def test_outage_queues_then_everything_arrives(wordpress: dict[str, Any], tmp_path: Path,
                                                transport: str) -> None:
-    counts = outage(wordpress, tmp_path, appends=6, seconds=3.0, transport=transport)
+    counts = outage(wordpress_target(wordpress, transport), tmp_path, appends=6, seconds=3.0)
     assert counts["queued"] >= 3 and counts["applied"] >= 1
 
 
 @pytest.mark.parametrize("transport", ["rest", "xmlrpc"])
 def test_kills_of_a_delivering_process_lose_and_double_nothing(wordpress: dict[str, Any], tmp_path: Path,
                                                                 transport: str) -> None:
-    result = kills(wordpress, tmp_path, appends=8, kills=4, transport=transport, seed=5)
+    result = kills(wordpress_target(wordpress, transport), tmp_path, appends=8, kills=4, seed=5)
     assert result["kills"] == 4

@@ -1,12 +1,15 @@
-"""Soak, outage and kill runs of ``cmsbridge append`` against a real WordPress behind the fault proxy.
+"""Soak, outage and kill runs of ``cmsbridge append`` against a real CMS behind the fault proxy.
 
-Shared by tests/wordpress/test_live_wordpress.py (short forms) and benchmarks/soak.py (full forms). Every
-append is a real ``cmsbridge append`` process (as cron starts it), each worker process with its own outbox
-(as on separate machines), through :class:`tests.faultproxy.FaultProxy`; another process keeps changing
-the post's title and excerpt directly. The checks: every update present exactly once, in time order
-(newest first), each body exactly once, title and excerpt the last ones set.
+Shared by tests/wordpress/test_live_wordpress.py and tests/ghost/test_live_ghost.py (short forms) and
+benchmarks/soak.py (full forms). A :class:`Target` names the CMS (WordPress over REST or XML-RPC, Ghost over
+its Admin API), how cmsbridge reaches it through the proxy, and how the checks reach it directly
+(:class:`Direct`: no proxy, no cmsbridge). Every append is a real ``cmsbridge append`` process (as cron
+starts it), each worker process with its own outbox (as on separate machines), through
+:class:`tests.faultproxy.FaultProxy`; another process keeps changing the post's title and excerpt directly.
+The checks: every update present exactly once, in time order (newest first), each body exactly once, title
+and excerpt the last ones set.
 
-Run as ``python -m tests.wordpress.live_soak worker|titles ...`` for the child processes.
+Run as ``python -m tests.live_soak worker|titles ...`` for the child processes.
 """
 
 from __future__ import annotations
@@ -23,12 +26,15 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+from urllib.parse import quote, unquote, urlsplit
 
+import jwt
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 T0 = dt.datetime(2026, 5, 6, 12, 0, tzinfo=dt.UTC)
+INTRO = "Intro."
 
 
 def at(index: int) -> str:
@@ -58,8 +64,27 @@ def append_args(site: str, post: str, run: str, index: int, outbox: str, timeout
 # --- direct access to the post (no proxy, no cmsbridge) ------------------------------------------------
 
 
+class Direct(Protocol):
+    def create(self, title: str) -> str:
+        """A new published post holding one paragraph, :data:`INTRO`; its id."""
+        ...
+
+    def read(self, post: str) -> dict[str, str]:
+        """``content`` (HTML or block markup in which update anchors read ``id="update-<id>"`` and each
+        paragraph ``<p>text</p>``), ``title`` and ``excerpt``."""
+        ...
+
+    def set_meta(self, post: str, title: str, excerpt: str) -> None:
+        """Change the title and excerpt only (raises ``requests.RequestException`` on failure)."""
+        ...
+
+    def spec(self) -> dict[str, str]:
+        """Enough to rebuild this in a child process (:func:`direct_from`)."""
+        ...
+
+
 @dataclass
-class Direct:
+class WordPressDirect:
     url: str
     user: str
     password: str
@@ -68,7 +93,7 @@ class Direct:
         return f"{self.url}/?rest_route=/wp/v2/posts/{post}"
 
     def create(self, title: str) -> str:
-        content = "<!-- wp:paragraph -->\n<p>Intro.</p>\n<!-- /wp:paragraph -->"
+        content = f"<!-- wp:paragraph -->\n<p>{INTRO}</p>\n<!-- /wp:paragraph -->"
         r = requests.post(f"{self.url}/?rest_route=/wp/v2/posts", auth=(self.user, self.password), timeout=30,
                           json={"title": title, "content": content, "status": "publish"})
         r.raise_for_status()
@@ -87,23 +112,119 @@ class Direct:
                           auth=(self.user, self.password), timeout=30)
         r.raise_for_status()
 
+    def spec(self) -> dict[str, str]:
+        return {"kind": "wordpress", "url": self.url, "user": self.user, "password": self.password}
 
-def direct_for(site: dict[str, Any], role: str = "editor") -> Direct:
+
+@dataclass
+class GhostDirect:
+    """The Admin API with plain ``requests`` and PyJWT. Every write sends the ``updated_at`` just read and
+    is retried on Ghost's 409 ``UPDATE_COLLISION``; :meth:`set_meta` sends the title and excerpt only."""
+
+    url: str
+    key_id: str
+    secret: str
+
+    def _headers(self) -> dict[str, str]:
+        now = int(time.time())
+        token = jwt.encode({"iat": now, "exp": now + 300, "aud": "/admin/"}, bytes.fromhex(self.secret),
+                           algorithm="HS256", headers={"kid": self.key_id})
+        return {"Authorization": f"Ghost {token}", "Accept-Version": "v6.0"}
+
+    def _api(self, route: str) -> str:
+        return f"{self.url}/ghost/api/admin/{route}"
+
+    def get(self, post: str, formats: str = "html,lexical") -> dict[str, Any]:
+        r = requests.get(self._api(f"posts/{post}/"), params={"formats": formats}, headers=self._headers(),
+                         timeout=30)
+        r.raise_for_status()
+        return dict(r.json()["posts"][0])
+
+    def create(self, title: str) -> str:
+        paragraph = {"type": "paragraph", "version": 1, "direction": "ltr", "format": "", "indent": 0,
+                     "children": [{"type": "extended-text", "version": 1, "detail": 0, "format": 0,
+                                   "mode": "normal", "style": "", "text": INTRO}]}
+        lexical = {"root": {"type": "root", "version": 1, "direction": "ltr", "format": "", "indent": 0,
+                            "children": [paragraph]}}
+        r = requests.post(self._api("posts/"), headers=self._headers(), timeout=30,
+                          json={"posts": [{"title": title, "lexical": json.dumps(lexical),
+                                           "status": "published"}]})
+        r.raise_for_status()
+        return str(r.json()["posts"][0]["id"])
+
+    def read(self, post: str) -> dict[str, str]:
+        data = self.get(post)
+        return {"content": str(data.get("html") or ""), "lexical": str(data.get("lexical") or ""),
+                "title": str(data.get("title") or ""), "excerpt": str(data.get("custom_excerpt") or "")}
+
+    def put(self, post: str, fields: dict[str, Any], *, attempts: int = 50) -> dict[str, Any]:
+        """PUT ``fields`` with the current ``updated_at``, re-read and retried on a collision."""
+        for _ in range(attempts):
+            current = self.get(post, "lexical")
+            r = requests.put(self._api(f"posts/{post}/"), headers=self._headers(), timeout=30,
+                             json={"posts": [{**fields, "updated_at": current["updated_at"]}]})
+            if r.status_code == 409:
+                time.sleep(random.uniform(0.0, 0.2))
+                continue
+            r.raise_for_status()
+            return dict(r.json()["posts"][0])
+        raise requests.RequestException(f"{attempts} collisions in a row")
+
+    def set_meta(self, post: str, title: str, excerpt: str) -> None:
+        self.put(post, {"title": title, "custom_excerpt": excerpt})
+
+    def spec(self) -> dict[str, str]:
+        return {"kind": "ghost", "url": self.url, "key_id": self.key_id, "secret": self.secret}
+
+
+def direct_from(spec: dict[str, str]) -> Direct:
+    if spec["kind"] == "ghost":
+        return GhostDirect(spec["url"], spec["key_id"], spec["secret"])
+    return WordPressDirect(spec["url"], spec["user"], spec["password"])
+
+
+# --- targets ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    """A CMS to soak: ``upstream`` (the loopback server the proxy forwards to), ``site_template`` (the
+    cmsbridge site URL with ``{port}`` for the proxy's port), ``direct`` and a short ``name``."""
+
+    name: str
+    upstream: str
+    site_template: str
+    direct: Direct
+
+    def site(self, proxy_port: int) -> str:
+        return self.site_template.replace("{port}", str(proxy_port))
+
+
+def wordpress_target(site: dict[str, Any], transport: str = "rest", role: str = "editor") -> Target:
+    """The test WordPress (the JSON of ``scripts/wordpress-server start``) over ``rest`` or ``xmlrpc``."""
     user = site["users"][role]
-    return Direct(site["url"], user["user"], user["app_password"])
+    auth = f"{user['user']}:{user['app_password']}@127.0.0.1:{{port}}"
+    template = (f"wordpress-xmlrpc+http://{auth}" if transport == "xmlrpc"
+                else f"wordpress+http://{auth}?api=rest_route")
+    return Target(f"wordpress-{transport}", site["url"], template,
+                  WordPressDirect(site["url"], user["user"], user["app_password"]))
 
 
-def site_url(site: dict[str, Any], proxy_port: int, transport: str, role: str = "editor") -> str:
-    user = site["users"][role]
-    if transport == "xmlrpc":
-        return f"wordpress-xmlrpc+http://{user['user']}:{user['app_password']}@127.0.0.1:{proxy_port}"
-    return f"wordpress+http://{user['user']}:{user['app_password']}@127.0.0.1:{proxy_port}?api=rest_route"
+def ghost_target(site: str) -> Target:
+    """The test Ghost from its cmsbridge site URL (``ghost+http://KEY_ID:SECRET@127.0.0.1:PORT``)."""
+    parts = urlsplit(site)
+    if parts.hostname is None or parts.username is None or parts.password is None:
+        raise ValueError("a Ghost site URL with its Admin API key")
+    upstream = f"http://{parts.hostname}:{parts.port or 80}"
+    key_id, secret = unquote(parts.username), unquote(parts.password)
+    template = f"ghost+http://{quote(key_id)}:{quote(secret)}@127.0.0.1:{{port}}{parts.path}"
+    return Target("ghost", upstream, template, GhostDirect(upstream, key_id, secret))
 
 
 # --- checks --------------------------------------------------------------------------------------------
 
 
-def check_post(direct: Direct, post: str, run: str, indexes: list[int]) -> dict[str, Any]:
+def check_post(direct: Direct, post: str, run: str, indexes: list[int]) -> dict[str, str]:
     """Assert every update of ``indexes`` is present exactly once, newest first, with its body once."""
     state = direct.read(post)
     content = state["content"]
@@ -116,7 +237,7 @@ def check_post(direct: Direct, post: str, run: str, indexes: list[int]) -> dict[
     assert found == expected, "updates out of order"
     for i in indexes:
         assert content.count(body(run, i)) == 1, f"body of update {i} appears {content.count(body(run, i))}x"
-    assert content.count("<p>Intro.</p>") == 1
+    assert content.count(f"<p>{INTRO}</p>") == 1
     return state
 
 
@@ -133,7 +254,7 @@ def worker(args: argparse.Namespace) -> None:
 
 
 def titles(args: argparse.Namespace) -> None:
-    direct = Direct(args.url, args.user, args.password)
+    direct = direct_from(json.loads(args.direct))
     stop = Path(args.stop)
     n = 0
     last = None
@@ -167,30 +288,28 @@ class SoakReport:
     outcomes: dict[str, int] = field(default_factory=dict)
 
 
-def soak(site: dict[str, Any], tmp: Path, *, appends: int, processes: int, rate: float, seed: int,
-         transport: str = "rest", timeout: float = 1.5, budget: float = 30.0,
-         title_interval: float = 0.3) -> SoakReport:
+def soak(target: Target, tmp: Path, *, appends: int, processes: int, rate: float, seed: int,
+         timeout: float = 1.5, budget: float = 30.0, title_interval: float = 0.3) -> SoakReport:
     from tests.faultproxy import FaultProxy
 
-    direct = direct_for(site)
-    run = f"s{seed}{transport[0]}"
+    direct = target.direct
+    run = f"s{seed}{target.name[0]}{target.name[-1]}"
     post = direct.create(f"Soak {run}")
     report = SoakReport(appends, processes)
     stop = tmp / f"stop-{run}"
     start = time.monotonic()
-    with FaultProxy(site["url"], rate=rate, seed=seed, delay=timeout + 1.0, retry_after=1.0) as proxy:
-        url = site_url(site, proxy.port, transport)
+    with FaultProxy(target.upstream, rate=rate, seed=seed, delay=timeout + 1.0, retry_after=1.0) as proxy:
+        url = target.site(proxy.port)
         changer = subprocess.Popen(
-            [sys.executable, "-m", "tests.wordpress.live_soak", "titles", "--url", site["url"],
-             "--user", direct.user, "--password", direct.password, "--post", post, "--stop", str(stop),
-             "--interval", str(title_interval)],
+            [sys.executable, "-m", "tests.live_soak", "titles", "--direct", json.dumps(direct.spec()),
+             "--post", post, "--stop", str(stop), "--interval", str(title_interval)],
             cwd=ROOT, stdout=subprocess.PIPE, text=True)
         outboxes = [str(tmp / f"outbox-{run}-{w}.db") for w in range(processes)]
         children = []
         for w in range(processes):
             indexes = ",".join(str(i) for i in range(w, appends, processes))
             children.append(subprocess.Popen(
-                [sys.executable, "-m", "tests.wordpress.live_soak", "worker", "--site", url, "--post", post,
+                [sys.executable, "-m", "tests.live_soak", "worker", "--site", url, "--post", post,
                  "--run", run, "--indexes", indexes, "--outbox", outboxes[w], "--timeout", str(timeout),
                  "--budget", str(budget)],
                 cwd=ROOT, stdout=subprocess.PIPE, text=True))
@@ -221,18 +340,17 @@ def soak(site: dict[str, Any], tmp: Path, *, appends: int, processes: int, rate:
     return report
 
 
-def outage(site: dict[str, Any], tmp: Path, *, appends: int, seconds: float, transport: str = "rest",
-           seed: int = 0) -> dict[str, Any]:
+def outage(target: Target, tmp: Path, *, appends: int, seconds: float, seed: int = 0) -> dict[str, Any]:
     """Appends while the server is unreachable queue (exit 75); after it is back, a flush delivers all."""
     from tests.faultproxy import FaultProxy
 
-    direct = direct_for(site)
-    run = f"o{seed}{transport[0]}"
+    direct = target.direct
+    run = f"o{seed}{target.name[0]}{target.name[-1]}"
     post = direct.create(f"Outage {run}")
     outbox = str(tmp / f"outbox-{run}.db")
     counts = {"queued": 0, "applied": 0}
-    with FaultProxy(site["url"], rate=0.0) as proxy:
-        url = site_url(site, proxy.port, transport)
+    with FaultProxy(target.upstream, rate=0.0) as proxy:
+        url = target.site(proxy.port)
         proxy.paused = True
         start = time.monotonic()
         index = max(1, appends - 2)  # queued while down, spread over the outage; the rest after it
@@ -252,19 +370,19 @@ def outage(site: dict[str, Any], tmp: Path, *, appends: int, seconds: float, tra
     return counts
 
 
-def kills(site: dict[str, Any], tmp: Path, *, appends: int, kills: int, rate: float = 0.3,
-          transport: str = "rest", seed: int = 0) -> dict[str, Any]:
+def kills(target: Target, tmp: Path, *, appends: int, kills: int, rate: float = 0.3,
+          seed: int = 0) -> dict[str, Any]:
     """Queue updates, then kill delivering processes (SIGKILL) at random moments; nothing lost or doubled."""
     from tests.faultproxy import FaultProxy
 
     rng = random.Random(seed)
-    direct = direct_for(site)
-    run = f"k{seed}{transport[0]}"
+    direct = target.direct
+    run = f"k{seed}{target.name[0]}{target.name[-1]}"
     post = direct.create(f"Kills {run}")
     outbox = str(tmp / f"outbox-{run}.db")
     killed = 0
-    with FaultProxy(site["url"], rate=rate, seed=seed, delay=2.0) as proxy:
-        url = site_url(site, proxy.port, transport)
+    with FaultProxy(target.upstream, rate=rate, seed=seed, delay=2.0) as proxy:
+        url = target.site(proxy.port)
         proxy.paused = True
         for i in range(appends):
             r = cli(*append_args(url, post, run, i, outbox, 1.0, 0.2), stdin=body(run, i) + "\n")
@@ -302,7 +420,7 @@ def main() -> None:
     w.add_argument("--timeout", type=float, default=1.5)
     w.add_argument("--budget", type=float, default=30.0)
     t = sub.add_parser("titles")
-    for name in ("url", "user", "password", "post", "stop"):
+    for name in ("direct", "post", "stop"):
         t.add_argument(f"--{name}", required=True)
     t.add_argument("--interval", type=float, default=0.3)
     args = parser.parse_args()
