@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from cmsbridge import gutenberg
-from cmsbridge.formats import wordpress
+from cmsbridge.formats import content_only, wordpress
 from cmsbridge.model import (
     Bold,
     Embed,
@@ -33,7 +33,6 @@ from cmsbridge.model import (
     slugify,
     text,
 )
-from cmsbridge.formats import content_only
 from cmsbridge.report import ConversionReport
 
 from .strategies import posts

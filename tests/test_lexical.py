@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from cmsbridge.formats import lexical
+from cmsbridge.formats import content_only, lexical
 from cmsbridge.model import (
     Block,
     Bold,
@@ -34,7 +34,6 @@ from cmsbridge.model import (
     UpdateMarker,
     slugify,
 )
-from cmsbridge.formats import content_only
 from cmsbridge.report import ConversionReport
 from tests.strategies import posts
 
