@@ -208,6 +208,15 @@ def _register_live_commands() -> None:
 _register_live_commands()
 
 
+def _register_migrate_command() -> None:
+    from .cli_migrate import register  # migrate
+
+    register(cli)
+
+
+_register_migrate_command()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``cmsbridge`` console script."""
     try:

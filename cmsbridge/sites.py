@@ -8,6 +8,7 @@ Site URLs:
 - ``ghost+https://KEY_ID:KEY_SECRET@host``: Ghost's Admin API (``cmsbridge.backends.ghost.GhostAdmin``,
   imported on use).
 - ``files:PATH``: a folder of Markdown files with front matter (``?format=json`` for another format).
+- ``wxr:PATH``: a WordPress export file (WXR), read-only: a source to migrate from.
 
 ``http://`` is accepted for loopback hosts only (localhost, 127.0.0.0/8, ::1) unless ``insecure=True``.
 Credentials in a URL are percent-decoded (an application password's spaces may be written ``%20`` or left
@@ -51,7 +52,7 @@ class Site:
     """A parsed site: its kind, its URL without credentials, the user and (hidden) secret, options."""
 
     kind: str
-    """``rest``, ``xmlrpc``, ``ghost`` or ``files``."""
+    """``rest``, ``xmlrpc``, ``ghost``, ``files`` or ``wxr``."""
     url: str
     user: str = ""
     secret: str = field(default="", repr=False)
@@ -79,6 +80,11 @@ def parse_site(url: str, *, insecure: bool = False, secret: str | None = None) -
             raise ConfigError("files: needs a folder, e.g. files:posts")
         options = {k: v[-1] for k, v in parse_qs(query).items()}
         return Site(kind="files", url=f"files:{path}", options=options)
+    if url.startswith("wxr:"):
+        path = url[len("wxr:") :]
+        if not path:
+            raise ConfigError("wxr: needs a WordPress export file, e.g. wxr:export.xml")
+        return Site(kind="wxr", url=url)
     scheme, sep, _ = url.partition("://")
     if not sep:
         raise ConfigError(f"not a site URL or profile name: {redact_url(url)!r}")
@@ -172,6 +178,10 @@ def connect(
         from .backends.files import FilesBackend
 
         return FilesBackend(spec.url[len("files:") :], format=spec.options.get("format", "markdown"))
+    if spec.kind == "wxr":
+        from .backends.wxr_file import WXRFileBackend
+
+        return WXRFileBackend(spec.url[len("wxr:") :])
     if spec.kind == "rest":
         from .backends.wordpress_rest import WordPressREST
 

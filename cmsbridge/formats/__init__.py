@@ -23,6 +23,7 @@ FORMATS: dict[str, str] = {
     "markdown": "cmsbridge.formats.markdown",
     "json": "cmsbridge.formats.json_format",
     "lexical": "cmsbridge.formats.lexical",
+    "wxr": "cmsbridge.formats.wxr",
 }
 """Format name -> module. A name is listed only once its module exists (checked by the tests)."""
 

@@ -1,0 +1,128 @@
+"""``wxr:PATH``: a WordPress export file (WXR) as a read-only site, to migrate from without a server.
+
+``list``, ``get``, ``find`` and ``read_versioned`` read the file (parsed once, again when it changes); a
+post's id is its ``wp:post_id`` and its version a digest of its ``<item>``, so a re-run of a migration
+from a newer export of the same site updates exactly the posts that changed. Writes raise
+:class:`~cmsbridge.errors.UnsupportedError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NoReturn
+
+from ..errors import BackendError, NotFoundError, UnsupportedError
+from ..formats.wxr import Entry, WXRFile, parse
+from ..model import Post, SourceRef
+from ..report import ConversionReport
+from .base import Capabilities, Fetched, Media, PostRef, Ref, Version, Versioned, Written, as_ref
+
+
+class WXRFileBackend:
+    """The posts of one WXR file, read-only."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path).expanduser()
+        self._parsed: tuple[tuple[int, int], WXRFile] | None = None
+
+    @property
+    def site(self) -> str:
+        return f"wxr:{self.path}"
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return Capabilities(
+            system="wxr", transport="files", content_format="gutenberg", conditional_write="none",
+            statuses=frozenset({"draft", "publish", "pending", "private", "future", "trash"}),
+            categories=True, tags=True, authors=True, featured_image=True, max_page_size=1_000_000,
+        )
+
+    def __repr__(self) -> str:
+        return f"WXRFileBackend({str(self.path)!r})"
+
+    def close(self) -> None:
+        self._parsed = None
+
+    def _file(self) -> WXRFile:
+        try:
+            stat = self.path.stat()
+            key = (stat.st_mtime_ns, stat.st_size)
+            if self._parsed is None or self._parsed[0] != key:
+                self._parsed = (key, parse(self.path.read_bytes()))
+        except OSError as exc:
+            raise BackendError(f"cannot read {self.path}: {exc.strerror or exc}", site=self.site) from None
+        return self._parsed[1]
+
+    def _fetched(self, entry: Entry) -> Fetched:
+        ref = PostRef(id=entry.id, link=entry.link)
+        own = SourceRef(system="wxr", site=self.site, id=entry.id, link=entry.link)
+        post = entry.post.replace(sources=(*entry.post.sources, own))
+        report = ConversionReport()
+        report.losses.extend(entry.report.losses)
+        return Fetched(ref=ref, post=post, raw=entry.content, format="gutenberg",
+                       version=Version(token=entry.digest, modified=post.modified), report=report)
+
+    def _entry(self, ref: Ref) -> Entry:
+        ref = as_ref(ref)
+        for entry in self._file().entries:
+            if entry.id == ref.id:
+                return entry
+        raise NotFoundError("no such post in the export", site=self.site, post=ref.id)
+
+    def get(self, ref: Ref) -> Fetched:
+        return self._fetched(self._entry(ref))
+
+    def list(
+        self,
+        *,
+        since: dt.datetime | None = None,
+        status: str | None = None,
+        author: str | None = None,
+        search: str | None = None,
+        page_size: int | None = None,
+    ) -> Iterator[Fetched]:
+        def newest_first(entry: Entry) -> tuple[bool, dt.datetime]:
+            when = entry.post.modified or entry.post.created
+            return when is not None, when or dt.datetime.min.replace(tzinfo=dt.UTC)
+
+        for entry in sorted(self._file().entries, key=newest_first, reverse=True):
+            post = entry.post
+            if status and status != "any" and post.status != status:
+                continue
+            if author and author not in post.authors:
+                continue
+            if search and search.casefold() not in entry.content.casefold():
+                continue
+            when = post.modified or post.created
+            if since is not None and (when is None or when < since):
+                continue
+            yield self._fetched(entry)
+
+    def find(self, *, slug: str) -> Fetched | None:
+        entry = next((e for e in self._file().entries if e.post.slug == slug), None)
+        return self._fetched(entry) if entry is not None else None
+
+    def read_versioned(self, ref: Ref) -> Versioned:
+        fetched = self.get(ref)
+        return Versioned(ref=fetched.ref, content=fetched.raw, format="gutenberg", version=fetched.version)
+
+    def _read_only(self) -> NoReturn:
+        raise UnsupportedError("a WXR export is read-only: migrate from it to a site", site=self.site)
+
+    def create(self, post: Post, *, report: ConversionReport | None = None) -> PostRef:
+        self._read_only()
+
+    def update(self, ref: Ref, post: Post, *, report: ConversionReport | None = None) -> PostRef:
+        self._read_only()
+
+    def delete(self, ref: Ref, *, force: bool = False) -> None:
+        self._read_only()
+
+    def upload_media(self, path: str) -> Media:
+        self._read_only()
+
+    def write_content(self, ref: Ref, content: str, expected: Version) -> Written:
+        self._read_only()

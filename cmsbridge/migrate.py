@@ -1,0 +1,328 @@
+"""Migration between any two backends: resumable, with an id map, progress and a report.
+
+:func:`migrate` streams ``source.list()`` and writes each post to ``target``. A SQLite id map (``state``)
+records, per source site and post id and per target site, the target post's id and the source post's
+version; so a re-run (after Ctrl-C, a crash, or later to pick up changes):
+
+- skips a post that is mapped and unchanged (same source version token);
+- updates the mapped target post when the source post changed (and creates it again if it was deleted);
+- creates the rest, recording the mapping right after each create returns.
+
+**Crash between create and record.** A post created on the target whose mapping was never recorded (the
+process was killed during or right after the create) is found again instead of duplicated: when the map
+has no entry for a source post that has a slug, ``target.find(slug=...)`` is asked first, and a post found
+there is *adopted* (mapped, then updated) when its ``sources`` name the source post (system, site and id)
+or, since most CMSs do not store ``sources``, when its title is the source post's title. Source posts
+without a slug are always created. A post of the same slug but another title is left alone and a new
+post is created (the CMS then picks another slug).
+
+**Authors** are site accounts: a source author the target does not know fails that post's create (Ghost
+and WordPress raise NotFoundError). ``authors="drop"`` (the default) migrates posts without authors and
+reports the loss on each post; ``"keep"`` sends them as they are (a post whose author is missing fails
+and is reported, the migration goes on); a mapping sends the mapped names and drops (reporting) the rest.
+
+Each post's failure (:class:`~cmsbridge.errors.CMSBridgeError`) is recorded in the report and the
+migration goes on. Ctrl-C stops the run (what was recorded stays recorded) and raises
+:class:`MigrationInterrupted` (a ``KeyboardInterrupt`` carrying the report so far); a re-run resumes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .backends.base import Backend, Fetched, PostRef
+from .errors import CMSBridgeError, NotFoundError, OutboxError, redact_url
+from .formats import content_only
+from .formats import write as write_format
+from .model import Post, SourceRef
+from .report import ConversionReport
+
+Action = Literal["created", "updated", "skipped", "failed"]
+Authors = Literal["keep", "drop"] | Mapping[str, str]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS mapping (
+    source_site TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    target_site TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    source_version TEXT NOT NULL,
+    source_modified TEXT,
+    slug TEXT,
+    migrated REAL NOT NULL,
+    PRIMARY KEY (source_site, source_id, target_site)
+);
+"""
+
+
+@dataclass(frozen=True)
+class PostOutcome:
+    """What migrating one source post did."""
+
+    source_id: str
+    title: str
+    action: Action
+    target_id: str | None = None
+    losses: list[str] = field(default_factory=list)
+    error: str | None = None
+    adopted: bool = False
+    """The post was found on the target by slug (a create whose mapping was never recorded)."""
+
+
+@dataclass
+class MigrationReport:
+    """Counts, per-post losses and failures of one :func:`migrate` run (secrets never included)."""
+
+    source: str
+    target: str
+    dry_run: bool = False
+    interrupted: bool = False
+    posts: list[PostOutcome] = field(default_factory=list)
+
+    def count(self, action: Action) -> int:
+        return sum(1 for p in self.posts if p.action == action)
+
+    @property
+    def created(self) -> int:
+        return self.count("created")
+
+    @property
+    def updated(self) -> int:
+        return self.count("updated")
+
+    @property
+    def skipped(self) -> int:
+        return self.count("skipped")
+
+    @property
+    def failed(self) -> int:
+        return self.count("failed")
+
+    @property
+    def ok(self) -> bool:
+        """Every post read was migrated (or already was) and the run was not interrupted."""
+        return not self.failed and not self.interrupted
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "target": self.target,
+            "dry_run": self.dry_run,
+            "interrupted": self.interrupted,
+            "counts": {a: self.count(a) for a in ("created", "updated", "skipped", "failed")},
+            "posts": [asdict(p) for p in self.posts],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def to_text(self) -> str:
+        head = f"{self.source} -> {self.target}{' (dry run)' if self.dry_run else ''}"
+        counts = ", ".join(f"{self.count(a)} {a}" for a in ("created", "updated", "skipped", "failed"))
+        lines = [head, counts + (" (interrupted: run again to resume)" if self.interrupted else "")]
+        for p in self.posts:
+            if p.error:
+                lines.append(f"failed {p.source_id} {p.title!r}: {p.error}")
+            lines.extend(f"loss {p.source_id} -> {p.target_id or '-'}: {loss}" for loss in p.losses)
+        return "\n".join(lines)
+
+
+class MigrationInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`migrate`; ``report`` holds what was done (and saved) so far."""
+
+    def __init__(self, report: MigrationReport) -> None:
+        super().__init__("migration interrupted")
+        self.report = report
+
+
+# --- the id map ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mapped:
+    target_id: str
+    source_version: str
+
+
+class IdMap:
+    """The id map at ``path`` (SQLite, WAL, created on first use with mode 0600)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+            self.db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise OutboxError(f"cannot open the migration state {self.path}: {exc}") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def get(self, source_site: str, source_id: str, target_site: str) -> Mapped | None:
+        row = self._run(
+            "SELECT target_id, source_version FROM mapping WHERE source_site = ? AND source_id = ? "
+            "AND target_site = ?", (source_site, source_id, target_site)
+        ).fetchone()
+        return Mapped(str(row[0]), str(row[1])) if row else None
+
+    def record(self, source_site: str, fetched: Fetched, target_site: str, target_id: str,
+               *, version: str | None = None) -> None:
+        """Map the source post to ``target_id`` as migrated at ``version`` (default: the fetched one)."""
+        modified = fetched.post.modified.isoformat() if fetched.post.modified else None
+        self._run(
+            "INSERT OR REPLACE INTO mapping (source_site, source_id, target_site, target_id, source_version, "
+            "source_modified, slug, migrated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (source_site, fetched.ref.id, target_site, target_id,
+             fetched.version.token if version is None else version, modified,
+             fetched.post.slug, time.time()),
+        )
+
+    def forget(self, source_site: str, source_id: str, target_site: str) -> None:
+        self._run("DELETE FROM mapping WHERE source_site = ? AND source_id = ? AND target_site = ?",
+                  (source_site, source_id, target_site))
+
+    def _run(self, sql: str, args: tuple[object, ...]) -> sqlite3.Cursor:
+        try:
+            return self.db.execute(sql, args)
+        except sqlite3.Error as exc:
+            raise OutboxError(f"migration state {self.path}: {exc}") from None
+
+
+# --- migrating -------------------------------------------------------------------------------------
+
+
+def migrate(
+    source: Backend,
+    target: Backend,
+    *,
+    state: str | os.PathLike[str],
+    since: dt.datetime | None = None,
+    status: str | None = None,
+    limit: int | None = None,
+    dry_run: bool = False,
+    authors: Authors = "drop",
+    progress: Callable[[PostOutcome], None] | None = None,
+) -> MigrationReport:
+    """Copy ``source``'s posts (modified since ``since``, of ``status``) to ``target``; see the module
+    docstring. ``limit`` caps the posts created, updated or failed in this run (skipped ones do not
+    count), so repeated runs migrate in batches. ``dry_run`` reads both sites and the map but writes
+    nothing; its losses are those of converting to the target's content format. ``progress`` is called
+    after each post."""
+    report = MigrationReport(source=redact_url(source.site), target=redact_url(target.site), dry_run=dry_run)
+    ids = IdMap(state)
+    written = 0
+    try:
+        for fetched in source.list(since=since, status=status):
+            if limit is not None and written >= limit:
+                break
+            outcome = _one(source, target, ids, fetched, dry_run, authors)
+            report.posts.append(outcome)
+            if outcome.action != "skipped":
+                written += 1
+            if progress is not None:
+                progress(outcome)
+    except KeyboardInterrupt:
+        report.interrupted = True
+        raise MigrationInterrupted(report) from None
+    finally:
+        ids.close()
+    return report
+
+
+def _one(source: Backend, target: Backend, ids: IdMap, fetched: Fetched, dry_run: bool,
+         authors: Authors) -> PostOutcome:
+    src_site, dst_site = source.site, target.site
+    title = fetched.post.title
+    losses = ConversionReport()
+    losses.losses.extend(fetched.report.losses)
+    post = _prepared(source, fetched, authors, losses)
+    try:
+        mapped = ids.get(src_site, fetched.ref.id, dst_site)
+        if mapped is not None and mapped.source_version == fetched.version.token:
+            return PostOutcome(fetched.ref.id, title, "skipped", mapped.target_id)
+        adopted = False
+        if mapped is None:
+            found = _adoptable(target, source, fetched)
+            if found is not None:
+                adopted = True
+                mapped = Mapped(found.ref.id, "")
+                if not dry_run:
+                    # mapped first (as not yet up to date): never created twice
+                    ids.record(src_site, fetched, dst_site, found.ref.id, version="")
+        if dry_run:
+            write_format(content_only(post), target.capabilities.content_format, report=losses)
+            action: Action = "created" if mapped is None else "updated"
+            return PostOutcome(fetched.ref.id, title, action, mapped.target_id if mapped else None,
+                               losses.messages(), adopted=adopted)
+        if mapped is not None:
+            try:
+                ref = target.update(mapped.target_id, post, report=losses)
+            except NotFoundError:  # deleted on the target since: create it again
+                ids.forget(src_site, fetched.ref.id, dst_site)
+                ref = _create(target, ids, src_site, fetched, post, losses)
+                return PostOutcome(fetched.ref.id, title, "created", ref.id, losses.messages())
+            ids.record(src_site, fetched, dst_site, ref.id)
+            return PostOutcome(fetched.ref.id, title, "updated", ref.id, losses.messages(), adopted=adopted)
+        ref = _create(target, ids, src_site, fetched, post, losses)
+        return PostOutcome(fetched.ref.id, title, "created", ref.id, losses.messages())
+    except CMSBridgeError as exc:
+        return PostOutcome(fetched.ref.id, title, "failed", None, losses.messages(),
+                           error=redact_url(str(exc)))
+
+
+def _create(target: Backend, ids: IdMap, src_site: str, fetched: Fetched, post: Post,
+            losses: ConversionReport) -> PostRef:
+    ref = target.create(post, report=losses)
+    ids.record(src_site, fetched, target.site, ref.id)
+    return ref
+
+
+def _source_ref(source: Backend, fetched: Fetched) -> SourceRef:
+    return SourceRef(system=source.capabilities.system, site=source.site, id=fetched.ref.id,
+                     link=fetched.ref.link)
+
+
+def _prepared(source: Backend, fetched: Fetched, authors: Authors, losses: ConversionReport) -> Post:
+    """What is written to the target: the post without source markup, its provenance appended, and its
+    authors as the ``authors`` option says."""
+    post: Post = fetched.post.without_origin()
+    ref = _source_ref(source, fetched)
+    if not any(_same_source(s, ref) for s in post.sources):
+        post = post.replace(sources=(*post.sources, ref))
+    if authors == "keep" or not post.authors:
+        return post
+    kept = () if authors == "drop" else tuple(authors[a] for a in post.authors if a in authors)
+    dropped = [a for a in post.authors if authors == "drop" or a not in authors]
+    if dropped:
+        losses.warn("migrate", f"authors not migrated (no account on the target): {', '.join(dropped)}")
+    return post.replace(authors=kept)
+
+
+def _same_source(a: SourceRef, b: SourceRef) -> bool:
+    return (a.system, a.site, a.id) == (b.system, b.site, b.id)
+
+
+def _adoptable(target: Backend, source: Backend, fetched: Fetched) -> Fetched | None:
+    """The target post a create whose mapping was lost left behind (see the module docstring)."""
+    slug = fetched.post.slug
+    if not slug:
+        return None
+    found = target.find(slug=slug)
+    if found is None:
+        return None
+    ref = _source_ref(source, fetched)
+    if any(_same_source(s, ref) for s in found.post.sources) or found.post.title == fetched.post.title:
+        return found
+    return None
