@@ -135,8 +135,8 @@ class GhostDirect:
         return f"{self.url}/ghost/api/admin/{route}"
 
     def get(self, post: str, formats: str = "html,lexical") -> dict[str, Any]:
-        r = requests.get(self._api(f"posts/{post}/"), params={"formats": formats}, headers=self._headers(),
-                         timeout=30)
+        r = requests.get(self._api(f"posts/{post}/"), params={"formats": formats, "include": "tags"},
+                         headers=self._headers(), timeout=30)
         r.raise_for_status()
         return dict(r.json()["posts"][0])
 
@@ -157,17 +157,22 @@ class GhostDirect:
         return {"content": str(data.get("html") or ""), "lexical": str(data.get("lexical") or ""),
                 "title": str(data.get("title") or ""), "excerpt": str(data.get("custom_excerpt") or "")}
 
+    def put_once(self, post: str, fields: dict[str, Any], updated_at: str) -> dict[str, Any] | None:
+        """PUT ``fields`` conditional on ``updated_at``; the saved post, or None on a collision (409)."""
+        r = requests.put(self._api(f"posts/{post}/"), params={"formats": "lexical"}, headers=self._headers(),
+                         timeout=30, json={"posts": [{**fields, "updated_at": updated_at}]})
+        if r.status_code == 409:
+            return None
+        r.raise_for_status()
+        return dict(r.json()["posts"][0])
+
     def put(self, post: str, fields: dict[str, Any], *, attempts: int = 50) -> dict[str, Any]:
         """PUT ``fields`` with the current ``updated_at``, re-read and retried on a collision."""
         for _ in range(attempts):
-            current = self.get(post, "lexical")
-            r = requests.put(self._api(f"posts/{post}/"), headers=self._headers(), timeout=30,
-                             json={"posts": [{**fields, "updated_at": current["updated_at"]}]})
-            if r.status_code == 409:
-                time.sleep(random.uniform(0.0, 0.2))
-                continue
-            r.raise_for_status()
-            return dict(r.json()["posts"][0])
+            saved = self.put_once(post, fields, self.get(post, "lexical")["updated_at"])
+            if saved is not None:
+                return saved
+            time.sleep(random.uniform(0.0, 0.2))
         raise requests.RequestException(f"{attempts} collisions in a row")
 
     def set_meta(self, post: str, title: str, excerpt: str) -> None:
@@ -267,8 +272,8 @@ def titles(args: argparse.Namespace) -> None:
         except requests.RequestException:
             pass
         time.sleep(args.interval)
-    title, excerpt = last if last else (None, None)
-    print(json.dumps({"changes": n, "title": title, "excerpt": excerpt}), flush=True)
+    final: tuple[str | None, str | None] = last or (None, None)
+    print(json.dumps({"changes": n, "title": final[0], "excerpt": final[1]}), flush=True)
 
 
 # --- runs ----------------------------------------------------------------------------------------------

@@ -388,7 +388,12 @@ class GhostAdmin(LiveUpdates):
                          version=_version(data))
 
     def write_content(self, ref: Ref, content: str, expected: Version) -> Written:
-        """Write the Lexical content only, conditional on ``expected`` (Ghost's ``updated_at``)."""
+        """Write the Lexical content only, conditional on ``expected`` (Ghost's ``updated_at``).
+
+        Only ``lexical`` and ``updated_at`` are sent: the title, excerpt, status, tags and every other field
+        stay as others set them. Ghost refuses a stale ``updated_at`` (409, :class:`WriteConflictError`
+        with ``applied=False``) but, at one-second resolution, not one from a save in the same second:
+        :func:`cmsbridge.live.deliver` waits that second out before it reads (``SETTLE``)."""
         ref = as_ref(ref)
         try:
             body = self._request("PUT", f"posts/{_id(ref)}/", post=ref.id,

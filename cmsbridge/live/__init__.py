@@ -10,7 +10,10 @@ followed by its blocks. Its id, when not given, is derived from the post, the ti
 
 The algorithm (:func:`deliver`), each attempt under the retry policy (:mod:`cmsbridge.retry`):
 
-1. read the stored content and its version (``read_versioned``: one request);
+1. read the stored content and its version (``read_versioned``: one request); when the version is only a
+   modified time of one-second resolution (XML-RPC, Ghost's ``updated_at``) and the post changed less than
+   :data:`SETTLE` before the read began, wait until then and read again (:func:`_settle_time`), so that no
+   write made in the second the version names can slip past the conditional write;
 2. if the update is already there (its id is present; for a replacement, its new content; for a retraction,
    its absence), stop;
 3. splice the update's units into the stored content at its place, without rewriting any other block
