@@ -35,6 +35,7 @@ from cmsbridge.model import (
 )
 from cmsbridge.report import ConversionReport
 
+from .shared_data import when_present
 from .strategies import posts
 from .wordpress_samples import LEGACY_POST, NEWSROOM_POST, REAL_POSTS
 
@@ -272,7 +273,7 @@ def _fixture_documents() -> list[tuple[str, str]]:
     return docs
 
 
-@pytest.mark.skipif(not FIXTURES.exists(), reason="shared/gutenberg-fixtures not present")
+@when_present(FIXTURES)
 def test_shared_fixtures_round_trip_byte_for_byte() -> None:
     docs = _fixture_documents()
     assert len(docs) > 100
@@ -280,7 +281,7 @@ def test_shared_fixtures_round_trip_byte_for_byte() -> None:
     assert failures == []
 
 
-@pytest.mark.skipif(not FIXTURES.exists(), reason="shared/gutenberg-fixtures not present")
+@when_present(FIXTURES)
 def test_shared_examples_rewritten_from_the_model_read_back_the_same() -> None:
     for name, doc in _fixture_documents():
         post = read(doc)

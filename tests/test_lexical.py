@@ -35,6 +35,7 @@ from cmsbridge.model import (
     slugify,
 )
 from cmsbridge.report import ConversionReport
+from tests.shared_data import when_present
 from tests.strategies import posts
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "ghost-lexical-examples"
@@ -111,7 +112,7 @@ def test_text_formats_are_bits_and_links_are_link_nodes() -> None:
 
 
 # The shared examples are read in addition when present (a clean clone does not need them).
-needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="../shared not present")
+needs_shared = when_present(SHARED)
 
 
 @needs_shared
