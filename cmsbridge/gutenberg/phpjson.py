@@ -253,11 +253,55 @@ def _encode_php(value: Any, depth: int) -> str:
     raise TypeError(f"cannot encode {type(value).__name__} as JSON")
 
 
+_INT64 = 2**63
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_c_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
+_c_basestring: Any = getattr(json.encoder, "c_encode_basestring", None)
+_C_ENCODE = (
+    _c_encoder(None, None, _c_basestring, None, ":", ",", False, False, False)
+    if _c_encoder is not None and _c_basestring is not None
+    else None
+)
+_FAST_DEPTH = 64
+"""Deeper values take PHP's rules in Python (which guard the recursion limit)."""
+
+
+def _plain_text(text: str) -> bool:
+    return text.isascii() or ("\u2028" not in text and "\u2029" not in text and not _SURROGATE.search(text))
+
+
+def _same_in_python(value: Any, depth: int) -> bool:
+    """Whether Python's C JSON encoder writes ``value`` exactly as PHP does: no floats, no empty or
+    list-like objects (PHP arrays), 64-bit integers, strings without U+2028/U+2029 or lone surrogates."""
+    kind = type(value)
+    if kind is str:
+        return _plain_text(value)
+    if kind is int:
+        return bool(-_INT64 <= value < _INT64)
+    if kind is bool or value is None:
+        return True
+    if depth >= _FAST_DEPTH:
+        return False
+    if kind is dict:
+        if not value or "0" in value:
+            return False
+        for key, item in value.items():
+            if type(key) is not str or not _plain_text(key) or not _same_in_python(item, depth + 1):
+                return False
+        return True
+    if kind is list:
+        return all(_same_in_python(item, depth + 1) for item in value)
+    return False
+
+
 def php_encode(value: Any) -> str:
     """``json_encode($php_value, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE)``.
 
-    Raises :class:`JSONEncodeFailure` where PHP returns false.
+    Raises :class:`JSONEncodeFailure` where PHP returns false. Values that Python's C encoder writes the
+    same way (most block attributes) take that fast path; the rest are encoded by PHP's rules in Python.
     """
+    if _C_ENCODE is not None and _same_in_python(value, 0):
+        return "".join(_C_ENCODE(value, 0))
     return deep(lambda v: _encode_php(v, 0), value)
 
 
