@@ -10,6 +10,7 @@ and WordPress's error code. The API root is discovered on first use from the sit
 from __future__ import annotations
 
 import builtins
+import contextlib
 import datetime as dt
 import email.utils
 import json
@@ -17,6 +18,7 @@ import mimetypes
 import os
 import re
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -513,14 +515,17 @@ class WordPressREST(LiveUpdates):
         The PUT is never replayed by the transport's retry policy (``idempotent=False``): a blind replay
         could overwrite a write made meanwhile; callers retry from a fresh read instead."""
         ref = as_ref(ref)
-        body, _ = self._request(
-            "PUT",
-            f"wp/v2/posts/{_id(ref)}",
-            post=ref.id,
-            json_body={"content": content},
-            params={"context": "edit", "_fields": "id,link,content,modified_gmt,_links"},
-            idempotent=False,
-        )
+        # WordPress saves a post and its revision non-atomically: two PUTs processed at once can leave one
+        # revision for both writes, hiding the collision. Writers on this machine take turns per post.
+        with _write_turn(self.base, ref.id):
+            body, _ = self._request(
+                "PUT",
+                f"wp/v2/posts/{_id(ref)}",
+                post=ref.id,
+                json_body={"content": content},
+                params={"context": "edit", "_fields": "id,link,content,modified_gmt,_links"},
+                idempotent=False,
+            )
         new_ref = PostRef(id=str(body["id"]), link=body.get("link"))
         version = _version(body)
         written = Written(ref=new_ref, content=_raw(body, "content"), version=version)
@@ -532,10 +537,12 @@ class WordPressREST(LiveUpdates):
                 collided = True
                 overwritten = self.read_overwritten(new_ref, version)
             elif after <= before and version.latest_revision not in (None, expected.latest_revision):
-                newest = self._newest_revisions(new_ref) or []
-                if len(newest) == 2 and str(newest[1]["id"]) != expected.latest_revision:
+                newest = self._newest_revisions(new_ref, count=20) or []
+                ids = [str(item.get("id")) for item in newest]
+                mine = ids.index(version.latest_revision) if version.latest_revision in ids else -1
+                if 0 <= mine < len(ids) - 1 and ids[mine + 1] != expected.latest_revision:
                     collided = True
-                    overwritten = _raw(newest[1], "content")
+                    overwritten = _raw(newest[mine + 1], "content")
         if collided:
             raise WriteConflictError(
                 "the post was changed by someone else between the read and the write",
@@ -549,23 +556,52 @@ class WordPressREST(LiveUpdates):
 
     def read_overwritten(self, ref: Ref, version: Version) -> str | None:
         """The content stored just before the write that produced ``version`` (the other writer's state
-        that write replaced), when the user may read revisions; None otherwise."""
-        newest = self._newest_revisions(as_ref(ref))
-        if newest is not None and len(newest) == 2:
-            return _raw(newest[1], "content")
-        return None
+        that write replaced), when the user may read revisions; None otherwise.
 
-    def _newest_revisions(self, ref: PostRef) -> builtins.list[Mapping[str, Any]] | None:
+        The write's own revision is found by its id (``version.latest_revision``, the post's newest revision
+        when WordPress answered the write), not assumed to be the newest now: more writes may have landed
+        since, and taking the second newest would then name the wrong one."""
+        newest = self._newest_revisions(as_ref(ref), count=20)
+        if not newest:
+            return None
+        if version.latest_revision is None:
+            return _raw(newest[1], "content") if len(newest) >= 2 else None
+        ids = [str(item.get("id")) for item in newest]
+        if version.latest_revision not in ids:
+            return None
+        position = ids.index(version.latest_revision)
+        return _raw(newest[position + 1], "content") if position + 1 < len(newest) else None
+
+    def _newest_revisions(self, ref: PostRef, count: int = 2) -> builtins.list[Mapping[str, Any]] | None:
         try:
             body, _ = self._request(
                 "GET",
                 f"wp/v2/posts/{_id(ref)}/revisions",
                 post=ref.id,
-                params={"context": "edit", "per_page": 2, "orderby": "id", "order": "desc"},
+                params={"context": "edit", "per_page": count, "orderby": "id", "order": "desc"},
             )
         except (PermissionDeniedError, NotFoundError):
             return None
         return [dict(item) for item in body] if isinstance(body, list) else None
+
+
+@contextlib.contextmanager
+def _write_turn(site: str, post: str) -> Iterator[None]:
+    """Hold this machine's lock for content writes to one post (``flock``: released if the process dies)."""
+    import fcntl
+    import hashlib
+
+    import platformdirs
+
+    folder = Path(platformdirs.user_state_dir("cmsbridge")) / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = hashlib.sha256(f"{site}|{post}".encode()).hexdigest()[:24]
+    with open(folder / f"write-{name}.lock", "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 # --- answer parsing ------------------------------------------------------------------------------------
