@@ -25,7 +25,7 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, Self, TypeVar, runtime_checkable
 
 from ..errors import ConflictError
 from ..model import Post
@@ -214,6 +214,23 @@ class Transport:
 
             self.session = requests.Session()
         return self.session
+
+
+class TransportBackend:
+    """Closing and the context-manager protocol, shared by the backends that talk through a
+    :class:`Transport`."""
+
+    transport: Transport
+
+    def close(self) -> None:
+        if self.transport.session is not None:
+            self.transport.session.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 # --- the protocol ------------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ from .base import (
     PostRef,
     Ref,
     Transport,
+    TransportBackend,
     Version,
     Versioned,
     WriteConflictError,
@@ -83,7 +84,7 @@ def parse_site(url: str) -> tuple[str, str, str]:
     return base, unquote(parts.username), unquote(parts.password)
 
 
-class GhostAdmin(LiveUpdates):
+class GhostAdmin(LiveUpdates, TransportBackend):
     """A Ghost site over the Admin API. Nothing is sent until the first operation."""
 
     def __init__(
@@ -129,16 +130,6 @@ class GhostAdmin(LiveUpdates):
 
     def __repr__(self) -> str:
         return f"GhostAdmin({self.base!r}, key_id={self.key_id!r})"
-
-    def close(self) -> None:
-        if self.transport.session is not None:
-            self.transport.session.close()
-
-    def __enter__(self) -> GhostAdmin:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # --- transport and error mapping ----------------------------------------------------------------------
 

@@ -48,6 +48,7 @@ from .base import (
     PostRef,
     Ref,
     Transport,
+    TransportBackend,
     Version,
     Versioned,
     WriteConflictError,
@@ -77,7 +78,7 @@ STATUSES = frozenset({"draft", "publish", "pending", "private", "future"})
 ApiStyle = Literal["auto", "wp-json", "rest_route"]
 
 
-class WordPressREST(LiveUpdates):
+class WordPressREST(LiveUpdates, TransportBackend):
     """A WordPress site over REST. Nothing is sent until the first operation."""
 
     def __init__(
@@ -124,16 +125,6 @@ class WordPressREST(LiveUpdates):
 
     def __repr__(self) -> str:
         return f"WordPressREST({self.base!r}, user={self.user!r})"
-
-    def close(self) -> None:
-        if self.transport.session is not None:
-            self.transport.session.close()
-
-    def __enter__(self) -> WordPressREST:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # --- transport and error mapping --------------------------------------------------------------------
 

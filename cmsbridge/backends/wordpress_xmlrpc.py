@@ -59,6 +59,7 @@ from .base import (
     PostRef,
     Ref,
     Transport,
+    TransportBackend,
     Version,
     Versioned,
     WriteConflictError,
@@ -141,7 +142,7 @@ class _GetTerms(AuthenticatedMethod):  # type: ignore[misc]
 # --- the backend ---------------------------------------------------------------------------------------
 
 
-class WordPressXMLRPC(LiveUpdates):
+class WordPressXMLRPC(LiveUpdates, TransportBackend):
     """A WordPress site over XML-RPC. Nothing is sent until the first operation."""
 
     def __init__(
@@ -183,16 +184,6 @@ class WordPressXMLRPC(LiveUpdates):
 
     def __repr__(self) -> str:
         return f"WordPressXMLRPC({self.base!r}, user={self.user!r})"
-
-    def close(self) -> None:
-        if self.transport.session is not None:
-            self.transport.session.close()
-
-    def __enter__(self) -> WordPressXMLRPC:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # --- transport and error mapping --------------------------------------------------------------------
 
