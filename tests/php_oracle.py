@@ -80,9 +80,14 @@ def run(documents: Sequence[str], *, parse: bool = True, serialize: bool = True)
     return results
 
 
-def bench(documents: Sequence[str], *, repeat: int = 3) -> dict[str, float]:
-    """Best-of-``repeat`` seconds for WP_Block_Parser::parse and serialize_blocks over ``documents``."""
-    result: dict[str, float] = _call({"op": "bench", "documents": list(documents), "repeat": repeat})
+def bench(documents: Sequence[str], *, repeat: int = 3, mode: str = "kept") -> dict[str, float]:
+    """Best-of-``repeat`` seconds for WP_Block_Parser::parse and serialize_blocks over ``documents``.
+
+    ``mode="kept"`` parses every document into one array, then serializes them all; ``"stream"`` parses
+    and serializes one document at a time, letting each go before the next.
+    """
+    request = {"op": "bench", "documents": list(documents), "repeat": repeat, "mode": mode}
+    result: dict[str, float] = _call(request)
     return result
 
 

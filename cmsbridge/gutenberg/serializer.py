@@ -142,16 +142,22 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
     _check_flavor(flavor)
     cache = _CACHES[flavor]
     encode = _SERIALIZERS[flavor]
-    # block name -> ("<!-- wp:NAME ", "<!-- /wp:NAME -->") with core/ stripped
-    delimiters: dict[str, tuple[str, str]] = {}
+    # block name -> its delimiters, core/ stripped: ("<!-- wp:NAME -->", "<!-- /wp:NAME -->",
+    # "<!-- wp:NAME /-->", "<!-- wp:NAME "), the last one followed by attributes.
+    delimiters: dict[str, tuple[str, str, str, str]] = {}
     containers = (dict, list)
     cache_key = _cache_key
 
-    def delimiter_of(name: str) -> tuple[str, str]:
+    def delimiter_of(name: str) -> tuple[str, str, str, str]:
         short = name[5:] if name.startswith("core/") else name
         if len(delimiters) >= _CACHE_LIMIT:
             delimiters.clear()
-        delimiter = delimiters[name] = (f"<!-- wp:{short} ", f"<!-- /wp:{short} -->")
+        delimiter = delimiters[name] = (
+            f"<!-- wp:{short} -->",
+            f"<!-- /wp:{short} -->",
+            f"<!-- wp:{short} /-->",
+            f"<!-- wp:{short} ",
+        )
         return delimiter
 
     def attributes_of(attrs: Any) -> str:
@@ -173,7 +179,7 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
             for chunk in chunks:
                 if isinstance(chunk, str):
                     pieces.append(chunk)
-                else:
+                else:  # PHP: anything but a string stands for the next inner block
                     pieces.append(serialize_block(inner[index]))
                     index += 1
             content = "".join(pieces)
@@ -185,13 +191,12 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
         delimiter = delimiters.get(name) or delimiter_of(name)
         attrs = block["attrs"]
         if attrs and isinstance(attrs, containers):
-            serialized = attributes_of(attrs)
             if not content or content == "0":
-                return f"{delimiter[0]}{serialized} /-->"
-            return f"{delimiter[0]}{serialized} -->{content}{delimiter[1]}"
+                return f"{delimiter[3]}{attributes_of(attrs)} /-->"
+            return f"{delimiter[3]}{attributes_of(attrs)} -->{content}{delimiter[1]}"
         if not content or content == "0":
-            return delimiter[0] + "/-->"
-        return f"{delimiter[0]}-->{content}{delimiter[1]}"
+            return delimiter[2]
+        return f"{delimiter[0]}{content}{delimiter[1]}"
 
     def serialize_blocks(blocks: Iterable[Any]) -> str:
         # serialize_block() inlined for blocks without inner blocks (most of them): same result.
@@ -210,15 +215,14 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
             delimiter = delimiters.get(name) or delimiter_of(name)
             attrs = block["attrs"]
             if attrs and isinstance(attrs, containers):
-                serialized = attributes_of(attrs)
                 if not content or content == "0":
-                    push(f"{delimiter[0]}{serialized} /-->")
+                    push(f"{delimiter[3]}{attributes_of(attrs)} /-->")
                 else:
-                    push(f"{delimiter[0]}{serialized} -->{content}{delimiter[1]}")
+                    push(f"{delimiter[3]}{attributes_of(attrs)} -->{content}{delimiter[1]}")
             elif not content or content == "0":
-                push(delimiter[0] + "/-->")
+                push(delimiter[2])
             else:
-                push(f"{delimiter[0]}-->{content}{delimiter[1]}")
+                push(f"{delimiter[0]}{content}{delimiter[1]}")
         return "".join(out)
 
     return serialize_block, serialize_blocks

@@ -5,7 +5,7 @@
  * Reads one JSON object on stdin:
  *   {"op": "run", "documents": ["...", ...], "parse": true, "serialize": true}
  *     -> [{"parse": <WP_Block_Parser::parse() output>, "serialized": serialize_blocks(parse_blocks(doc))}, ...]
- *   {"op": "bench", "documents": [...], "repeat": 3}
+ *   {"op": "bench", "documents": [...], "repeat": 3, "mode": "kept"|"stream"}
  *     -> {"bytes": N, "parse_seconds": best, "serialize_seconds": best}   (hrtime, inside PHP)
  *   {"op": "info"} -> {"wp_version": "...", "php_version": "..."}
  *
@@ -91,6 +91,29 @@ if ($op === 'bench') {
 	}
 	$best_parse = INF;
 	$best_serialize = INF;
+	$out = 0;
+	if (($request['mode'] ?? 'kept') === 'stream') {
+		// Post by post: parse, serialize, let go (how a migration or an append handles posts).
+		for ($round = 0; $round < $repeat; $round++) {
+			$parser = new WP_Block_Parser();
+			$parse_ns = 0;
+			$serialize_ns = 0;
+			foreach ($documents as $document) {
+				$t0 = hrtime(true);
+				$blocks = $parser->parse($document);
+				$t1 = hrtime(true);
+				$out += strlen(serialize_blocks($blocks));
+				$t2 = hrtime(true);
+				$parse_ns += $t1 - $t0;
+				$serialize_ns += $t2 - $t1;
+			}
+			unset($blocks);
+			$best_parse = min($best_parse, $parse_ns / 1e9);
+			$best_serialize = min($best_serialize, $serialize_ns / 1e9);
+		}
+		cmsbridge_output(array('bytes' => $bytes, 'serialized_bytes' => $out, 'parse_seconds' => $best_parse, 'serialize_seconds' => $best_serialize));
+		exit(0);
+	}
 	for ($round = 0; $round < $repeat; $round++) {
 		$parser = new WP_Block_Parser();
 		$parsed = array();
