@@ -42,8 +42,12 @@ def site() -> dict[str, Any]:
     given = os.environ.get("CMSBRIDGE_TEST_WP", "").strip()
     if given:
         return dict(json.loads(given if given.startswith("{") else Path(given).read_text()))
-    started = subprocess.run([sys.executable, str(ROOT / "scripts" / "wordpress-server"), "start"],
-                             capture_output=True, text=True, check=True)
+    started = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "wordpress-server"), "start"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return dict(json.loads(started.stdout))
 
 
@@ -53,17 +57,26 @@ def rest_site(wp: dict[str, Any]) -> str:
 
 def new_post(wp: dict[str, Any], title: str) -> str:
     user = wp["users"]["editor"]
-    r = requests.post(f"{wp['url']}/?rest_route=/wp/v2/posts", auth=(user["user"], user["app_password"]),
-                      json={"title": title, "status": "publish",
-                            "content": "<!-- wp:paragraph -->\n<p>Intro.</p>\n<!-- /wp:paragraph -->"},
-                      timeout=30)
+    r = requests.post(
+        f"{wp['url']}/?rest_route=/wp/v2/posts",
+        auth=(user["user"], user["app_password"]),
+        json={
+            "title": title,
+            "status": "publish",
+            "content": "<!-- wp:paragraph -->\n<p>Intro.</p>\n<!-- /wp:paragraph -->",
+        },
+        timeout=30,
+    )
     r.raise_for_status()
     return str(r.json()["id"])
 
 
 def update(n: int, who: str = "") -> Update:
-    return Update(at=T0 + dt.timedelta(seconds=n), label=f"UPDATE {who}{n}",
-                  blocks=(Paragraph(inlines=text(f"Benchmark update {who}{n}.")),))
+    return Update(
+        at=T0 + dt.timedelta(seconds=n),
+        label=f"UPDATE {who}{n}",
+        blocks=(Paragraph(inlines=text(f"Benchmark update {who}{n}.")),),
+    )
 
 
 class CountingSession(requests.Session):
@@ -102,8 +115,9 @@ def single_appender(wp: dict[str, Any], rounds: int) -> tuple[float, float]:
         start = time.perf_counter()
         raw = bare.get(route, params={"context": "edit"}, timeout=30).json()["content"]["raw"]
         block = f"<!-- wp:paragraph -->\n<p>Bare update {i}.</p>\n<!-- /wp:paragraph -->"
-        bare.put(route, json={"content": raw + "\n\n" + block}, params={"context": "edit"},
-                 timeout=30).raise_for_status()
+        bare.put(
+            route, json={"content": raw + "\n\n" + block}, params={"context": "edit"}, timeout=30
+        ).raise_for_status()
         theirs.append(time.perf_counter() - start)
         start = time.perf_counter()
         append_update(backend, post, update(i))
@@ -129,8 +143,12 @@ def contending(wp: dict[str, Any], processes: int, per_process: int) -> tuple[fl
         applied = sum(pool.map(_contender, [(rest_site(wp), post, w, per_process) for w in range(processes)]))
     elapsed = time.perf_counter() - start
     user = wp["users"]["editor"]
-    raw = requests.get(f"{wp['url']}/?rest_route=/wp/v2/posts/{post}", params={"context": "edit"},
-                       auth=(user["user"], user["app_password"]), timeout=30).json()["content"]["raw"]
+    raw = requests.get(
+        f"{wp['url']}/?rest_route=/wp/v2/posts/{post}",
+        params={"context": "edit"},
+        auth=(user["user"], user["app_password"]),
+        timeout=30,
+    ).json()["content"]["raw"]
     present = raw.count('class="update-marker')
     assert present == processes * per_process, f"{present} markers for {processes * per_process} appends"
     return applied / elapsed, applied
@@ -140,8 +158,9 @@ def cli_startup(runs: int = 10) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "cmsbridge.cli", "--help"], capture_output=True, check=True,
-                       cwd=ROOT)
+        subprocess.run(
+            [sys.executable, "-m", "cmsbridge.cli", "--help"], capture_output=True, check=True, cwd=ROOT
+        )
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -156,11 +175,17 @@ def main() -> None:
     per = requests_per_append(wp)
     print(f"requests per append (happy path): {per:.2f} (target 2)", flush=True)
     ours, theirs = single_appender(wp, args.rounds)
-    print(f"one appender: {ours * 1000:.1f} ms per append vs bare requests GET+PUT {theirs * 1000:.1f} ms: "
-          f"ratio {ours / theirs:.2f} (target <= 1.15)", flush=True)
+    print(
+        f"one appender: {ours * 1000:.1f} ms per append vs bare requests GET+PUT {theirs * 1000:.1f} ms: "
+        f"ratio {ours / theirs:.2f} (target <= 1.15)",
+        flush=True,
+    )
     rate, applied = contending(wp, args.processes, args.per_process)
-    print(f"{args.processes} contending processes: {applied} appends applied, {rate:.1f} applied appends/s, "
-          f"each exactly once", flush=True)
+    print(
+        f"{args.processes} contending processes: {applied} appends applied, {rate:.1f} applied appends/s, "
+        f"each exactly once",
+        flush=True,
+    )
     startup = cli_startup()
     print(f"CLI start-up (cmsbridge --help): {startup * 1000:.0f} ms (target < 300 ms)", flush=True)
 

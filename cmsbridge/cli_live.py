@@ -23,14 +23,35 @@ if TYPE_CHECKING:
 
 EX_TEMPFAIL = 75
 
-_site_option = click.option("--site", default=None, metavar="SITE",
-                            help="Site URL or profile (default: $CMSBRIDGE_SITE, else files:posts).")
-_outbox_option = click.option("--outbox", "outbox_path", default=None, metavar="PATH",
-                              help="Outbox database (default: in the user's state directory).")
-_timeout_option = click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS",
-                               help="Seconds allowed for each request.")
-_budget_option = click.option("--budget", type=float, default=45.0, show_default=True, metavar="SECONDS",
-                              help="Seconds of retrying before an update is left queued.")
+_site_option = click.option(
+    "--site",
+    default=None,
+    metavar="SITE",
+    help="Site URL or profile (default: $CMSBRIDGE_SITE, else files:posts).",
+)
+_outbox_option = click.option(
+    "--outbox",
+    "outbox_path",
+    default=None,
+    metavar="PATH",
+    help="Outbox database (default: in the user's state directory).",
+)
+_timeout_option = click.option(
+    "--timeout",
+    type=float,
+    default=30.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Seconds allowed for each request.",
+)
+_budget_option = click.option(
+    "--budget",
+    type=float,
+    default=45.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Seconds of retrying before an update is left queued.",
+)
 _insecure_option = click.option("--insecure", is_flag=True, help="Allow http:// to a non-loopback host.")
 
 
@@ -85,8 +106,16 @@ def _parse_at(value: str | None, tz: str | None) -> Any:
         raise UsageError(f"--at {value!r} is not an ISO 8601 time") from None
 
 
-def _read_update(file: str, src: str | None, update_id: str | None, at: str | None, tz: str | None,
-                 label: str | None, key: bool, post_id: str) -> Prepared:
+def _read_update(
+    file: str,
+    src: str | None,
+    update_id: str | None,
+    at: str | None,
+    tz: str | None,
+    label: str | None,
+    key: bool,
+    post_id: str,
+) -> Prepared:
     from . import formats
     from .cli import _read_input
     from .errors import UsageError
@@ -122,8 +151,18 @@ def _report_others(deliveries: list[Delivery], seq: int) -> None:
         click.echo(f"outbox: {d.entry.op} {d.entry.update_id} on post {d.entry.post}: {what}", err=True)
 
 
-def _run_entry(outbox: Outbox, op: str, site: str, post_id: str, update_id: str, payload: str,
-               order: str | None, timeout: float, budget: float, insecure: bool) -> None:
+def _run_entry(
+    outbox: Outbox,
+    op: str,
+    site: str,
+    post_id: str,
+    update_id: str,
+    payload: str,
+    order: str | None,
+    timeout: float,
+    budget: float,
+    insecure: bool,
+) -> None:
     from .errors import CMSBridgeError
     from .sites import resolve
 
@@ -132,8 +171,14 @@ def _run_entry(outbox: Outbox, op: str, site: str, post_id: str, update_id: str,
     error: Exception | None = None
     deliveries: list[Delivery] = []
     try:
-        deliveries = outbox.flush(_connector(timeout, insecure), sites={site: site}, retry=_policy(budget),
-                                  wait=budget, post=post_id, until=entry.seq)
+        deliveries = outbox.flush(
+            _connector(timeout, insecure),
+            sites={site: site},
+            retry=_policy(budget),
+            wait=budget,
+            post=post_id,
+            until=entry.seq,
+        )
     except CMSBridgeError as exc:
         error = exc
     _report_others(deliveries, entry.seq)
@@ -160,20 +205,39 @@ def _run_entry(outbox: Outbox, op: str, site: str, post_id: str, update_id: str,
 @click.option("--id", "update_id", default=None, metavar="ID", help="The update's id (default: derived).")
 @click.option("--at", default=None, metavar="ISO8601", help="The update's time (default: now).")
 @click.option("--tz", default=None, metavar="ZONE", help="IANA time zone of --at (Europe/Paris).")
-@click.option("--label", default=None, metavar="TEXT",
-              help='The marker\'s label ("UPDATE: 23:18 Paris time").')
+@click.option(
+    "--label", default=None, metavar="TEXT", help='The marker\'s label ("UPDATE: 23:18 Paris time").'
+)
 @click.option("--from", "src", default=None, metavar="FMT", help="Format of FILE (default: text).")
 @click.option("--key", is_flag=True, help="Flag the update as a key event.")
-@click.option("--order", type=click.Choice(["newest-first", "oldest-first"]), default=None,
-              help="Where updates go (default: detected from the post).")
+@click.option(
+    "--order",
+    type=click.Choice(["newest-first", "oldest-first"]),
+    default=None,
+    help="Where updates go (default: detected from the post).",
+)
 @click.option("--replace", is_flag=True, help="Replace the update --id instead of adding one.")
 @_outbox_option
 @_timeout_option
 @_budget_option
 @_insecure_option
-def append(post_id: str, file: str, site: str | None, update_id: str | None, at: str | None,
-           tz: str | None, label: str | None, src: str | None, key: bool, order: str | None,
-           replace: bool, outbox_path: str | None, timeout: float, budget: float, insecure: bool) -> None:
+def append(
+    post_id: str,
+    file: str,
+    site: str | None,
+    update_id: str | None,
+    at: str | None,
+    tz: str | None,
+    label: str | None,
+    src: str | None,
+    key: bool,
+    order: str | None,
+    replace: bool,
+    outbox_path: str | None,
+    timeout: float,
+    budget: float,
+    insecure: bool,
+) -> None:
     """Append a live update (FILE, '-' for stdin) to post POST_ID, exactly once.
 
     Prints 'applied', 'already present' or 'queued' (exit 0, 0, 75). The update is recorded in the outbox
@@ -186,8 +250,18 @@ def append(post_id: str, file: str, site: str | None, update_id: str | None, at:
             raise UsageError("--replace needs --id")
         prepared = _read_update(file, src, update_id, at, tz, label, key, post_id)
         with Outbox(outbox_path) as outbox:
-            _run_entry(outbox, "replace" if replace else "append", _given_site(site), post_id, prepared.id,
-                       prepared.to_json(), order, timeout, budget, insecure)
+            _run_entry(
+                outbox,
+                "replace" if replace else "append",
+                _given_site(site),
+                post_id,
+                prepared.id,
+                prepared.to_json(),
+                order,
+                timeout,
+                budget,
+                insecure,
+            )
     except CMSBridgeError as exc:
         _fail(exc)
 
@@ -200,16 +274,24 @@ def append(post_id: str, file: str, site: str | None, update_id: str | None, at:
 @_timeout_option
 @_budget_option
 @_insecure_option
-def retract(post_id: str, update_id: str, site: str | None, outbox_path: str | None, timeout: float,
-            budget: float, insecure: bool) -> None:
+def retract(
+    post_id: str,
+    update_id: str,
+    site: str | None,
+    outbox_path: str | None,
+    timeout: float,
+    budget: float,
+    insecure: bool,
+) -> None:
     """Remove the live update --id from post POST_ID, exactly once (through the outbox)."""
     from .errors import CMSBridgeError
     from .outbox import Outbox
 
     try:
         with Outbox(outbox_path) as outbox:
-            _run_entry(outbox, "retract", _given_site(site), post_id, update_id, "", None, timeout, budget,
-                       insecure)
+            _run_entry(
+                outbox, "retract", _given_site(site), post_id, update_id, "", None, timeout, budget, insecure
+            )
     except CMSBridgeError as exc:
         _fail(exc)
 
@@ -228,8 +310,13 @@ def flush(site: str | None, outbox_path: str | None, timeout: float, budget: flo
     try:
         with Outbox(outbox_path) as outbox:
             given = _given_site(site)
-            deliveries = outbox.flush(_connector(timeout, insecure), sites={given: given},
-                                      retry=_policy(budget), wait=budget, verify=True)
+            deliveries = outbox.flush(
+                _connector(timeout, insecure),
+                sites={given: given},
+                retry=_policy(budget),
+                wait=budget,
+                verify=True,
+            )
             for d in deliveries:
                 what = str(d.result.outcome) if d.result is not None else f"{d.state}: {d.error}"
                 click.echo(f"{d.entry.post}\t{d.entry.op}\t{d.entry.update_id}\t{what}")
@@ -256,8 +343,10 @@ def outbox_command(outbox_path: str | None, show_all: bool) -> None:
             for e in outbox.entries(states=states):  # type: ignore[arg-type]
                 created = dt.datetime.fromtimestamp(e.created, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
                 detail = e.outcome or e.last_error or ""
-                click.echo(f"{e.seq}\t{e.state}\t{created}\t{e.site}\t{e.post}\t{e.op}\t{e.update_id}\t"
-                           f"{e.attempts}\t{detail}")
+                click.echo(
+                    f"{e.seq}\t{e.state}\t{created}\t{e.site}\t{e.post}\t{e.op}\t{e.update_id}\t"
+                    f"{e.attempts}\t{detail}"
+                )
     except CMSBridgeError as exc:
         _fail(exc)
 

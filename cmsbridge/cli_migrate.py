@@ -44,8 +44,13 @@ class _Progress:
         from rich.console import Console
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-        self.progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                                 console=Console(stderr=True), transient=True)
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
         self.task = self.progress.add_task("migrating", total=None)
         self.counts: dict[str, int] = {}
 
@@ -67,23 +72,56 @@ def _print(report: MigrationReport, as_json: bool) -> None:
 
 
 @click.command()
-@click.option("--from", "source", required=True, metavar="SITE",
-              help="Site to copy from (URL, profile, or wxr:FILE, a WordPress export).")
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    metavar="SITE",
+    help="Site to copy from (URL, profile, or wxr:FILE, a WordPress export).",
+)
 @click.option("--to", "target", required=True, metavar="SITE", help="Site to copy to (URL or profile).")
-@click.option("--state", default=None, metavar="PATH",
-              help="Id map database (default: migrations.sqlite3 in the user's state directory).")
-@click.option("--since", default=None, metavar="ISO8601",
-              help="Only posts modified since then (UTC when no offset is given).")
+@click.option(
+    "--state",
+    default=None,
+    metavar="PATH",
+    help="Id map database (default: migrations.sqlite3 in the user's state directory).",
+)
+@click.option(
+    "--since",
+    default=None,
+    metavar="ISO8601",
+    help="Only posts modified since then (UTC when no offset is given).",
+)
 @click.option("--status", default=None, help="Only posts with this status (default: all).")
-@click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Create or update at most N posts in this run.")
-@click.option("--authors", type=click.Choice(["drop", "keep"]), default="drop", show_default=True,
-              help="Authors are site accounts: drop them (reported) or send them as they are.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Create or update at most N posts in this run.",
+)
+@click.option(
+    "--authors",
+    type=click.Choice(["drop", "keep"]),
+    default="drop",
+    show_default=True,
+    help="Authors are site accounts: drop them (reported) or send them as they are.",
+)
 @click.option("--dry-run", is_flag=True, help="Read both sites and report what would be done; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--insecure", is_flag=True, help="Allow http:// to a non-loopback host.")
-def migrate(source: str, target: str, state: str | None, since: str | None, status: str | None,
-            limit: int | None, authors: str, dry_run: bool, as_json: bool, insecure: bool) -> None:
+def migrate(
+    source: str,
+    target: str,
+    state: str | None,
+    since: str | None,
+    status: str | None,
+    limit: int | None,
+    authors: str,
+    dry_run: bool,
+    as_json: bool,
+    insecure: bool,
+) -> None:
     """Copy every post of --from to --to; run again to resume or to pick up changed posts."""
     from .errors import CMSBridgeError
     from .migrate import MigrationInterrupted
@@ -96,9 +134,17 @@ def migrate(source: str, target: str, state: str | None, since: str | None, stat
         display: Any = _Progress() if sys.stderr.isatty() and not as_json else None
         context: AbstractContextManager[Any] = display if display is not None else nullcontext()
         with context:
-            report = run(src, dst, state=state or _default_state(), since=since_time, status=status,
-                         limit=limit, dry_run=dry_run, authors=authors,  # type: ignore[arg-type]
-                         progress=display)
+            report = run(
+                src,
+                dst,
+                state=state or _default_state(),
+                since=since_time,
+                status=status,
+                limit=limit,
+                dry_run=dry_run,
+                authors=authors,  # type: ignore[arg-type]
+                progress=display,
+            )
     except MigrationInterrupted as exc:
         _print(exc.report, as_json)
         click.echo("cmsbridge: interrupted; run the same command again to resume", err=True)

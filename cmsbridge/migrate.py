@@ -173,25 +173,42 @@ class IdMap:
     def get(self, source_site: str, source_id: str, target_site: str) -> Mapped | None:
         row = self._run(
             "SELECT target_id, source_version FROM mapping WHERE source_site = ? AND source_id = ? "
-            "AND target_site = ?", (source_site, source_id, target_site)
+            "AND target_site = ?",
+            (source_site, source_id, target_site),
         ).fetchone()
         return Mapped(str(row[0]), str(row[1])) if row else None
 
-    def record(self, source_site: str, fetched: Fetched, target_site: str, target_id: str,
-               *, version: str | None = None) -> None:
+    def record(
+        self,
+        source_site: str,
+        fetched: Fetched,
+        target_site: str,
+        target_id: str,
+        *,
+        version: str | None = None,
+    ) -> None:
         """Map the source post to ``target_id`` as migrated at ``version`` (default: the fetched one)."""
         modified = fetched.post.modified.isoformat() if fetched.post.modified else None
         self._run(
             "INSERT OR REPLACE INTO mapping (source_site, source_id, target_site, target_id, source_version, "
             "source_modified, slug, migrated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (source_site, fetched.ref.id, target_site, target_id,
-             fetched.version.token if version is None else version, modified,
-             fetched.post.slug, time.time()),
+            (
+                source_site,
+                fetched.ref.id,
+                target_site,
+                target_id,
+                fetched.version.token if version is None else version,
+                modified,
+                fetched.post.slug,
+                time.time(),
+            ),
         )
 
     def forget(self, source_site: str, source_id: str, target_site: str) -> None:
-        self._run("DELETE FROM mapping WHERE source_site = ? AND source_id = ? AND target_site = ?",
-                  (source_site, source_id, target_site))
+        self._run(
+            "DELETE FROM mapping WHERE source_site = ? AND source_id = ? AND target_site = ?",
+            (source_site, source_id, target_site),
+        )
 
     def _run(self, sql: str, args: tuple[object, ...]) -> sqlite3.Cursor:
         try:
@@ -241,8 +258,9 @@ def migrate(
     return report
 
 
-def _one(source: Backend, target: Backend, ids: IdMap, fetched: Fetched, dry_run: bool,
-         authors: Authors) -> PostOutcome:
+def _one(
+    source: Backend, target: Backend, ids: IdMap, fetched: Fetched, dry_run: bool, authors: Authors
+) -> PostOutcome:
     src_site, dst_site = source.site, target.site
     title = fetched.post.title
     losses = ConversionReport()
@@ -264,8 +282,14 @@ def _one(source: Backend, target: Backend, ids: IdMap, fetched: Fetched, dry_run
         if dry_run:
             write_format(content_only(post), target.capabilities.content_format, report=losses)
             action: Action = "created" if mapped is None else "updated"
-            return PostOutcome(fetched.ref.id, title, action, mapped.target_id if mapped else None,
-                               losses.messages(), adopted=adopted)
+            return PostOutcome(
+                fetched.ref.id,
+                title,
+                action,
+                mapped.target_id if mapped else None,
+                losses.messages(),
+                adopted=adopted,
+            )
         if mapped is not None:
             try:
                 ref = target.update(mapped.target_id, post, report=losses)
@@ -278,20 +302,23 @@ def _one(source: Backend, target: Backend, ids: IdMap, fetched: Fetched, dry_run
         ref = _create(target, ids, src_site, fetched, post, losses)
         return PostOutcome(fetched.ref.id, title, "created", ref.id, losses.messages())
     except CMSBridgeError as exc:
-        return PostOutcome(fetched.ref.id, title, "failed", None, losses.messages(),
-                           error=redact_url(str(exc)))
+        return PostOutcome(
+            fetched.ref.id, title, "failed", None, losses.messages(), error=redact_url(str(exc))
+        )
 
 
-def _create(target: Backend, ids: IdMap, src_site: str, fetched: Fetched, post: Post,
-            losses: ConversionReport) -> PostRef:
+def _create(
+    target: Backend, ids: IdMap, src_site: str, fetched: Fetched, post: Post, losses: ConversionReport
+) -> PostRef:
     ref = target.create(post, report=losses)
     ids.record(src_site, fetched, target.site, ref.id)
     return ref
 
 
 def _source_ref(source: Backend, fetched: Fetched) -> SourceRef:
-    return SourceRef(system=source.capabilities.system, site=source.site, id=fetched.ref.id,
-                     link=fetched.ref.link)
+    return SourceRef(
+        system=source.capabilities.system, site=source.site, id=fetched.ref.id, link=fetched.ref.link
+    )
 
 
 def _prepared(source: Backend, fetched: Fetched, authors: Authors, losses: ConversionReport) -> Post:

@@ -121,9 +121,15 @@ class Delivery:
 class Outbox:
     """The outbox database at ``path`` (created on first use, mode 0600)."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, clock: Callable[[], float] = time.time,
-                 poll: float = 0.05, sleep: Callable[[float], None] = time.sleep,
-                 recheck: float = 600.0) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+        poll: float = 0.05,
+        sleep: Callable[[float], None] = time.sleep,
+        recheck: float = 600.0,
+    ) -> None:
         self.path = Path(path) if path is not None else default_path()
         self.recheck = recheck
         self.clock = clock
@@ -178,8 +184,16 @@ class Outbox:
 
     # --- recording and listing ---------------------------------------------------------------------------
 
-    def record(self, site: str, post: str, op: Operation, update_id: str, payload: str = "",
-               *, order: Order | None = None) -> Entry:
+    def record(
+        self,
+        site: str,
+        post: str,
+        op: Operation,
+        update_id: str,
+        payload: str = "",
+        *,
+        order: Order | None = None,
+    ) -> Entry:
         """Record an operation (committed durably before this returns). The same operation already
         pending is not recorded twice: its entry is returned."""
         site = redact_url(site)
@@ -206,8 +220,13 @@ class Outbox:
             raise OutboxError(f"no outbox entry {seq}")
         return row[0]
 
-    def entries(self, *, states: tuple[State, ...] = ("pending", "failed"), site: str | None = None,
-                post: str | None = None) -> list[Entry]:
+    def entries(
+        self,
+        *,
+        states: tuple[State, ...] = ("pending", "failed"),
+        site: str | None = None,
+        post: str | None = None,
+    ) -> list[Entry]:
         """Entries in these states, oldest first (the order they are delivered in)."""
         sql = f"SELECT * FROM entries WHERE state IN ({', '.join('?' * len(states))})"
         args: list[object] = list(states)
@@ -228,14 +247,21 @@ class Outbox:
         except sqlite3.Error as exc:
             raise OutboxError(f"outbox {self.path}: {exc}") from None
 
-    def _mark(self, entry: Entry, state: State, *, outcome: str | None = None,
-              error: CMSBridgeError | None = None) -> None:
+    def _mark(
+        self, entry: Entry, state: State, *, outcome: str | None = None, error: CMSBridgeError | None = None
+    ) -> None:
         with self._transaction() as db:
             db.execute(
                 "UPDATE entries SET state = ?, outcome = ?, updated = ?, attempts = attempts + 1, "
                 "last_error = ?, exit_code = ? WHERE seq = ?",
-                (state, outcome, self.clock(), str(error) if error else None,
-                 error.exit_code if error else None, entry.seq),
+                (
+                    state,
+                    outcome,
+                    self.clock(),
+                    str(error) if error else None,
+                    error.exit_code if error else None,
+                    entry.seq,
+                ),
             )
 
     def discard(self, seq: int) -> None:
@@ -250,8 +276,9 @@ class Outbox:
         return self.path.with_name(self.path.name + ".locks") / f"{digest}.lock"
 
     @contextlib.contextmanager
-    def locked(self, site: str, post: str, *, wait: float,
-               give_up: Callable[[], bool] = lambda: False) -> Iterator[bool]:
+    def locked(
+        self, site: str, post: str, *, wait: float, give_up: Callable[[], bool] = lambda: False
+    ) -> Iterator[bool]:
         """Hold the post's delivery lock; yields False when it could not be taken within ``wait`` seconds
         (or ``give_up()`` became true while waiting)."""
         import fcntl
@@ -282,8 +309,16 @@ class Outbox:
 
     # --- delivery ------------------------------------------------------------------------------------
 
-    def flush_post(self, backend: Backend, site: str, post: str, *, retry: RetryPolicy | None = None,
-                   wait: float = 60.0, until: int | None = None) -> list[Delivery]:
+    def flush_post(
+        self,
+        backend: Backend,
+        site: str,
+        post: str,
+        *,
+        retry: RetryPolicy | None = None,
+        wait: float = 60.0,
+        until: int | None = None,
+    ) -> list[Delivery]:
         """Deliver the post's pending entries in order, under its lock. Stops at the first entry that stays
         queued (a transient failure or too many conflicts). With ``until``, waiting for the lock ends as
         soon as that entry is no longer pending (another process delivered it)."""
@@ -303,8 +338,9 @@ class Outbox:
                 delivery = self._deliver(backend, entry, retry)
                 deliveries.append(delivery)
                 if delivery.state == "pending":
-                    if delivery.error is not None and not isinstance(delivery.error,
-                                                                     TransientError | ConflictError):
+                    if delivery.error is not None and not isinstance(
+                        delivery.error, TransientError | ConflictError
+                    ):
                         raise delivery.error
                     return deliveries
 
@@ -342,7 +378,9 @@ class Outbox:
         since = self.clock() - self.recheck
         rows = self._query(
             "SELECT * FROM entries WHERE state = 'done' AND site = ? AND post = ? AND updated >= ? "
-            "ORDER BY seq DESC LIMIT 50", (redact_url(site), post, since))
+            "ORDER BY seq DESC LIMIT 50",
+            (redact_url(site), post, since),
+        )
         retracted = {e.update_id for e in rows if e.op == "retract"}
         ops: list[live.Operation] = []
         for e in rows:
@@ -356,7 +394,8 @@ class Outbox:
     def _recent_posts(self) -> list[tuple[str, str]]:
         rows = self.db.execute(
             "SELECT DISTINCT site, post FROM entries WHERE state = 'done' AND op = 'append' AND updated >= ?",
-            (self.clock() - self.recheck,)).fetchall()
+            (self.clock() - self.recheck,),
+        ).fetchall()
         return [(row["site"], row["post"]) for row in rows]
 
     def verify(self, backend: Backend, site: str, post: str, *, retry: RetryPolicy | None = None) -> int:
@@ -377,9 +416,17 @@ class Outbox:
                 live.deliver(backend, post, live.AllOf(missing[0], missing[1:]), retry=retry)
             return len(missing)
 
-    def flush(self, connect: Callable[[str], Backend], *, sites: dict[str, str] | None = None,
-              retry: RetryPolicy | None = None, wait: float = 60.0, post: str | None = None,
-              until: int | None = None, verify: bool = False) -> list[Delivery]:
+    def flush(
+        self,
+        connect: Callable[[str], Backend],
+        *,
+        sites: dict[str, str] | None = None,
+        retry: RetryPolicy | None = None,
+        wait: float = 60.0,
+        post: str | None = None,
+        until: int | None = None,
+        verify: bool = False,
+    ) -> list[Delivery]:
         """Deliver every pending entry, post by post, each post's queue in order.
 
         ``sites`` maps a stored (redacted) site to the full site to connect with; a stored site that is not
@@ -403,8 +450,12 @@ class Outbox:
                 if stored_site not in backends:
                     backends[stored_site] = connect(full)
                 deliveries += self.flush_post(
-                    backends[stored_site], stored_site, post_id, retry=retry,
-                    wait=wait if post_id == post else 0.0, until=until,
+                    backends[stored_site],
+                    stored_site,
+                    post_id,
+                    retry=retry,
+                    wait=wait if post_id == post else 0.0,
+                    until=until,
                 )
             if verify:
                 for stored_site, post_id in self._recent_posts():
@@ -424,8 +475,17 @@ class Outbox:
 def _entry(row: sqlite3.Row) -> Entry:
     options = json.loads(row["options"] or "{}")
     return Entry(
-        seq=row["seq"], site=row["site"], post=row["post"], op=row["op"], update_id=row["update_id"],
-        payload=row["payload"], order=options.get("order"), state=row["state"], outcome=row["outcome"],
-        created=row["created"], attempts=row["attempts"], last_error=row["last_error"],
+        seq=row["seq"],
+        site=row["site"],
+        post=row["post"],
+        op=row["op"],
+        update_id=row["update_id"],
+        payload=row["payload"],
+        order=options.get("order"),
+        state=row["state"],
+        outcome=row["outcome"],
+        created=row["created"],
+        attempts=row["attempts"],
+        last_error=row["last_error"],
         exit_code=row["exit_code"],
     )

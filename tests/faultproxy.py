@@ -36,8 +36,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 FAULTS = ("reset", "503", "429", "drop", "502-after", "delay")
-_HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
-               "upgrade", "content-length"}
+_HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "transfer-encoding",
+    "te",
+    "trailer",
+    "upgrade",
+    "content-length",
+}
 
 
 def _loopback(host: str) -> bool:
@@ -52,9 +60,18 @@ def _loopback(host: str) -> bool:
 class FaultProxy:
     """See the module docstring."""
 
-    def __init__(self, upstream: str, *, rate: float = 0.3, seed: int = 0, faults: tuple[str, ...] = FAULTS,
-                 delay: float = 2.5, retry_after: float = 1.0, max_faults: int | None = None,
-                 port: int = 0) -> None:
+    def __init__(
+        self,
+        upstream: str,
+        *,
+        rate: float = 0.3,
+        seed: int = 0,
+        faults: tuple[str, ...] = FAULTS,
+        delay: float = 2.5,
+        retry_after: float = 1.0,
+        max_faults: int | None = None,
+        port: int = 0,
+    ) -> None:
         parts = urlsplit(upstream)
         if parts.scheme != "http" or not parts.hostname or not _loopback(parts.hostname):
             raise ValueError("the fault proxy only forwards to a loopback http:// server")

@@ -99,7 +99,9 @@ class FakeBackend:
     @property
     def capabilities(self) -> Capabilities:
         return Capabilities(
-            system="fake", transport="memory", content_format=self.fmt,
+            system="fake",
+            transport="memory",
+            content_format=self.fmt,
             conditional_write="native" if self.mode == "native" else "detected",
         )
 
@@ -123,15 +125,18 @@ class FakeBackend:
         stored = self._post(ref)
         current = self._version(stored)
         if self.mode == "native" and current.token != expected.token:
-            raise WriteConflictError("stale", applied=False, current=Versioned(ref, stored.content, self.fmt,
-                                                                               current))
+            raise WriteConflictError(
+                "stale", applied=False, current=Versioned(ref, stored.content, self.fmt, current)
+            )
         previous = stored.content
         self.commit(ref, content)
         written = Written(ref, stored.content, self._version(stored))
         self._raise_after(fault)
         if self.mode == "detected" and current.token != expected.token:
             raise WriteConflictError(
-                "interleaved", applied=True, overwritten=previous,
+                "interleaved",
+                applied=True,
+                overwritten=previous,
                 current=Versioned(ref, stored.content, self.fmt, written.version),
             )
         return written

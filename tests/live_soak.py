@@ -50,15 +50,39 @@ def body(run: str, index: int) -> str:
 
 
 def cli(*args: str, stdin: str = "", timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "cmsbridge.cli", *args], input=stdin, text=True,
-                          capture_output=True, cwd=ROOT, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "cmsbridge.cli", *args],
+        input=stdin,
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=timeout,
+        check=False,
+    )
 
 
-def append_args(site: str, post: str, run: str, index: int, outbox: str, timeout: float,
-                budget: float) -> list[str]:
-    return ["append", post, "-", "--site", site, "--id", update_id(run, index), "--at", at(index),
-            "--label", f"UPDATE {index}", "--outbox", outbox, "--timeout", str(timeout),
-            "--budget", str(budget)]
+def append_args(
+    site: str, post: str, run: str, index: int, outbox: str, timeout: float, budget: float
+) -> list[str]:
+    return [
+        "append",
+        post,
+        "-",
+        "--site",
+        site,
+        "--id",
+        update_id(run, index),
+        "--at",
+        at(index),
+        "--label",
+        f"UPDATE {index}",
+        "--outbox",
+        outbox,
+        "--timeout",
+        str(timeout),
+        "--budget",
+        str(budget),
+    ]
 
 
 # --- direct access to the post (no proxy, no cmsbridge) ------------------------------------------------
@@ -94,22 +118,34 @@ class WordPressDirect:
 
     def create(self, title: str) -> str:
         content = f"<!-- wp:paragraph -->\n<p>{INTRO}</p>\n<!-- /wp:paragraph -->"
-        r = requests.post(f"{self.url}/?rest_route=/wp/v2/posts", auth=(self.user, self.password), timeout=30,
-                          json={"title": title, "content": content, "status": "publish"})
+        r = requests.post(
+            f"{self.url}/?rest_route=/wp/v2/posts",
+            auth=(self.user, self.password),
+            timeout=30,
+            json={"title": title, "content": content, "status": "publish"},
+        )
         r.raise_for_status()
         return str(r.json()["id"])
 
     def read(self, post: str) -> dict[str, str]:
-        r = requests.get(self._route(post), params={"context": "edit"}, auth=(self.user, self.password),
-                         timeout=30)
+        r = requests.get(
+            self._route(post), params={"context": "edit"}, auth=(self.user, self.password), timeout=30
+        )
         r.raise_for_status()
         data = r.json()
-        return {"content": data["content"]["raw"], "title": data["title"]["raw"],
-                "excerpt": data["excerpt"]["raw"]}
+        return {
+            "content": data["content"]["raw"],
+            "title": data["title"]["raw"],
+            "excerpt": data["excerpt"]["raw"],
+        }
 
     def set_meta(self, post: str, title: str, excerpt: str) -> None:
-        r = requests.post(self._route(post), json={"title": title, "excerpt": excerpt},
-                          auth=(self.user, self.password), timeout=30)
+        r = requests.post(
+            self._route(post),
+            json={"title": title, "excerpt": excerpt},
+            auth=(self.user, self.password),
+            timeout=30,
+        )
         r.raise_for_status()
 
     def spec(self) -> dict[str, str]:
@@ -127,40 +163,83 @@ class GhostDirect:
 
     def _headers(self) -> dict[str, str]:
         now = int(time.time())
-        token = jwt.encode({"iat": now, "exp": now + 300, "aud": "/admin/"}, bytes.fromhex(self.secret),
-                           algorithm="HS256", headers={"kid": self.key_id})
+        token = jwt.encode(
+            {"iat": now, "exp": now + 300, "aud": "/admin/"},
+            bytes.fromhex(self.secret),
+            algorithm="HS256",
+            headers={"kid": self.key_id},
+        )
         return {"Authorization": f"Ghost {token}", "Accept-Version": "v6.0"}
 
     def _api(self, route: str) -> str:
         return f"{self.url}/ghost/api/admin/{route}"
 
     def get(self, post: str, formats: str = "html,lexical") -> dict[str, Any]:
-        r = requests.get(self._api(f"posts/{post}/"), params={"formats": formats, "include": "tags"},
-                         headers=self._headers(), timeout=30)
+        r = requests.get(
+            self._api(f"posts/{post}/"),
+            params={"formats": formats, "include": "tags"},
+            headers=self._headers(),
+            timeout=30,
+        )
         r.raise_for_status()
         return dict(r.json()["posts"][0])
 
     def create(self, title: str) -> str:
-        paragraph = {"type": "paragraph", "version": 1, "direction": "ltr", "format": "", "indent": 0,
-                     "children": [{"type": "extended-text", "version": 1, "detail": 0, "format": 0,
-                                   "mode": "normal", "style": "", "text": INTRO}]}
-        lexical = {"root": {"type": "root", "version": 1, "direction": "ltr", "format": "", "indent": 0,
-                            "children": [paragraph]}}
-        r = requests.post(self._api("posts/"), headers=self._headers(), timeout=30,
-                          json={"posts": [{"title": title, "lexical": json.dumps(lexical),
-                                           "status": "published"}]})
+        paragraph = {
+            "type": "paragraph",
+            "version": 1,
+            "direction": "ltr",
+            "format": "",
+            "indent": 0,
+            "children": [
+                {
+                    "type": "extended-text",
+                    "version": 1,
+                    "detail": 0,
+                    "format": 0,
+                    "mode": "normal",
+                    "style": "",
+                    "text": INTRO,
+                }
+            ],
+        }
+        lexical = {
+            "root": {
+                "type": "root",
+                "version": 1,
+                "direction": "ltr",
+                "format": "",
+                "indent": 0,
+                "children": [paragraph],
+            }
+        }
+        r = requests.post(
+            self._api("posts/"),
+            headers=self._headers(),
+            timeout=30,
+            json={"posts": [{"title": title, "lexical": json.dumps(lexical), "status": "published"}]},
+        )
         r.raise_for_status()
         return str(r.json()["posts"][0]["id"])
 
     def read(self, post: str) -> dict[str, str]:
         data = self.get(post)
-        return {"content": str(data.get("html") or ""), "lexical": str(data.get("lexical") or ""),
-                "title": str(data.get("title") or ""), "excerpt": str(data.get("custom_excerpt") or "")}
+        return {
+            "content": str(data.get("html") or ""),
+            "lexical": str(data.get("lexical") or ""),
+            "title": str(data.get("title") or ""),
+            "excerpt": str(data.get("custom_excerpt") or ""),
+        }
 
     def put_once(self, post: str, fields: dict[str, Any], updated_at: str) -> dict[str, Any] | None:
         """PUT ``fields`` conditional on ``updated_at``; the saved post, or None on a collision (409)."""
-        r = requests.put(self._api(f"posts/{post}/"), params={"formats": "lexical"}, headers=self._headers(),
-                         timeout=30, json={"posts": [{**fields, "updated_at": updated_at}]})
+        r = requests.put(
+            self._api(f"posts/{post}/"),
+            params={"formats": "lexical"},
+            headers=self._headers(),
+            timeout=30,
+            json={"posts": [{**fields, "updated_at": updated_at}]},
+        )
         if r.status_code == 409:
             return None
         r.raise_for_status()
@@ -209,10 +288,17 @@ def wordpress_target(site: dict[str, Any], transport: str = "rest", role: str = 
     """The test WordPress (the JSON of ``scripts/wordpress-server start``) over ``rest`` or ``xmlrpc``."""
     user = site["users"][role]
     auth = f"{user['user']}:{user['app_password']}@127.0.0.1:{{port}}"
-    template = (f"wordpress-xmlrpc+http://{auth}" if transport == "xmlrpc"
-                else f"wordpress+http://{auth}?api=rest_route")
-    return Target(f"wordpress-{transport}", site["url"], template,
-                  WordPressDirect(site["url"], user["user"], user["app_password"]))
+    template = (
+        f"wordpress-xmlrpc+http://{auth}"
+        if transport == "xmlrpc"
+        else f"wordpress+http://{auth}?api=rest_route"
+    )
+    return Target(
+        f"wordpress-{transport}",
+        site["url"],
+        template,
+        WordPressDirect(site["url"], user["user"], user["app_password"]),
+    )
 
 
 def ghost_target(site: str) -> Target:
@@ -252,8 +338,10 @@ def check_post(direct: Direct, post: str, run: str, indexes: list[int]) -> dict[
 def worker(args: argparse.Namespace) -> None:
     results = []
     for index in [int(x) for x in args.indexes.split(",") if x]:
-        r = cli(*append_args(args.site, args.post, args.run, index, args.outbox, args.timeout, args.budget),
-                stdin=body(args.run, index) + "\n")
+        r = cli(
+            *append_args(args.site, args.post, args.run, index, args.outbox, args.timeout, args.budget),
+            stdin=body(args.run, index) + "\n",
+        )
         results.append({"index": index, "rc": r.returncode, "out": r.stdout.strip(), "err": r.stderr[-500:]})
     print(json.dumps(results), flush=True)
 
@@ -293,8 +381,18 @@ class SoakReport:
     outcomes: dict[str, int] = field(default_factory=dict)
 
 
-def soak(target: Target, tmp: Path, *, appends: int, processes: int, rate: float, seed: int,
-         timeout: float = 1.5, budget: float = 30.0, title_interval: float = 0.3) -> SoakReport:
+def soak(
+    target: Target,
+    tmp: Path,
+    *,
+    appends: int,
+    processes: int,
+    rate: float,
+    seed: int,
+    timeout: float = 1.5,
+    budget: float = 30.0,
+    title_interval: float = 0.3,
+) -> SoakReport:
     from tests.faultproxy import FaultProxy
 
     direct = target.direct
@@ -306,18 +404,55 @@ def soak(target: Target, tmp: Path, *, appends: int, processes: int, rate: float
     with FaultProxy(target.upstream, rate=rate, seed=seed, delay=timeout + 1.0, retry_after=1.0) as proxy:
         url = target.site(proxy.port)
         changer = subprocess.Popen(
-            [sys.executable, "-m", "tests.live_soak", "titles", "--direct", json.dumps(direct.spec()),
-             "--post", post, "--stop", str(stop), "--interval", str(title_interval)],
-            cwd=ROOT, stdout=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "tests.live_soak",
+                "titles",
+                "--direct",
+                json.dumps(direct.spec()),
+                "--post",
+                post,
+                "--stop",
+                str(stop),
+                "--interval",
+                str(title_interval),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         outboxes = [str(tmp / f"outbox-{run}-{w}.db") for w in range(processes)]
         children = []
         for w in range(processes):
             indexes = ",".join(str(i) for i in range(w, appends, processes))
-            children.append(subprocess.Popen(
-                [sys.executable, "-m", "tests.live_soak", "worker", "--site", url, "--post", post,
-                 "--run", run, "--indexes", indexes, "--outbox", outboxes[w], "--timeout", str(timeout),
-                 "--budget", str(budget)],
-                cwd=ROOT, stdout=subprocess.PIPE, text=True))
+            children.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "tests.live_soak",
+                        "worker",
+                        "--site",
+                        url,
+                        "--post",
+                        post,
+                        "--run",
+                        run,
+                        "--indexes",
+                        indexes,
+                        "--outbox",
+                        outboxes[w],
+                        "--timeout",
+                        str(timeout),
+                        "--budget",
+                        str(budget),
+                    ],
+                    cwd=ROOT,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
+            )
         results: list[dict[str, Any]] = []
         for child in children:
             out, _ = child.communicate(timeout=3600)
@@ -375,8 +510,9 @@ def outage(target: Target, tmp: Path, *, appends: int, seconds: float, seed: int
     return counts
 
 
-def kills(target: Target, tmp: Path, *, appends: int, kills: int, rate: float = 0.3,
-          seed: int = 0) -> dict[str, Any]:
+def kills(
+    target: Target, tmp: Path, *, appends: int, kills: int, rate: float = 0.3, seed: int = 0
+) -> dict[str, Any]:
     """Queue updates, then kill delivering processes (SIGKILL) at random moments; nothing lost or doubled."""
     from tests.faultproxy import FaultProxy
 
@@ -395,8 +531,22 @@ def kills(target: Target, tmp: Path, *, appends: int, kills: int, rate: float = 
         proxy.paused = False
         while killed < kills:
             child = subprocess.Popen(
-                [sys.executable, "-m", "cmsbridge.cli", "flush", "--site", url, "--outbox", outbox,
-                 "--timeout", "1.0"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                [
+                    sys.executable,
+                    "-m",
+                    "cmsbridge.cli",
+                    "flush",
+                    "--site",
+                    url,
+                    "--outbox",
+                    outbox,
+                    "--timeout",
+                    "1.0",
+                ],
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             time.sleep(rng.uniform(0.3, 1.5))
             if child.poll() is None:
                 os.kill(child.pid, signal.SIGKILL)

@@ -78,19 +78,27 @@ inlines = st.builds(
 """Inline content starting and ending with a non-space, marks separated by spaces."""
 
 paragraphs = st.builds(Paragraph, inlines=inlines)
-headings = st.builds(Heading, level=st.integers(2, 4), inlines=st.builds(_join, st.lists(_segment().filter(
-    lambda s: not isinstance(s, Link | Code)), min_size=1, max_size=3), st.just("")))
+headings = st.builds(
+    Heading,
+    level=st.integers(2, 4),
+    inlines=st.builds(
+        _join,
+        st.lists(_segment().filter(lambda s: not isinstance(s, Link | Code)), min_size=1, max_size=3),
+        st.just(""),
+    ),
+)
 quotes = st.builds(
     Quote,
     paragraphs=st.lists(paragraphs, min_size=1, max_size=3).map(tuple),
     citation=st.one_of(st.just(()), words.map(lambda w: (Text(text=w),))),
 )
 embeds = st.one_of(
-    st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-", min_size=11,
-            max_size=11).map(lambda i: Embed(provider="youtube", url=f"https://www.youtube.com/watch?v={i}",
-                                             provider_id=i)),
-    st.integers(1000, 99999999).map(lambda n: Embed(provider="vimeo", url=f"https://vimeo.com/{n}",
-                                                    provider_id=str(n))),
+    st.text(
+        alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-", min_size=11, max_size=11
+    ).map(lambda i: Embed(provider="youtube", url=f"https://www.youtube.com/watch?v={i}", provider_id=i)),
+    st.integers(1000, 99999999).map(
+        lambda n: Embed(provider="vimeo", url=f"https://vimeo.com/{n}", provider_id=str(n))
+    ),
 )
 zones = st.sampled_from(["Europe/Paris", "UTC", "America/New_York", "Asia/Tokyo", "Europe/London"])
 
@@ -110,8 +118,9 @@ lists = st.builds(
     ordered=st.booleans(),
     items=st.lists(st.builds(ListItem, inlines=inlines), min_size=1, max_size=4).map(tuple),
 )
-images = st.builds(Image, src=urls.map(lambda u: u + ".jpg"), alt=words,
-                   caption=st.one_of(st.just(()), inlines))
+images = st.builds(
+    Image, src=urls.map(lambda u: u + ".jpg"), alt=words, caption=st.one_of(st.just(()), inlines)
+)
 separators = st.just(Separator())
 
 ALL_BLOCKS: dict[str, st.SearchStrategy[Block]] = {

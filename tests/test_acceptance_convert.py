@@ -22,7 +22,11 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "south-ossetia-live
 def convert(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "cmsbridge.cli", "convert", *args],
-        input=stdin, capture_output=True, text=True, timeout=120, check=False,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

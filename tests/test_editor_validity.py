@@ -7,8 +7,6 @@ blocks of every kind, update markers, changed blocks that keep their original at
 scripts/install-editor-validator.sh.
 """
 
-# ruff: noqa: E501  (document literals are easier to read on one line)
-
 from __future__ import annotations
 
 import datetime as dt
@@ -69,32 +67,66 @@ def _new_blocks() -> dict[str, str]:
     docs = {
         "paragraph": _write([Paragraph(inlines=text("Plain & <simple> text."))]),
         "heading-anchor": _write([Heading(level=3, inlines=text("Section"), anchor="sec-1")]),
-        "quote-source": _write([Quote(paragraphs=(Paragraph(inlines=text("Q")),), citation=text("Who"),
-                                      source_url="https://example.com/src")]),
-        "embeds": _write([
-            Embed(provider="youtube", url="https://www.youtube.com/watch?v=E4AD6mOZm9I", provider_id="E4AD6mOZm9I",
-                  caption=text("AP video")),
-            Embed(provider="vimeo", url="https://vimeo.com/22439234", provider_id="22439234"),
-            Embed(provider="twitter", url="https://x.com/jack/status/20", provider_id="20"),
-            Embed(provider="spotify", url="https://open.spotify.com/track/1"),
-            Embed(url="https://example.com/page"),
-        ]),
-        "lists": _write([List(ordered=True, items=(ListItem(inlines=text("a"), children=(
-            List(items=(ListItem(inlines=text("b")),)),)),))]),
-        "images": _write([
-            Image(src="https://example.com/a.jpg", alt="A", caption=text("Cap")),
-            Image(src="https://example.com/b.jpg", link="https://example.com/", width=300, height=200),
-            Image(src="https://example.com/c.jpg", width=640),
-        ]),
+        "quote-source": _write(
+            [
+                Quote(
+                    paragraphs=(Paragraph(inlines=text("Q")),),
+                    citation=text("Who"),
+                    source_url="https://example.com/src",
+                )
+            ]
+        ),
+        "embeds": _write(
+            [
+                Embed(
+                    provider="youtube",
+                    url="https://www.youtube.com/watch?v=E4AD6mOZm9I",
+                    provider_id="E4AD6mOZm9I",
+                    caption=text("AP video"),
+                ),
+                Embed(provider="vimeo", url="https://vimeo.com/22439234", provider_id="22439234"),
+                Embed(provider="twitter", url="https://x.com/jack/status/20", provider_id="20"),
+                Embed(provider="spotify", url="https://open.spotify.com/track/1"),
+                Embed(url="https://example.com/page"),
+            ]
+        ),
+        "lists": _write(
+            [
+                List(
+                    ordered=True,
+                    items=(
+                        ListItem(inlines=text("a"), children=(List(items=(ListItem(inlines=text("b")),)),)),
+                    ),
+                )
+            ]
+        ),
+        "images": _write(
+            [
+                Image(src="https://example.com/a.jpg", alt="A", caption=text("Cap")),
+                Image(src="https://example.com/b.jpg", link="https://example.com/", width=300, height=200),
+                Image(src="https://example.com/c.jpg", width=640),
+            ]
+        ),
         "separator": _write([Separator()]),
-        "raw-html": _write([Raw(format="html", content="<div class=\"x\">raw</div>")]),
-        "markers": _write([
-            UpdateMarker(id="u1", at=dt.datetime(2026, 5, 6, 23, 18, tzinfo=paris), tz="Europe/Paris",
-                         label="UPDATE: 23:18 Paris time", key=True),
-            UpdateMarker(id="u2", at=dt.time(9, 5), tz="Europe/London", label="UPDATE: 09:05 London time"),
-            UpdateMarker(id="u3", label="Update: no time given"),
-            UpdateMarker(id="u4", at=dt.datetime(2026, 5, 6, 7, 0, tzinfo=dt.UTC), tz="UTC", label="Breaking"),
-        ]),
+        "raw-html": _write([Raw(format="html", content='<div class="x">raw</div>')]),
+        "markers": _write(
+            [
+                UpdateMarker(
+                    id="u1",
+                    at=dt.datetime(2026, 5, 6, 23, 18, tzinfo=paris),
+                    tz="Europe/Paris",
+                    label="UPDATE: 23:18 Paris time",
+                    key=True,
+                ),
+                UpdateMarker(
+                    id="u2", at=dt.time(9, 5), tz="Europe/London", label="UPDATE: 09:05 London time"
+                ),
+                UpdateMarker(id="u3", label="Update: no time given"),
+                UpdateMarker(
+                    id="u4", at=dt.datetime(2026, 5, 6, 7, 0, tzinfo=dt.UTC), tz="UTC", label="Breaking"
+                ),
+            ]
+        ),
     }
     return docs
 
@@ -110,8 +142,12 @@ def _changed_blocks() -> dict[str, str]:
             elif isinstance(block, Heading):
                 block = block.model_copy(update={"inlines": text("Rewritten"), "level": 4})
             elif isinstance(block, Quote):
-                block = block.model_copy(update={"citation": text("New citation"),
-                                                 "paragraphs": (*block.paragraphs, Paragraph(inlines=text("Added.")))})
+                block = block.model_copy(
+                    update={
+                        "citation": text("New citation"),
+                        "paragraphs": (*block.paragraphs, Paragraph(inlines=text("Added."))),
+                    }
+                )
             elif isinstance(block, Embed):
                 block = block.model_copy(update={"caption": text("New caption")})
             elif isinstance(block, List):
@@ -119,11 +155,19 @@ def _changed_blocks() -> dict[str, str]:
             elif isinstance(block, Image):
                 block = block.model_copy(update={"alt": "new alt", "caption": text("new caption")})
             elif isinstance(block, UpdateMarker):
-                block = block.model_copy(update={"key": True, "at": dt.time(23, 19), "label": "UPDATE: 23:19 Paris time"})
+                block = block.model_copy(
+                    update={"key": True, "at": dt.time(23, 19), "label": "UPDATE: 23:19 Paris time"}
+                )
             changed.append(block)
         docs[f"changed-{name}"] = _write(changed)
-        docs[f"appended-{name}"] = _write([*post.blocks, UpdateMarker(
-            id="late", at=dt.time(1, 2), tz="Europe/Paris", label="UPDATE: 01:02 Paris time")])
+        docs[f"appended-{name}"] = _write(
+            [
+                *post.blocks,
+                UpdateMarker(
+                    id="late", at=dt.time(1, 2), tz="Europe/Paris", label="UPDATE: 01:02 Paris time"
+                ),
+            ]
+        )
     return docs
 
 
@@ -150,7 +194,11 @@ def _run_validator(documents: dict[str, str]) -> dict[str, dict[str, Any]]:
     proc = subprocess.run(
         [node, str(EDITOR / "validate.mjs")],
         input=json.dumps({"documents": [documents[n] for n in names]}),
-        capture_output=True, text=True, check=False, timeout=300, cwd=EDITOR,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        cwd=EDITOR,
         env={**os.environ, "NODE_NO_WARNINGS": "1"},
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -179,12 +227,23 @@ def _count(blocks: list[dict[str, Any]]) -> int:
 
 
 def test_every_written_block_is_valid_in_the_editor(validated: dict[str, tuple[str, dict[str, Any]]]) -> None:
-    failures = {name: _invalid(result["blocks"]) for name, (_, result) in validated.items() if name != CONTROL}
+    failures = {
+        name: _invalid(result["blocks"]) for name, (_, result) in validated.items() if name != CONTROL
+    }
     assert {k: v for k, v in failures.items() if v} == {}
     assert sum(_count(result["blocks"]) for _, result in validated.values()) > 200
 
 
-NEW_DOCS = ("paragraph", "heading-anchor", "quote-source", "embeds", "lists", "separator", "markers", "raw-html")
+NEW_DOCS = (
+    "paragraph",
+    "heading-anchor",
+    "quote-source",
+    "embeds",
+    "lists",
+    "separator",
+    "markers",
+    "raw-html",
+)
 
 
 @pytest.mark.parametrize("name", NEW_DOCS)
@@ -195,7 +254,9 @@ def test_new_blocks_are_what_the_editor_itself_saves(
     assert _dedupe_classes(result["reserialized"]) == markup
 
 
-def test_generated_posts_are_what_the_editor_itself_saves(validated: dict[str, tuple[str, dict[str, Any]]]) -> None:
+def test_generated_posts_are_what_the_editor_itself_saves(
+    validated: dict[str, tuple[str, dict[str, Any]]],
+) -> None:
     generated = {k: v for k, v in validated.items() if k.startswith("generated-")}
     assert generated
     for name, (markup, result) in generated.items():

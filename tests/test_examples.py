@@ -15,7 +15,10 @@ EXAMPLES = ROOT / "examples"
 def run(script: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(EXAMPLES / script), *args],
-        cwd=cwd, capture_output=True, text=True, timeout=120,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -34,8 +37,13 @@ def test_publish_append_copy(tmp_path: Path) -> None:
     labels = [u.label for u in site.get(fetched.ref).post.updates()]
     assert labels.count("UPDATE: 23:40 Paris time") == 1
 
-    copied = run("copy_post.py", f"files:{tmp_path / 'posts'}", fetched.ref.id, f"files:{tmp_path / 'copy'}",
-                 cwd=tmp_path)
+    copied = run(
+        "copy_post.py",
+        f"files:{tmp_path / 'posts'}",
+        fetched.ref.id,
+        f"files:{tmp_path / 'copy'}",
+        cwd=tmp_path,
+    )
     assert copied.returncode == 0, copied.stderr
     target = cmsbridge.connect(f"files:{tmp_path / 'copy'}")
     (copy,) = list(target.list())

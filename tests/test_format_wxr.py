@@ -46,8 +46,10 @@ POSTS = [
             Heading(level=2, inlines=(Text(text="A heading"),)),
             Quote(paragraphs=(_para("Quoted"),), citation=(Text(text="Someone"),)),
             List(items=(ListItem(inlines=(Text(text="one"),)), ListItem(inlines=(Text(text="two"),)))),
-            Raw(format="gutenberg",
-                content="<!-- wp:html -->\n<script>if (a[b[0]]>1) {}</script>\n<!-- /wp:html -->"),
+            Raw(
+                format="gutenberg",
+                content="<!-- wp:html -->\n<script>if (a[b[0]]>1) {}</script>\n<!-- /wp:html -->",
+            ),
         ),
     ),
     Post(
@@ -111,8 +113,12 @@ def test_read_takes_the_first_post_and_reports_the_rest() -> None:
 
 
 def test_what_wxr_cannot_hold_is_reported() -> None:
-    post = POSTS[2].replace(authors=("a", "b"), metadata={"k": 1}, title="bell \x07 here",
-                            sources=(SourceRef(system="ghost", id="abc"),))
+    post = POSTS[2].replace(
+        authors=("a", "b"),
+        metadata={"k": 1},
+        title="bell \x07 here",
+        sources=(SourceRef(system="ghost", id="abc"),),
+    )
     report = ConversionReport()
     back = wxr.read_all(wxr.write_all([post], report), ConversionReport())[0]
     messages = " | ".join(report.messages())
@@ -156,15 +162,28 @@ def test_an_older_export_with_losses_and_no_entity_expansion() -> None:
     old = posts[0]
     assert "root:" not in old.title
     assert (old.slug, old.status, old.excerpt, old.authors, old.categories) == (
-        "old-post", "publish", "Short", ("carol",), ("News",))
+        "old-post",
+        "publish",
+        "Short",
+        ("carol",),
+        ("News",),
+    )
     assert old.created == dt.datetime(2010, 3, 4, 9, tzinfo=dt.UTC)
     assert old.created.utcoffset() == dt.timedelta(hours=1)
-    assert old.sources == (SourceRef(system="wordpress", site="https://old.example", id="7",
-                                     link="https://old.example/?p=7"),)
+    assert old.sources == (
+        SourceRef(system="wordpress", site="https://old.example", id="7", link="https://old.example/?p=7"),
+    )
     assert posts[1].created is None
     messages = " | ".join(report.messages())
-    for expected in ("post_format", "attachment 99", "subtitle", "password", "1 comment", "'page'",
-                     "post 9: post_date 2010-03-05 10:00:00 has no GMT time"):
+    for expected in (
+        "post_format",
+        "attachment 99",
+        "subtitle",
+        "password",
+        "1 comment",
+        "'page'",
+        "post 9: post_date 2010-03-05 10:00:00 has no GMT time",
+    ):
         assert expected in messages, expected
 
 
@@ -267,7 +286,8 @@ def test_php_reads_the_file_as_wordpress_s_importer_does(tmp_path: Path) -> None
     assert "a[b[0]]>1" in posts[0]["content"]
     assert posts[0]["date_gmt"] == "2024-05-06 17:33:00"
     assert sorted(posts[0]["terms"]) == sorted(
-        [["category", "World"], ["category", "Été"], ["post_tag", "nepal"], ["post_tag", "night life"]])
+        [["category", "World"], ["category", "Été"], ["post_tag", "nepal"], ["post_tag", "night life"]]
+    )
     thumbnail = attachments[int(posts[0]["meta"]["_thumbnail_id"])]
     assert thumbnail["status"] == "inherit"
 
@@ -278,13 +298,23 @@ def _export(wordpress: dict[str, Any], category_id: int) -> str:
     admin = wordpress["users"]["admin"]
     session = requests.Session()
     session.cookies.set("wordpress_test_cookie", "WP Cookie check")
-    login = session.post(f"{url}/wp-login.php", data={"log": admin["user"], "pwd": admin["password"],
-                                                     "testcookie": "1", "redirect_to": f"{url}/wp-admin/"},
-                         allow_redirects=False, timeout=30)
+    login = session.post(
+        f"{url}/wp-login.php",
+        data={
+            "log": admin["user"],
+            "pwd": admin["password"],
+            "testcookie": "1",
+            "redirect_to": f"{url}/wp-admin/",
+        },
+        allow_redirects=False,
+        timeout=30,
+    )
     assert login.status_code == 302, login.status_code
-    exported = session.get(f"{url}/wp-admin/export.php",
-                           params={"download": "true", "content": "posts", "cat": str(category_id)},
-                           timeout=60)
+    exported = session.get(
+        f"{url}/wp-admin/export.php",
+        params={"download": "true", "content": "posts", "cat": str(category_id)},
+        timeout=60,
+    )
     assert exported.status_code == 200 and "xml" in exported.headers.get("content-type", "")
     return exported.text
 
@@ -294,15 +324,29 @@ def test_reading_an_export_wordpress_made(wordpress: dict[str, Any], tmp_path: P
     site = cmsbridge.connect(wordpress["users"]["admin"]["rest_site"])
     category = f"wxr-{uuid.uuid4().hex[:8]}"
     image = tmp_path / "pixel.png"
-    image.write_bytes(bytes.fromhex(
-        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-        "1f15c4890000000d49444154789c6360000002000100e5270de40000000049454e44ae426082"))
+    image.write_bytes(
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d49444154789c6360000002000100e5270de40000000049454e44ae426082"
+        )
+    )
     made = [
-        POSTS[0].replace(categories=(category,), slug=f"{category}-one", featured_image=str(image),
-                         authors=(), modified=None),
+        POSTS[0].replace(
+            categories=(category,),
+            slug=f"{category}-one",
+            featured_image=str(image),
+            authors=(),
+            modified=None,
+        ),
         # WordPress's exporter writes carriage returns raw into CDATA, where XML reads them as newlines
-        POSTS[1].replace(categories=(category,), slug=f"{category}-two", status="publish", authors=(),
-                         modified=None, blocks=(_para("no carriage return"),)),
+        POSTS[1].replace(
+            categories=(category,),
+            slug=f"{category}-two",
+            status="publish",
+            authors=(),
+            modified=None,
+            blocks=(_para("no carriage return"),),
+        ),
         POSTS[2].replace(categories=(category,), slug=f"{category}-three", status="draft"),
     ]
     refs = [site.create(p, report=ConversionReport()) for p in made]

@@ -50,8 +50,12 @@ def policy(clock: FakeClock, **kw: Any) -> RetryPolicy:
 
 
 def update(minute: int, body: str = "", **kw: Any) -> Update:
-    return Update(at=T0 + dt.timedelta(minutes=minute), label=f"UPDATE {minute}",
-                  blocks=(Paragraph(inlines=text(body or f"news {minute}")),), **kw)
+    return Update(
+        at=T0 + dt.timedelta(minutes=minute),
+        label=f"UPDATE {minute}",
+        blocks=(Paragraph(inlines=text(body or f"news {minute}")),),
+        **kw,
+    )
 
 
 def initial(fmt: str, *blocks: Any) -> str:
@@ -85,10 +89,17 @@ class Flaky:
         return "ok"
 
 
-@pytest.mark.parametrize("error", [
-    ConnectionFailedError("reset"), RequestTimeoutError("slow"), ServerError("x", status=502),
-    ServerError("x", status=503), ServerError("x", status=504), RateLimitedError("x", status=429),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        ConnectionFailedError("reset"),
+        RequestTimeoutError("slow"),
+        ServerError("x", status=502),
+        ServerError("x", status=503),
+        ServerError("x", status=504),
+        RateLimitedError("x", status=429),
+    ],
+)
 def test_policy_retries_transient_failures(error: Exception) -> None:
     clock = FakeClock()
     func = Flaky(error, error)
@@ -97,10 +108,15 @@ def test_policy_retries_transient_failures(error: Exception) -> None:
     assert len(clock.sleeps) == 2
 
 
-@pytest.mark.parametrize("error", [
-    ServerError("x", status=500), NotFoundError("x", status=404), InvalidContentError("x", status=400),
-    ValueError("bug"),
-])
+@pytest.mark.parametrize(
+    "error",
+    [
+        ServerError("x", status=500),
+        NotFoundError("x", status=404),
+        InvalidContentError("x", status=400),
+        ValueError("bug"),
+    ],
+)
 def test_policy_does_not_retry_other_failures(error: Exception) -> None:
     clock = FakeClock()
     func = Flaky(error)
@@ -111,8 +127,12 @@ def test_policy_does_not_retry_other_failures(error: Exception) -> None:
 
 def test_policy_honours_retry_after_and_backs_off_with_jitter() -> None:
     clock = FakeClock()
-    func = Flaky(RateLimitedError("x", retry_after=7.0), ServerError("x", status=503),
-                 ServerError("x", status=503), ServerError("x", status=503))
+    func = Flaky(
+        RateLimitedError("x", retry_after=7.0),
+        ServerError("x", status=503),
+        ServerError("x", status=503),
+        ServerError("x", status=503),
+    )
     p = policy(clock, base=1.0, cap=100.0)
     p.call(func, idempotent=True)
     assert clock.sleeps[0] >= 7.0
@@ -204,7 +224,7 @@ def test_happy_path_is_one_read_and_one_write_and_rerun_is_a_no_op(fmt: str) -> 
     assert backend.log == ["read", "write", "read"]
     assert marker_ids(backend) == [result.update_id]
     if fmt != "json":  # the markup carries the anchor; the model's JSON carries the id itself
-        assert f'update-{result.update_id}' in backend.content().replace('\\"', '"')
+        assert f"update-{result.update_id}" in backend.content().replace('\\"', '"')
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -340,11 +360,11 @@ def test_the_order_option_overrides_detection() -> None:
 def test_splicing_keeps_every_other_block_byte_for_byte() -> None:
     odd = (
         '<!-- wp:paragraph {"className":"lead"} -->\n<p class="lead">Odd  spacing</p>\n<!-- /wp:paragraph -->'
-        '\n\n\n<p>classic html between blocks</p>\n'
+        "\n\n\n<p>classic html between blocks</p>\n"
         '<!-- wp:acme/widget {"z":1,"a":"\\u003cb\\u003e"} /-->\n\n'
         '<!-- wp:group --><div class="wp-block-group"><!-- wp:paragraph --><p>in</p>'
-        '<!-- /wp:paragraph --></div>'
-        '<!-- /wp:group -->'
+        "<!-- /wp:paragraph --></div>"
+        "<!-- /wp:group -->"
     )
     backend = FakeBackend(odd, fmt="gutenberg")
     append_update(backend, "1", update(1), retry=policy(FakeClock()))
@@ -378,8 +398,12 @@ def test_replace_and_retract_by_id(fmt: str) -> None:
     backend = FakeBackend(initial(fmt), fmt=fmt)
     first = append_update(backend, "1", update(1), retry=policy(clock))
     append_update(backend, "1", update(2), retry=policy(clock))
-    corrected = Update(id=first.update_id, at=T0 + dt.timedelta(minutes=1), label="UPDATE 1 (corrected)",
-                       blocks=(Paragraph(inlines=text("corrected")), Paragraph(inlines=text("more"))))
+    corrected = Update(
+        id=first.update_id,
+        at=T0 + dt.timedelta(minutes=1),
+        label="UPDATE 1 (corrected)",
+        blocks=(Paragraph(inlines=text("corrected")), Paragraph(inlines=text("more"))),
+    )
     backend.faults = [None, "drop"]
     assert replace_update(backend, "1", corrected, retry=policy(clock)).outcome is Outcome.APPLIED
     assert replace_update(backend, "1", corrected, retry=policy(clock)).outcome is Outcome.ALREADY_PRESENT
@@ -516,8 +540,12 @@ def test_outbox_lock_is_released_when_its_holder_dies(tmp_path: Path) -> None:
         "with o.locked('fake://site', '1', wait=1) as held:\n"
         "    print(held, flush=True); time.sleep(60)\n"
     )
-    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
-                             cwd=Path(__file__).resolve().parent.parent)
+    child = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == "True"
         with outbox.locked("fake://site", "1", wait=0.2) as held:
@@ -541,11 +569,19 @@ def test_outbox_is_plain_sqlite_in_wal_mode(tmp_path: Path) -> None:
 # --- the command line ----------------------------------------------------------------------------------
 
 
-def run_cli(*args: str, stdin: str = "",
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     root = Path(__file__).resolve().parent.parent
-    return subprocess.run([sys.executable, "-m", "cmsbridge.cli", *args], input=stdin, capture_output=True,
-                          text=True, cwd=root, env={**os.environ, **(env or {})}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "cmsbridge.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
 
 
 def test_cli_append_to_a_files_site_applied_then_already_present(tmp_path: Path) -> None:
@@ -572,8 +608,20 @@ def test_cli_queues_when_the_site_is_down_and_flush_delivers(tmp_path: Path) -> 
         port = s.getsockname()[1]  # nothing listens here once closed
     site = f"wordpress+http://editor:secret@127.0.0.1:{port}"
     box = str(tmp_path / "o.db")
-    result = run_cli("append", "12", "-", "--site", site, "--outbox", box, "--budget", "0.5",
-                     "--label", "UPDATE", stdin="Hello.\n")
+    result = run_cli(
+        "append",
+        "12",
+        "-",
+        "--site",
+        site,
+        "--outbox",
+        box,
+        "--budget",
+        "0.5",
+        "--label",
+        "UPDATE",
+        stdin="Hello.\n",
+    )
     assert (result.returncode, result.stdout.strip()) == (75, "queued"), result.stderr
     listed = run_cli("outbox", "--outbox", box).stdout
     assert "pending" in listed and "12" in listed and "secret" not in listed
@@ -581,16 +629,19 @@ def test_cli_queues_when_the_site_is_down_and_flush_delivers(tmp_path: Path) -> 
     assert flushed.returncode == 75
 
 
-@pytest.mark.parametrize("args, stdin", [
-    (("append", "1", "-", "--at", "yesterday"), "x"),
-    (("append", "1", "-", "--at", "2026-05-06T23:18"), "x"),  # no zone
-    (("append", "1", "-", "--from", "nope"), "x"),
-    (("append", "1", "-"), ""),  # nothing to say
-    (("append", "1", "/nonexistent/file.txt"), ""),
-    (("append", "1", "-", "--replace"), "x"),  # --replace without --id
-    (("append", "1", "-", "--id", "bad id"), "x"),
-    (("append", "1", "-", "--site", "nonsense://x"), "x"),
-])
+@pytest.mark.parametrize(
+    "args, stdin",
+    [
+        (("append", "1", "-", "--at", "yesterday"), "x"),
+        (("append", "1", "-", "--at", "2026-05-06T23:18"), "x"),  # no zone
+        (("append", "1", "-", "--from", "nope"), "x"),
+        (("append", "1", "-"), ""),  # nothing to say
+        (("append", "1", "/nonexistent/file.txt"), ""),
+        (("append", "1", "-", "--replace"), "x"),  # --replace without --id
+        (("append", "1", "-", "--id", "bad id"), "x"),
+        (("append", "1", "-", "--site", "nonsense://x"), "x"),
+    ],
+)
 def test_cli_bad_input_exits_2(tmp_path: Path, args: tuple[str, ...], stdin: str) -> None:
     result = run_cli(*args, "--outbox", str(tmp_path / "o.db"), stdin=stdin)
     assert result.returncode == 2, (result.stdout, result.stderr)

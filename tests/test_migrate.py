@@ -21,7 +21,10 @@ from cmsbridge.report import ConversionReport
 
 def _post(n: int, **fields: Any) -> Post:
     values: dict[str, Any] = {
-        "title": f"Post {n}", "slug": f"post-{n}", "status": "publish", "authors": ("alice",),
+        "title": f"Post {n}",
+        "slug": f"post-{n}",
+        "status": "publish",
+        "authors": ("alice",),
         "blocks": (Paragraph(inlines=(Text(text=f"Body of post {n} — ünïcode"),)),),
     }
     values.update(fields)
@@ -63,8 +66,9 @@ class Delegating:
         return self.inner.capabilities
 
 
-def test_every_post_is_copied_once_with_its_provenance(source: FilesBackend, target: FilesBackend,
-                                                        tmp_path: Path) -> None:
+def test_every_post_is_copied_once_with_its_provenance(
+    source: FilesBackend, target: FilesBackend, tmp_path: Path
+) -> None:
     state = tmp_path / "state.db"
     report = migrate(source, target, state=state)
     assert (report.created, report.updated, report.skipped, report.failed) == (5, 0, 0, 0)
@@ -100,8 +104,9 @@ def test_the_written_post_carries_a_source_ref(source: FilesBackend, tmp_path: P
         assert all(b.origin is None for b in post.blocks)
 
 
-def test_an_interrupted_run_resumes_without_duplicates(source: FilesBackend, target: FilesBackend,
-                                                       tmp_path: Path) -> None:
+def test_an_interrupted_run_resumes_without_duplicates(
+    source: FilesBackend, target: FilesBackend, tmp_path: Path
+) -> None:
     state = tmp_path / "state.db"
     seen: list[PostOutcome] = []
 
@@ -121,8 +126,9 @@ def test_an_interrupted_run_resumes_without_duplicates(source: FilesBackend, tar
     assert _titles(target) == _titles(source)
 
 
-def test_a_crash_between_create_and_record_does_not_duplicate(source: FilesBackend, target: FilesBackend,
-                                                              tmp_path: Path) -> None:
+def test_a_crash_between_create_and_record_does_not_duplicate(
+    source: FilesBackend, target: FilesBackend, tmp_path: Path
+) -> None:
     state = tmp_path / "state.db"
 
     class DiesAfterCreate(Delegating):
@@ -153,8 +159,9 @@ def test_a_target_post_with_the_same_slug_but_another_title_is_left_alone(
     assert len(_titles(target)) == 6
 
 
-def test_a_changed_source_post_is_updated_on_a_re_run(source: FilesBackend, target: FilesBackend,
-                                                      tmp_path: Path) -> None:
+def test_a_changed_source_post_is_updated_on_a_re_run(
+    source: FilesBackend, target: FilesBackend, tmp_path: Path
+) -> None:
     state = tmp_path / "state.db"
     first = migrate(source, target, state=state)
     source.update("post-3", source.get("post-3").post.replace(title="Post 3, corrected"))
@@ -169,15 +176,17 @@ def test_a_changed_source_post_is_updated_on_a_re_run(source: FilesBackend, targ
     assert "Post 3, corrected" in _titles(target)
 
 
-def test_a_failure_is_recorded_and_the_migration_goes_on(source: FilesBackend, target: FilesBackend,
-                                                         tmp_path: Path) -> None:
+def test_a_failure_is_recorded_and_the_migration_goes_on(
+    source: FilesBackend, target: FilesBackend, tmp_path: Path
+) -> None:
     state = tmp_path / "state.db"
 
     class Refuses(Delegating):
         def create(self, post: Post, *, report: ConversionReport | None = None) -> PostRef:
             if post.title == "Post 2":
                 raise InvalidContentError(
-                    "refused, see https://admin:hunter2@cms.example/log", site="ghost+https://id:s3cret@cms.example"
+                    "refused, see https://admin:hunter2@cms.example/log",
+                    site="ghost+https://id:s3cret@cms.example",
                 )
             ref: PostRef = self.inner.create(post, report=report)
             return ref
@@ -206,13 +215,13 @@ def test_authors_a_target_does_not_know(source: FilesBackend, tmp_path: Path) ->
             ref: PostRef = self.inner.create(post, report=report)
             return ref
 
-    kept = migrate(source, KnowsOnlyBob(FilesBackend(tmp_path / "k")), state=tmp_path / "k.db",
-                   authors="keep")
+    kept = migrate(
+        source, KnowsOnlyBob(FilesBackend(tmp_path / "k")), state=tmp_path / "k.db", authors="keep"
+    )
     assert kept.failed == 5 and all("alice" in (p.error or "") for p in kept.posts)
 
     mapped_target = FilesBackend(tmp_path / "m")
-    mapped = migrate(source, KnowsOnlyBob(mapped_target), state=tmp_path / "m.db",
-                     authors={"alice": "bob"})
+    mapped = migrate(source, KnowsOnlyBob(mapped_target), state=tmp_path / "m.db", authors={"alice": "bob"})
     assert mapped.created == 5 and all(not p.losses for p in mapped.posts)
     assert {f.post.authors for f in mapped_target.list()} == {("bob",)}
 
@@ -250,13 +259,21 @@ def test_dry_run_limit_and_filters(source: FilesBackend, target: FilesBackend, t
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "cmsbridge.cli", *args], capture_output=True, text=True,
-                          timeout=120, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "cmsbridge.cli", *args], capture_output=True, text=True, timeout=120, cwd=cwd
+    )
 
 
 def test_cli_migrates_and_exits_by_outcome(source: FilesBackend, tmp_path: Path) -> None:
-    args = ("migrate", "--from", f"files:{source.root}", "--to", f"files:{tmp_path / 'b'}",
-            "--state", str(tmp_path / "state.db"))
+    args = (
+        "migrate",
+        "--from",
+        f"files:{source.root}",
+        "--to",
+        f"files:{tmp_path / 'b'}",
+        "--state",
+        str(tmp_path / "state.db"),
+    )
     done = run(*args, "--json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["counts"]["created"] == 5
@@ -265,16 +282,27 @@ def test_cli_migrates_and_exits_by_outcome(source: FilesBackend, tmp_path: Path)
 
     # a read-only target: every post fails, the report says why, exit 1
     (tmp_path / "export.xml").write_text("<rss><channel></channel></rss>", encoding="utf-8")
-    failed = run("migrate", "--from", f"files:{source.root}", "--to", f"wxr:{tmp_path / 'export.xml'}",
-                 "--state", str(tmp_path / "state.db"), cwd=tmp_path)
+    failed = run(
+        "migrate",
+        "--from",
+        f"files:{source.root}",
+        "--to",
+        f"wxr:{tmp_path / 'export.xml'}",
+        "--state",
+        str(tmp_path / "state.db"),
+        cwd=tmp_path,
+    )
     assert failed.returncode == 1
     assert "5 failed" in failed.stdout and "read-only" in failed.stdout
 
 
 @pytest.mark.parametrize("bad", [["--since", "yesterday"], ["--to", "nonsense://x"], ["--limit", "0"]])
 def test_cli_bad_input_is_one_line_and_exit_2(source: FilesBackend, tmp_path: Path, bad: list[str]) -> None:
-    args = {"--from": f"files:{source.root}", "--to": f"files:{tmp_path / 'b'}",
-            "--state": str(tmp_path / "state.db")}
+    args = {
+        "--from": f"files:{source.root}",
+        "--to": f"files:{tmp_path / 'b'}",
+        "--state": str(tmp_path / "state.db"),
+    }
     args.update({bad[0]: bad[1]})
     result = run("migrate", *[x for pair in args.items() for x in pair], cwd=tmp_path)
     assert result.returncode == 2, result

@@ -59,8 +59,11 @@ def test_slugify_follows_ghost() -> None:
 
 
 def test_plain_text() -> None:
-    post = cmsbridge.read('{"blocks":[{"type":"paragraph","inlines":[{"type":"text","text":"a "},'
-                          '{"type":"bold","children":[{"type":"text","text":"b"}]}]}]}', "json")
+    post = cmsbridge.read(
+        '{"blocks":[{"type":"paragraph","inlines":[{"type":"text","text":"a "},'
+        '{"type":"bold","children":[{"type":"text","text":"b"}]}]}]}',
+        "json",
+    )
     block = post.blocks[0]
     assert isinstance(block, Paragraph)
     assert plain_text(block.inlines) == "a b"

@@ -125,7 +125,7 @@ https://www.youtube.com/watch?v=dQw4w9WgXcQ
 
 ODD_WHITESPACE_POST = (
     "\n<!-- wp:paragraph -->\n<p>a</p>\n<!-- /wp:paragraph -->"
-    "<!-- wp:separator -->\n<hr class=\"wp-block-separator has-alpha-channel-opacity\"/>\n<!-- /wp:separator -->\n"
+    '<!-- wp:separator -->\n<hr class="wp-block-separator has-alpha-channel-opacity"/>\n<!-- /wp:separator -->\n'
     "\n\n<!-- wp:paragraph -->\n<p>b</p>\n<!-- /wp:paragraph -->\n \t\n"
 )
 

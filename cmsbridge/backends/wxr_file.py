@@ -35,9 +35,16 @@ class WXRFileBackend:
     @property
     def capabilities(self) -> Capabilities:
         return Capabilities(
-            system="wxr", transport="files", content_format="gutenberg", conditional_write="none",
+            system="wxr",
+            transport="files",
+            content_format="gutenberg",
+            conditional_write="none",
             statuses=frozenset({"draft", "publish", "pending", "private", "future", "trash"}),
-            categories=True, tags=True, authors=True, featured_image=True, max_page_size=1_000_000,
+            categories=True,
+            tags=True,
+            authors=True,
+            featured_image=True,
+            max_page_size=1_000_000,
         )
 
     def __repr__(self) -> str:
@@ -62,8 +69,14 @@ class WXRFileBackend:
         post = entry.post.replace(sources=(*entry.post.sources, own))
         report = ConversionReport()
         report.losses.extend(entry.report.losses)
-        return Fetched(ref=ref, post=post, raw=entry.content, format="gutenberg",
-                       version=Version(token=entry.digest, modified=post.modified), report=report)
+        return Fetched(
+            ref=ref,
+            post=post,
+            raw=entry.content,
+            format="gutenberg",
+            version=Version(token=entry.digest, modified=post.modified),
+            report=report,
+        )
 
     def _entry(self, ref: Ref) -> Entry:
         ref = as_ref(ref)

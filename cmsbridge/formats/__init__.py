@@ -39,8 +39,18 @@ class FormatModule(Protocol):
 
 
 POST_FIELDS = (
-    "title", "slug", "status", "excerpt", "authors", "categories", "tags", "created", "modified",
-    "featured_image", "metadata", "sources",
+    "title",
+    "slug",
+    "status",
+    "excerpt",
+    "authors",
+    "categories",
+    "tags",
+    "created",
+    "modified",
+    "featured_image",
+    "metadata",
+    "sources",
 )
 _EMPTY = Post()
 

@@ -99,8 +99,9 @@ class Update:
 def _canonical(value: Any) -> Any:
     """``value`` without origins and empty fields, so a field added to the model later keeps ids stable."""
     if isinstance(value, dict):
-        return {k: _canonical(v) for k, v in value.items()
-                if k != "origin" and v not in (None, "", [], {}, False)}
+        return {
+            k: _canonical(v) for k, v in value.items() if k != "origin" and v not in (None, "", [], {}, False)
+        }
     if isinstance(value, list):
         return [_canonical(v) for v in value]
     return value
@@ -477,8 +478,9 @@ def _attempt(
             state.main_present = main.satisfied(doc)
         if doc.source is not None and op.satisfied(doc):
             outcome = Outcome.APPLIED if state.wrote or not state.main_present else Outcome.ALREADY_PRESENT
-            return Result(outcome, op.update_id, current.ref, current.version, state.attempts,
-                          state.conflicts)
+            return Result(
+                outcome, op.update_id, current.ref, current.version, state.attempts, state.conflicts
+            )
         if not op.satisfied(doc):
             op.apply(doc)
         desired = doc.text()
@@ -592,7 +594,11 @@ class LiveUpdates:
     """Mixin giving a backend ``append_update``, ``replace_update`` and ``retract_update``."""
 
     def append_update(
-        self, ref: Ref, update: Update | Prepared, *, retry: RetryPolicy | None = None,
+        self,
+        ref: Ref,
+        update: Update | Prepared,
+        *,
+        retry: RetryPolicy | None = None,
         order: Order | None = None,
     ) -> Result:
         return append_update(self._live_backend(), ref, update, retry=retry, order=order)

@@ -313,8 +313,9 @@ class ModelDocument(Document):
         from .. import formats
 
         blocks = tuple(self.units if units is None else units)
-        return formats.write(self.post.model_copy(update={"blocks": blocks}), self.format,
-                             report=ConversionReport())
+        return formats.write(
+            self.post.model_copy(update={"blocks": blocks}), self.format, report=ConversionReport()
+        )
 
     def new_units(self, blocks: Sequence[Block]) -> list[Any]:
         return list(blocks)

@@ -33,8 +33,13 @@ T0 = dt.datetime(2026, 5, 6, 21, 0, tzinfo=dt.UTC)
 
 def update(minute: int, body: str | None = None, **kw: Any) -> Update:
     blocks = (Paragraph(inlines=text(body or f"News {minute}.")),)
-    return Update(id=kw.pop("id", f"m{minute:03d}"), at=T0 + dt.timedelta(minutes=minute),
-                  label=f"UPDATE {minute}", blocks=blocks, **kw)
+    return Update(
+        id=kw.pop("id", f"m{minute:03d}"),
+        at=T0 + dt.timedelta(minutes=minute),
+        label=f"UPDATE {minute}",
+        blocks=blocks,
+        **kw,
+    )
 
 
 def anchors(html: str) -> list[str]:
@@ -228,8 +233,9 @@ def test_appends_while_another_writer_changes_title_excerpt_and_content(
 
 
 def test_soak_concurrent_appends_through_faults(ghost_site: str, tmp_path: Path) -> None:
-    report = soak(ghost_target(ghost_site), tmp_path, appends=40, processes=4, rate=0.45, seed=11,
-                  title_interval=3.0)
+    report = soak(
+        ghost_target(ghost_site), tmp_path, appends=40, processes=4, rate=0.45, seed=11, title_interval=3.0
+    )
     assert report.fault_ratio >= 0.3, report
     assert report.title_changes >= 5, report
     assert sum(report.outcomes.values()) == 40
@@ -257,8 +263,20 @@ def test_cli_publish_the_example_then_append(ghost_site: str, direct: GhostDirec
     assert "youtube.com/embed/" in html and 'id="update-' in html
     before = anchors(html)
 
-    args = ["append", post_id, "-", "--site", ghost_site, "--outbox", str(tmp_path / "outbox.db"),
-            "--at", "2026-05-06T23:40:00+02:00", "--label", "UPDATE: 23:40 Paris time", "--key"]
+    args = [
+        "append",
+        post_id,
+        "-",
+        "--site",
+        ghost_site,
+        "--outbox",
+        str(tmp_path / "outbox.db"),
+        "--at",
+        "2026-05-06T23:40:00+02:00",
+        "--label",
+        "UPDATE: 23:40 Paris time",
+        "--key",
+    ]
     first = cli(*args, stdin="Talks resumed in the evening.\n")
     again = cli(*args, stdin="Talks resumed in the evening.\n")
     assert (first.returncode, first.stdout.strip()) == (0, "applied"), first.stderr

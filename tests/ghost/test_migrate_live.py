@@ -42,8 +42,12 @@ class OnlyOurs:
 def _posts(token: str) -> list[Post]:
     return [
         Post(
-            title=f"{token} story {n}", slug=f"{token}-story-{n}", status="publish", authors=("newsdesk",),
-            categories=("World",), tags=("migration",),
+            title=f"{token} story {n}",
+            slug=f"{token}-story-{n}",
+            status="publish",
+            authors=("newsdesk",),
+            categories=("World",),
+            tags=("migration",),
             blocks=(
                 Paragraph(inlines=(Text(text=f"Paragraph {n} — ünïcode"),)),
                 Heading(level=2, inlines=(Text(text="Context"),)),
@@ -66,6 +70,7 @@ def test_folder_to_wordpress_to_ghost_resumes_without_duplicates(
     ghost = OnlyOurs(cmsbridge.connect(ghost_site), token)
     state = tmp_path / "state.db"
     try:
+
         def stop_after_two(outcome: PostOutcome, seen: list[PostOutcome] = []) -> None:  # noqa: B006
             seen.append(outcome)
             if len(seen) == 2:
