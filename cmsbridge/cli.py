@@ -95,10 +95,21 @@ def list_formats() -> None:
 
 # --- sites: publish, get, list, delete (issue 3) ---------------------------------------------------
 
-_EXTENSION_FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".json": "json",
-                      ".html": "gutenberg", ".lexical": "lexical", ".xml": "wxr"}
-_site_option = click.option("--site", default=None, metavar="SITE",
-                            help="Site URL or profile (default: $CMSBRIDGE_SITE, else files:posts).")
+_EXTENSION_FORMATS = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".json": "json",
+    ".html": "gutenberg",
+    ".lexical": "lexical",
+    ".xml": "wxr",
+}
+_site_option = click.option(
+    "--site",
+    default=None,
+    metavar="SITE",
+    help="Site URL or profile (default: $CMSBRIDGE_SITE, else files:posts).",
+)
 _insecure_option = click.option("--insecure", is_flag=True, help="Allow http:// to a non-loopback host.")
 
 
@@ -121,8 +132,9 @@ def _guess_format(path: str, given: str | None) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object with id and link.")
 @_insecure_option
 @handle_errors
-def publish(file: str, src: str | None, site: str | None, status: str | None, as_json: bool,
-            insecure: bool) -> None:
+def publish(
+    file: str, src: str | None, site: str | None, status: str | None, as_json: bool, insecure: bool
+) -> None:
     """Publish FILE ('-' for stdin) as a new post and print its id and link."""
     import json
 
@@ -137,8 +149,9 @@ def publish(file: str, src: str | None, site: str | None, status: str | None, as
     backend = connect(site, insecure=insecure)
     ref = backend.create(post, report=report)
     if as_json:
-        click.echo(json.dumps({"id": ref.id, "link": ref.link, "site": backend.site,
-                               "warnings": report.messages()}))
+        click.echo(
+            json.dumps({"id": ref.id, "link": ref.link, "site": backend.site, "warnings": report.messages()})
+        )
     else:
         click.echo(f"{ref.id}\t{ref.link or ''}")
     _print_losses(report)
@@ -172,7 +185,7 @@ def get(post_id: str, site: str | None, dst: str, output: str, insecure: bool) -
 @_insecure_option
 @handle_errors
 def list_posts(site: str | None, status: str | None, as_json: bool, insecure: bool) -> None:
-    """List the site's posts, newest first: id, status, title, link."""
+    """List the site's posts, most recently created first: id, status, title, link."""
     import json
 
     from .sites import connect
@@ -180,8 +193,17 @@ def list_posts(site: str | None, status: str | None, as_json: bool, insecure: bo
     for fetched in connect(site, insecure=insecure).list(status=status):
         post = fetched.post
         if as_json:
-            click.echo(json.dumps({"id": fetched.ref.id, "status": post.status, "title": post.title,
-                                   "slug": post.slug, "link": fetched.ref.link}))
+            click.echo(
+                json.dumps(
+                    {
+                        "id": fetched.ref.id,
+                        "status": post.status,
+                        "title": post.title,
+                        "slug": post.slug,
+                        "link": fetched.ref.link,
+                    }
+                )
+            )
         else:
             click.echo(f"{fetched.ref.id}\t{post.status}\t{post.title}\t{fetched.ref.link or ''}")
 

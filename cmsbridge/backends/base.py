@@ -274,7 +274,8 @@ class Backend(Protocol):
         search: str | None = None,
         page_size: int | None = None,
     ) -> Iterator[Fetched]:
-        """Every matching post, newest first, fetched page by page as the iterator is consumed.
+        """Every matching post exactly once, most recently created first, fetched page by page as the
+        iterator is consumed.
 
         ``since`` keeps posts modified at or after that time; ``status`` defaults to every status the
         user may see (``any``)."""

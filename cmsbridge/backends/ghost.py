@@ -124,8 +124,13 @@ class GhostAdmin(LiveUpdates, TransportBackend):
     @property
     def capabilities(self) -> Capabilities:
         return Capabilities(
-            system=SYSTEM, transport="admin-api", content_format=CONTENT_FORMAT, conditional_write="native",
-            statuses=frozenset({"draft", "publish", "scheduled"}), categories=False, max_page_size=PAGE_SIZE,
+            system=SYSTEM,
+            transport="admin-api",
+            content_format=CONTENT_FORMAT,
+            conditional_write="native",
+            statuses=frozenset({"draft", "publish", "scheduled"}),
+            categories=False,
+            max_page_size=PAGE_SIZE,
         )
 
     def __repr__(self) -> str:
@@ -136,8 +141,12 @@ class GhostAdmin(LiveUpdates, TransportBackend):
     def token(self) -> str:
         """A fresh Admin API token (valid for :data:`TOKEN_LIFETIME` seconds from now)."""
         now = int(self.clock())
-        return jwt.encode({"iat": now, "exp": now + TOKEN_LIFETIME, "aud": "/admin/"}, self.__secret,
-                          algorithm="HS256", headers={"kid": self.key_id})
+        return jwt.encode(
+            {"iat": now, "exp": now + TOKEN_LIFETIME, "aud": "/admin/"},
+            self.__secret,
+            algorithm="HS256",
+            headers={"kid": self.key_id},
+        )
 
     def _request(
         self,
@@ -155,20 +164,33 @@ class GhostAdmin(LiveUpdates, TransportBackend):
 
         def attempt() -> Any:
             t = self.transport
-            headers = {"User-Agent": t.user_agent, "Accept": "application/json",
-                       "Accept-Version": ACCEPT_VERSION, "Authorization": f"Ghost {self.token()}"}
+            headers = {
+                "User-Agent": t.user_agent,
+                "Accept": "application/json",
+                "Accept-Version": ACCEPT_VERSION,
+                "Authorization": f"Ghost {self.token()}",
+            }
             try:
                 response = t.get_session().request(
-                    method, url, params=params, json=json_body, files=files, data=data, headers=headers,
-                    timeout=t.timeout, verify=t.verify, allow_redirects=False,
+                    method,
+                    url,
+                    params=params,
+                    json=json_body,
+                    files=files,
+                    data=data,
+                    headers=headers,
+                    timeout=t.timeout,
+                    verify=t.verify,
+                    allow_redirects=False,
                 )
             except requests.exceptions.SSLError as exc:
                 raise BackendError(f"TLS verification failed: {_reason(exc)}", site=self.site) from None
             except (requests.exceptions.ConnectTimeout, requests.exceptions.ConnectionError) as exc:
                 raise ConnectionFailedError(f"cannot reach Ghost: {_reason(exc)}", site=self.site) from None
             except requests.exceptions.Timeout:
-                raise RequestTimeoutError(f"Ghost did not answer within {t.timeout} s",
-                                          site=self.site) from None
+                raise RequestTimeoutError(
+                    f"Ghost did not answer within {t.timeout} s", site=self.site
+                ) from None
             except requests.exceptions.RequestException as exc:
                 raise BackendError(f"request failed: {_reason(exc)}", site=self.site) from None
             return self._check(response, post=post)
@@ -193,8 +215,11 @@ class GhostAdmin(LiveUpdates, TransportBackend):
         ctx["code"] = error.get("code") or error.get("type") if error else None
         message = _error_message(error) if error else _snippet(response)
         if status == 429:
-            raise RateLimitedError(f"Ghost is rate limiting: {message}",
-                                   retry_after=_retry_after(response.headers.get("Retry-After")), **ctx)
+            raise RateLimitedError(
+                f"Ghost is rate limiting: {message}",
+                retry_after=_retry_after(response.headers.get("Retry-After")),
+                **ctx,
+            )
         if status >= 500:
             raise ServerError(f"Ghost failed: {message}", **ctx)
         if status < 300:
@@ -226,8 +251,9 @@ class GhostAdmin(LiveUpdates, TransportBackend):
 
     def _fields(self, post: Post, report: ConversionReport) -> dict[str, Any]:
         if post.status not in _TO_GHOST:
-            raise UsageError(f"Ghost posts cannot have the status {post.status!r} (draft, publish, "
-                             "scheduled)")
+            raise UsageError(
+                f"Ghost posts cannot have the status {post.status!r} (draft, publish, scheduled)"
+            )
         fields: dict[str, Any] = {
             "title": post.title,
             "lexical": lexical.write(content_only(post), report),
@@ -269,8 +295,15 @@ class GhostAdmin(LiveUpdates, TransportBackend):
             featured_image=body.get("feature_image") or None,
             sources=(SourceRef(system=SYSTEM, site=self.site, id=ref.id, link=ref.link),),
         )
-        return Fetched(ref=ref, post=post, raw=raw, format=CONTENT_FORMAT, version=_version(body),
-                       data=body, report=report)
+        return Fetched(
+            ref=ref,
+            post=post,
+            raw=raw,
+            format=CONTENT_FORMAT,
+            version=_version(body),
+            data=body,
+            report=report,
+        )
 
     def _one(self, body: Any) -> dict[str, Any]:
         posts = body.get("posts") if isinstance(body, dict) else None
@@ -282,15 +315,24 @@ class GhostAdmin(LiveUpdates, TransportBackend):
 
     def create(self, post: Post, *, report: ConversionReport | None = None) -> PostRef:
         report = ensure_report(report)
-        body = self._request("POST", "posts/", params={"include": _INCLUDE},
-                             json_body={"posts": [self._fields(post, report)]}, idempotent=False)
+        body = self._request(
+            "POST",
+            "posts/",
+            params={"include": _INCLUDE},
+            json_body={"posts": [self._fields(post, report)]},
+            idempotent=False,
+        )
         created = self._one(body)
         return PostRef(id=str(created["id"]), link=created.get("url"))
 
     def get(self, ref: Ref) -> Fetched:
         ref = as_ref(ref)
-        body = self._request("GET", f"posts/{_id(ref)}/", params={"formats": "lexical,mobiledoc",
-                                                                   "include": _INCLUDE}, post=ref.id)
+        body = self._request(
+            "GET",
+            f"posts/{_id(ref)}/",
+            params={"formats": "lexical,mobiledoc", "include": _INCLUDE},
+            post=ref.id,
+        )
         return self._fetched(self._one(body))
 
     def update(self, ref: Ref, post: Post, *, report: ConversionReport | None = None) -> PostRef:
@@ -299,8 +341,13 @@ class GhostAdmin(LiveUpdates, TransportBackend):
         ref, report = as_ref(ref), ensure_report(report)
         fields = self._fields(post, report)
         fields["updated_at"] = self.read_versioned(ref).version.token
-        body = self._request("PUT", f"posts/{_id(ref)}/", params={"include": _INCLUDE},
-                             json_body={"posts": [fields]}, post=ref.id)
+        body = self._request(
+            "PUT",
+            f"posts/{_id(ref)}/",
+            params={"include": _INCLUDE},
+            json_body={"posts": [fields]},
+            post=ref.id,
+        )
         updated = self._one(body)
         return PostRef(id=str(updated["id"]), link=updated.get("url"))
 
@@ -329,8 +376,13 @@ class GhostAdmin(LiveUpdates, TransportBackend):
             filters.append(f"authors.id:{self._author(author)['id']}")
         if search:
             filters.append(f"title:~{_nql_string(search)}")
-        params: dict[str, Any] = {"limit": min(page_size or PAGE_SIZE, PAGE_SIZE), "order": "created_at desc",
-                                  "formats": "lexical,mobiledoc", "include": _INCLUDE}
+        params: dict[str, Any] = {
+            "limit": min(page_size or PAGE_SIZE, PAGE_SIZE),
+            # id breaks ties: created_at has whole seconds, and equal values have no fixed order to page by
+            "order": "created_at desc, id desc",
+            "formats": "lexical,mobiledoc",
+            "include": _INCLUDE,
+        }
         if filters:
             params["filter"] = "+".join(filters)
         return self._pages(params)
@@ -347,8 +399,11 @@ class GhostAdmin(LiveUpdates, TransportBackend):
 
     def find(self, *, slug: str) -> Fetched | None:
         try:
-            body = self._request("GET", f"posts/slug/{quote(slug, safe='')}/",
-                                 params={"formats": "lexical,mobiledoc", "include": _INCLUDE})
+            body = self._request(
+                "GET",
+                f"posts/slug/{quote(slug, safe='')}/",
+                params={"formats": "lexical,mobiledoc", "include": _INCLUDE},
+            )
         except NotFoundError:
             return None
         return self._fetched(self._one(body))
@@ -362,8 +417,13 @@ class GhostAdmin(LiveUpdates, TransportBackend):
             raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
         name = os.path.basename(path)
         kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        body = self._request("POST", "images/upload/", files={"file": (name, content, kind)},
-                             data={"purpose": "image", "ref": name}, idempotent=False)
+        body = self._request(
+            "POST",
+            "images/upload/",
+            files={"file": (name, content, kind)},
+            data={"purpose": "image", "ref": name},
+            idempotent=False,
+        )
         images = body.get("images") if isinstance(body, dict) else None
         if not images:
             raise UnexpectedResponseError("Ghost answered the upload without an image", site=self.site)
@@ -371,12 +431,17 @@ class GhostAdmin(LiveUpdates, TransportBackend):
 
     def read_versioned(self, ref: Ref) -> Versioned:
         ref = as_ref(ref)
-        body = self._request("GET", f"posts/{_id(ref)}/", post=ref.id,
-                             params={"formats": "lexical", "fields": "id,url,lexical,updated_at"})
+        body = self._request(
+            "GET",
+            f"posts/{_id(ref)}/",
+            post=ref.id,
+            params={"formats": "lexical", "fields": "id,url,lexical,updated_at"},
+        )
         data = self._one(body)
         new_ref = PostRef(id=str(data["id"]), link=data.get("url"))
-        return Versioned(ref=new_ref, content=str(data.get("lexical") or ""), format=CONTENT_FORMAT,
-                         version=_version(data))
+        return Versioned(
+            ref=new_ref, content=str(data.get("lexical") or ""), format=CONTENT_FORMAT, version=_version(data)
+        )
 
     def write_content(self, ref: Ref, content: str, expected: Version) -> Written:
         """Write the Lexical content only, conditional on ``expected`` (Ghost's ``updated_at``).
@@ -387,13 +452,21 @@ class GhostAdmin(LiveUpdates, TransportBackend):
         :func:`cmsbridge.live.deliver` waits that second out before it reads (``SETTLE``)."""
         ref = as_ref(ref)
         try:
-            body = self._request("PUT", f"posts/{_id(ref)}/", post=ref.id,
-                                 params={"formats": "lexical"},
-                                 json_body={"posts": [{"lexical": content, "updated_at": expected.token}]})
+            body = self._request(
+                "PUT",
+                f"posts/{_id(ref)}/",
+                post=ref.id,
+                params={"formats": "lexical"},
+                json_body={"posts": [{"lexical": content, "updated_at": expected.token}]},
+            )
         except ConflictError as exc:
             raise WriteConflictError(
-                f"the post was changed by someone else since it was read: {exc.message}", applied=False,
-                current=self.read_versioned(ref), site=self.site, post=ref.id, status=exc.status,
+                f"the post was changed by someone else since it was read: {exc.message}",
+                applied=False,
+                current=self.read_versioned(ref),
+                site=self.site,
+                post=ref.id,
+                status=exc.status,
                 code=exc.code,
             ) from None
         data = self._one(body)

@@ -436,7 +436,9 @@ class WordPressREST(LiveUpdates, TransportBackend):
             "context": "edit",
             "per_page": min(page_size or PAGE_SIZE, PAGE_SIZE),
             "status": status or "any",
-            "orderby": "date",
+            # By id, not date: WordPress sorts equal dates in no fixed order, so paging by date skips and
+            # repeats posts that share a date (a bulk import, a busy second). Ids are unique.
+            "orderby": "id",
             "order": "desc",
         }
         if since is not None:
@@ -450,6 +452,7 @@ class WordPressREST(LiveUpdates, TransportBackend):
 
     def _pages(self, params: dict[str, Any]) -> Iterator[Fetched]:
         page, total = 1, 1
+        seen: set[str] = set()  # a post created while paging shifts the rest down a page: not twice
         while page <= total:
             try:
                 body, response = self._request("GET", "wp/v2/posts", params={**params, "page": page})
@@ -461,7 +464,10 @@ class WordPressREST(LiveUpdates, TransportBackend):
             if not isinstance(body, list):
                 raise UnexpectedResponseError("a post listing that is not a list", site=self.site)
             for item in body:
-                yield self._fetched(item)
+                key = str(item.get("id")) if isinstance(item, dict) else None
+                if key is None or key not in seen:
+                    seen.add(str(key))
+                    yield self._fetched(item)
             page += 1
 
     def find(self, *, slug: str) -> Fetched | None:

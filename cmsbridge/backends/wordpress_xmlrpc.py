@@ -420,7 +420,9 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
         page_size: int | None = None,
     ) -> Iterator[Fetched]:
         size = min(page_size or PAGE_SIZE, PAGE_SIZE)
-        flt: dict[str, Any] = {"post_type": "post", "number": size, "orderby": "post_date", "order": "DESC"}
+        # By ID, not date: WordPress sorts equal dates in no fixed order, so paging by date skips and repeats
+        # posts that share a date (a bulk import, a busy second). Ids are unique.
+        flt: dict[str, Any] = {"post_type": "post", "number": size, "orderby": "ID", "order": "DESC"}
         if status and status != "any":
             flt["post_status"] = status
         if author:
@@ -432,9 +434,13 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
 
     def _pages(self, flt: dict[str, Any], size: int, since: dt.datetime | None) -> Iterator[Fetched]:
         offset = 0
+        seen: set[str] = set()  # a post created while paging shifts the rest down a page: not twice
         while True:
             batch = self._call(posts.GetPosts({**flt, "offset": offset})) or []
             for wp in batch:
+                if str(wp.id) in seen:
+                    continue
+                seen.add(str(wp.id))
                 fetched = self._fetched(wp)
                 if since is None or (fetched.post.modified is not None and fetched.post.modified >= since):
                     yield fetched
@@ -443,10 +449,23 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
             offset += size
 
     def find(self, *, slug: str) -> Fetched | None:
-        for fetched in self.list():
-            if fetched.post.slug == slug:
-                return fetched
-        return None
+        # wp.getPosts has no slug filter: page through the slugs alone (the "fields" argument), then fetch
+        # the one post that matches.
+        flt: dict[str, Any] = {
+            "post_type": "post",
+            "number": PAGE_SIZE,
+            "orderby": "ID",
+            "order": "DESC",
+        }
+        offset = 0
+        while True:
+            batch = self._call(posts.GetPosts({**flt, "offset": offset}, ["post_name"])) or []
+            for wp in batch:
+                if getattr(wp, "slug", None) == slug:
+                    return self.get(PostRef(id=str(wp.id)))
+            if len(batch) < PAGE_SIZE:
+                return None
+            offset += PAGE_SIZE
 
     def upload_media(self, path: str) -> Media:
         try:

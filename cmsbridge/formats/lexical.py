@@ -81,8 +81,18 @@ Node = dict[str, Any]
 
 BOLD, ITALIC, STRIKE, UNDERLINE, CODE, SUB, SUP, HIGHLIGHT = 1, 2, 4, 8, 16, 32, 64, 128
 _EXTRA_TAGS = ((STRIKE, "s"), (UNDERLINE, "u"), (SUB, "sub"), (SUP, "sup"), (HIGHLIGHT, "mark"))
-_TAG_BITS = {"s": STRIKE, "u": UNDERLINE, "sub": SUB, "sup": SUP, "mark": HIGHLIGHT, "strong": BOLD,
-             "b": BOLD, "em": ITALIC, "i": ITALIC, "code": CODE}
+_TAG_BITS = {
+    "s": STRIKE,
+    "u": UNDERLINE,
+    "sub": SUB,
+    "sup": SUP,
+    "mark": HIGHLIGHT,
+    "strong": BOLD,
+    "b": BOLD,
+    "em": ITALIC,
+    "i": ITALIC,
+    "code": CODE,
+}
 _TEXT_TYPES = ("extended-text", "text")
 _CITATION_DASH = "— "
 _DEFAULT_SEGMENT = "status:free,status:-free"
@@ -98,13 +108,27 @@ _UPDATE_HEADING = "h3"
 
 
 def _element(kind: str, children: list[Node], **extra: Any) -> Node:
-    return {"children": children, "direction": "ltr", "format": "", "indent": 0, "type": kind, "version": 1,
-            **extra}
+    return {
+        "children": children,
+        "direction": "ltr",
+        "format": "",
+        "indent": 0,
+        "type": kind,
+        "version": 1,
+        **extra,
+    }
 
 
 def _text(value: str, bits: int) -> Node:
-    return {"detail": 0, "format": bits, "mode": "normal", "style": "", "text": value,
-            "type": "extended-text", "version": 1}
+    return {
+        "detail": 0,
+        "format": bits,
+        "mode": "normal",
+        "style": "",
+        "text": value,
+        "type": "extended-text",
+        "version": 1,
+    }
 
 
 _LINEBREAK: Node = {"type": "linebreak", "version": 1}
@@ -148,8 +172,16 @@ class _Writer:
                     self.loss(f"a link inside a link ({span.href}) is written as its text")
                     out += self.inlines(span.children, bits, in_link)
                 else:
-                    out.append(_element("link", self.inlines(span.children, bits, True), rel=None,
-                                        target=None, title=span.title, url=span.href))
+                    out.append(
+                        _element(
+                            "link",
+                            self.inlines(span.children, bits, True),
+                            rel=None,
+                            target=None,
+                            title=span.title,
+                            url=span.href,
+                        )
+                    )
             elif span.format == NAME:
                 out.append(json.loads(span.content))
             elif span.format == "html":
@@ -187,9 +219,14 @@ def _merge_texts(nodes: list[Node]) -> list[Node]:
     out: list[Node] = []
     for node in nodes:
         last = out[-1] if out else None
-        if (last is not None and node.get("type") == "extended-text" and last.get("type") == "extended-text"
-                and last["format"] == node["format"] and last["style"] == node["style"]
-                and last["mode"] == node["mode"] == "normal"):
+        if (
+            last is not None
+            and node.get("type") == "extended-text"
+            and last.get("type") == "extended-text"
+            and last["format"] == node["format"]
+            and last["style"] == node["style"]
+            and last["mode"] == node["mode"] == "normal"
+        ):
             out[-1] = {**last, "text": last["text"] + node["text"]}
         else:
             out.append(node)
@@ -250,8 +287,13 @@ def _read_inlines(nodes: list[Node], report: ConversionReport, block: int | None
             run.append((0, Text(text="\t")))
         elif kind == "link" and not node.get("rel") and not node.get("target"):
             flush()
-            out.append(Link(href=str(node.get("url", "")), title=node.get("title") or None,
-                            children=_read_inlines(list(node.get("children", [])), report, block)))
+            out.append(
+                Link(
+                    href=str(node.get("url", "")),
+                    title=node.get("title") or None,
+                    children=_read_inlines(list(node.get("children", [])), report, block),
+                )
+            )
         else:
             flush()
             out.append(RawInline(format=NAME, content=_dump(node)))
@@ -299,16 +341,18 @@ def _parse_at(value: str, tz: str | None) -> dt.datetime | dt.time:
     return dt.time.fromisoformat(value)
 
 
-def _read_marker(attrs: dict[str, str], heading: Node | None, report: ConversionReport,
-                 block: int) -> UpdateMarker | None:
+def _read_marker(
+    attrs: dict[str, str], heading: Node | None, report: ConversionReport, block: int
+) -> UpdateMarker | None:
     try:
         tz = attrs.get("data-tz")
         at = _parse_at(attrs["data-at"], tz) if "data-at" in attrs else None
         label = ""
         if heading is not None:
             label = plain_text(_read_inlines(list(heading.get("children", [])), report, block))
-        return UpdateMarker(id=attrs["data-update-id"], at=at, tz=tz, key=attrs.get("data-key") == "true",
-                            label=label)
+        return UpdateMarker(
+            id=attrs["data-update-id"], at=at, tz=tz, key=attrs.get("data-key") == "true", label=label
+        )
     except (KeyError, ValueError):
         return None
 
@@ -357,17 +401,21 @@ def embed_html(embed: Embed) -> str | None:
     if embed.provider == "youtube":
         video = embed.provider_id or _youtube_id(embed.url)
         if video:
-            return (f'<iframe width="560" height="315" src="https://www.youtube.com/embed/'
-                    f'{escape(video, quote=True)}?feature=oembed" frameborder="0" allow="accelerometer; '
-                    'autoplay; clipboard-write; encrypted-media; gyroscope; picture-in-picture; web-share" '
-                    'referrerpolicy="strict-origin-when-cross-origin" allowfullscreen '
-                    'title="YouTube video"></iframe>')
+            return (
+                f'<iframe width="560" height="315" src="https://www.youtube.com/embed/'
+                f'{escape(video, quote=True)}?feature=oembed" frameborder="0" allow="accelerometer; '
+                'autoplay; clipboard-write; encrypted-media; gyroscope; picture-in-picture; web-share" '
+                'referrerpolicy="strict-origin-when-cross-origin" allowfullscreen '
+                'title="YouTube video"></iframe>'
+            )
     if embed.provider == "vimeo":
         video = embed.provider_id or _vimeo_id(embed.url)
         if video:
-            return (f'<iframe src="https://player.vimeo.com/video/{escape(video, quote=True)}" width="640" '
-                    'height="360" frameborder="0" allow="autoplay; fullscreen; picture-in-picture; '
-                    'clipboard-write" title="Vimeo video"></iframe>')
+            return (
+                f'<iframe src="https://player.vimeo.com/video/{escape(video, quote=True)}" width="640" '
+                'height="360" frameborder="0" allow="autoplay; fullscreen; picture-in-picture; '
+                'clipboard-write" title="Vimeo video"></iframe>'
+            )
     return None
 
 
@@ -383,13 +431,26 @@ def _embed_node(embed: Embed, writer: _Writer) -> Node:
         writer.loss(f"{embed.provider} embed {embed.url}: no player HTML known; Ghost shows a link")
     elif embed.provider == "youtube":
         video = embed.provider_id or _youtube_id(embed.url)
-        metadata.update(provider_name="YouTube", width=560, height=315, thumbnail_width=480,
-                        thumbnail_height=360, thumbnail_url=f"https://i.ytimg.com/vi/{video}/hqdefault.jpg")
+        metadata.update(
+            provider_name="YouTube",
+            width=560,
+            height=315,
+            thumbnail_width=480,
+            thumbnail_height=360,
+            thumbnail_url=f"https://i.ytimg.com/vi/{video}/hqdefault.jpg",
+        )
     elif embed.provider == "vimeo":
         metadata.update(provider_name="Vimeo", width=640, height=360)
     kind = "video" if embed.provider in ("youtube", "vimeo") else "rich"
-    return {"type": "embed", "version": 1, "url": embed.url, "embedType": kind, "html": html,
-            "metadata": metadata, "caption": inlines_to_html(embed.caption)}
+    return {
+        "type": "embed",
+        "version": 1,
+        "url": embed.url,
+        "embedType": kind,
+        "html": html,
+        "metadata": metadata,
+        "caption": inlines_to_html(embed.caption),
+    }
 
 
 def _quote_node(quote: Quote, writer: _Writer) -> Node:
@@ -472,9 +533,20 @@ def _block_nodes(block: Block, writer: _Writer) -> list[Node]:
     if isinstance(block, List):
         return [_list_node(block, writer)]
     if isinstance(block, Image):
-        return [{"type": "image", "version": 1, "src": block.src, "width": block.width,
-                 "height": block.height, "title": "", "alt": block.alt,
-                 "caption": inlines_to_html(block.caption), "cardWidth": "regular", "href": block.link or ""}]
+        return [
+            {
+                "type": "image",
+                "version": 1,
+                "src": block.src,
+                "width": block.width,
+                "height": block.height,
+                "title": "",
+                "alt": block.alt,
+                "caption": inlines_to_html(block.caption),
+                "cardWidth": "regular",
+                "href": block.link or "",
+            }
+        ]
     if isinstance(block, Separator):
         return [{"type": "horizontalrule", "version": 1}]
     return _raw_nodes(block, writer)
@@ -498,8 +570,32 @@ def write_nodes(post: Post, report: ConversionReport) -> list[Node]:
     return nodes
 
 
+def _report_id_collisions(post: Post, report: ConversionReport) -> None:
+    """Ghost gives every heading the id of its text's slug. A heading whose id is the anchor of an update
+    (a plain heading "Update 1" and update ``1``, say) makes two elements with one id on the page, and
+    links to the update may land on the heading: reported, since Ghost has no way to set a heading's id."""
+    anchors = {block.anchor: block.id for block in post.blocks if isinstance(block, UpdateMarker)}
+    for index, block in enumerate(post.blocks):
+        if isinstance(block, Heading):
+            text = plain_text(block.inlines)
+        elif isinstance(block, UpdateMarker) and block.label:
+            text = block.label
+        else:
+            continue
+        ghost_id = slugify(text)
+        owner = anchors.get(ghost_id)
+        if owner is not None and not (isinstance(block, UpdateMarker) and block.id == owner):
+            report.warn(
+                NAME,
+                f"the heading {text!r} gets Ghost's id {ghost_id!r}, the anchor of update {owner!r}:"
+                " links to that update may land on this heading",
+                index,
+            )
+
+
 def write(post: Post, report: ConversionReport) -> str:
     report_unwritten_fields(post, NAME, report)  # a Lexical document is content only
+    _report_id_collisions(post, report)
     # Ghost refuses an empty root; its editor's empty document is one empty paragraph (read back as no block)
     root = _element("root", write_nodes(post, report) or [_element("paragraph", [])])
     return json.dumps({"root": root}, ensure_ascii=False, separators=(",", ":"))
@@ -522,16 +618,22 @@ def _default_visibility(node: Node) -> bool:
         return True
     web = visibility.get("web", {}) if isinstance(visibility, dict) else {}
     email = visibility.get("email", {}) if isinstance(visibility, dict) else {}
-    return bool(web.get("nonMember", True) and web.get("memberSegment", _DEFAULT_SEGMENT) == _DEFAULT_SEGMENT
-                and email.get("memberSegment", _DEFAULT_SEGMENT) == _DEFAULT_SEGMENT)
+    return bool(
+        web.get("nonMember", True)
+        and web.get("memberSegment", _DEFAULT_SEGMENT) == _DEFAULT_SEGMENT
+        and email.get("memberSegment", _DEFAULT_SEGMENT) == _DEFAULT_SEGMENT
+    )
 
 
 def _split_paragraphs(children: list[Node]) -> list[list[Node]]:
     parts: list[list[Node]] = [[]]
     i = 0
     while i < len(children):
-        if (children[i].get("type") == "linebreak" and i + 1 < len(children)
-                and children[i + 1].get("type") == "linebreak"):
+        if (
+            children[i].get("type") == "linebreak"
+            and i + 1 < len(children)
+            and children[i + 1].get("type") == "linebreak"
+        ):
             parts.append([])
             i += 2
         else:
@@ -569,9 +671,12 @@ def _read_quote(node: Node, report: ConversionReport, block: int) -> Quote:
     citation: Inlines = ()
     source_url = None
     last = parts[-1]
-    if (_all_italic(last) and last[0].get("type") in _TEXT_TYPES
-            and str(last[0].get("text", "")).startswith(_CITATION_DASH)):
-        first = {**last[0], "text": str(last[0]["text"])[len(_CITATION_DASH):]}
+    if (
+        _all_italic(last)
+        and last[0].get("type") in _TEXT_TYPES
+        and str(last[0].get("text", "")).startswith(_CITATION_DASH)
+    ):
+        first = {**last[0], "text": str(last[0]["text"])[len(_CITATION_DASH) :]}
         citation = _read_inlines(_unitalic([first, *last[1:]]), report, block)
         parts.pop()
         if len(citation) == 1 and isinstance(citation[0], Link):
@@ -582,8 +687,12 @@ def _read_quote(node: Node, report: ConversionReport, block: int) -> Quote:
     paragraphs = tuple(Paragraph(inlines=_read_inlines(p, report, block)) for p in parts)
     if paragraphs == (Paragraph(),):
         paragraphs = ()
-    return Quote(paragraphs=paragraphs, citation=citation, source_url=source_url,
-                 origin=Origin(format=NAME, markup=_dump([node]), attrs={"type": node.get("type")}))
+    return Quote(
+        paragraphs=paragraphs,
+        citation=citation,
+        source_url=source_url,
+        origin=Origin(format=NAME, markup=_dump([node]), attrs={"type": node.get("type")}),
+    )
 
 
 def _read_list(node: Node, report: ConversionReport, block: int) -> List:
@@ -618,23 +727,31 @@ def _read_one(node: Node, report: ConversionReport, block: int) -> Block:
         return _read_list(node, report, block)
     if kind == "image":
         width, height = node.get("width"), node.get("height")
-        return Image(src=str(node.get("src", "")), alt=str(node.get("alt") or ""),
-                     caption=inlines_from_html(str(node.get("caption") or "")), link=node.get("href") or None,
-                     width=width if isinstance(width, int) else None,
-                     height=height if isinstance(height, int) else None)
+        return Image(
+            src=str(node.get("src", "")),
+            alt=str(node.get("alt") or ""),
+            caption=inlines_from_html(str(node.get("caption") or "")),
+            link=node.get("href") or None,
+            width=width if isinstance(width, int) else None,
+            height=height if isinstance(height, int) else None,
+        )
     if kind == "embed" and node.get("url"):
         known = (node.get("metadata") or {}).get("cmsbridge")
         if isinstance(known, dict) and known.get("provider"):
             provider, provider_id = str(known["provider"]), known.get("provider_id")
         else:
             provider, provider_id = detect_provider(str(node["url"]))
-        return Embed(provider=provider, url=str(node["url"]), provider_id=provider_id,
-                     caption=inlines_from_html(str(node.get("caption") or "")))
+        return Embed(
+            provider=provider,
+            url=str(node["url"]),
+            provider_id=provider_id,
+            caption=inlines_from_html(str(node.get("caption") or "")),
+        )
     if kind == "html" and _default_visibility(node):
         html = str(node.get("html", ""))
         tagged = _RAW_TAG.match(html)
         if tagged:
-            return Raw(format=tagged[1], content=html[tagged.end():])
+            return Raw(format=tagged[1], content=html[tagged.end() :])
         return Raw(format="html", content=html)
     if kind == "markdown" and set(node) <= {"type", "version", "markdown"}:
         return Raw(format="markdown", content=str(node.get("markdown", "")))
@@ -659,16 +776,24 @@ def _read_nodes(nodes: list[Node], report: ConversionReport) -> list[Block]:
             heading = following if attrs.get("data-label") == "heading" and _is_heading(following) else None
             marker = _read_marker(attrs, heading, report, index)
             if marker is not None:
-                used = nodes[i:i + (2 if heading is not None else 1)]
+                used = nodes[i : i + (2 if heading is not None else 1)]
                 blocks.append(_with_origin(marker, used))
                 i += len(used)
                 continue
-        if attrs is not None and attrs.get("class") == _ANCHOR_CLASS and following is not None \
-                and _is_heading(following) and "data-anchor" in attrs:
+        if (
+            attrs is not None
+            and attrs.get("class") == _ANCHOR_CLASS
+            and following is not None
+            and _is_heading(following)
+            and "data-anchor" in attrs
+        ):
             heading_block = _read_one(following, report, index)
             assert isinstance(heading_block, Heading)
-            blocks.append(_with_origin(heading_block.model_copy(update={"anchor": attrs["data-anchor"]}),
-                                       nodes[i:i + 2]))
+            blocks.append(
+                _with_origin(
+                    heading_block.model_copy(update={"anchor": attrs["data-anchor"]}), nodes[i : i + 2]
+                )
+            )
             i += 2
             continue
         blocks.append(_with_origin(_read_one(node, report, index), [node]))

@@ -32,7 +32,7 @@ from lxml import etree
 from ..errors import ParseError
 from ..model import Post, SourceRef, Status, slugify
 from ..report import ConversionReport
-from . import content_only, report_unwritten_fields
+from . import POST_FIELDS, content_only, report_unwritten_fields
 from . import wordpress as gutenberg_format
 
 NAME = "wxr"
@@ -93,7 +93,8 @@ def parse(data: str | bytes) -> WXRFile:
     items = channel.findall("item")
     attachments = {
         _text(i, ns["wp"], "post_id"): _text(i, ns["wp"], "attachment_url")
-        for i in items if _text(i, ns["wp"], "post_type") == "attachment"
+        for i in items
+        if _text(i, ns["wp"], "post_type") == "attachment"
     }
     report = ConversionReport()
     skipped: dict[str, int] = {}
@@ -161,8 +162,9 @@ def _entry(item: Any, ns: dict[str, str], site: str | None, attachments: dict[st
         categories=tuple(terms["category"]),
         tags=tuple(terms["post_tag"]),
         created=_zoned(_text(item, wp, "post_date"), _text(item, wp, "post_date_gmt"), "post_date", report),
-        modified=_zoned(_text(item, wp, "post_modified"), _text(item, wp, "post_modified_gmt"),
-                        "post_modified", report),
+        modified=_zoned(
+            _text(item, wp, "post_modified"), _text(item, wp, "post_modified_gmt"), "post_modified", report
+        ),
         featured_image=featured,
         sources=(SourceRef(system="wordpress", site=site, id=post_id, link=link),),
     )
@@ -272,16 +274,22 @@ def write_all(posts: list[Post], report: ConversionReport) -> str:
         f"\t<wp:base_blog_url>{escape(site)}</wp:base_blog_url>",
     ]
     for n, login in enumerate(authors, 1):
-        out.append(f"\t<wp:author><wp:author_id>{n}</wp:author_id><wp:author_login>{cdata(login)}"
-                   f"</wp:author_login><wp:author_email></wp:author_email><wp:author_display_name>"
-                   f"{cdata(login)}</wp:author_display_name></wp:author>")
+        out.append(
+            f"\t<wp:author><wp:author_id>{n}</wp:author_id><wp:author_login>{cdata(login)}"
+            f"</wp:author_login><wp:author_email></wp:author_email><wp:author_display_name>"
+            f"{cdata(login)}</wp:author_display_name></wp:author>"
+        )
     for n, name in enumerate(categories, 1):
-        out.append(f"\t<wp:category><wp:term_id>{n}</wp:term_id><wp:category_nicename>{cdata(_slug(name))}"
-                   f"</wp:category_nicename><wp:category_parent>{cdata('')}</wp:category_parent>"
-                   f"<wp:cat_name>{cdata(name)}</wp:cat_name></wp:category>")
+        out.append(
+            f"\t<wp:category><wp:term_id>{n}</wp:term_id><wp:category_nicename>{cdata(_slug(name))}"
+            f"</wp:category_nicename><wp:category_parent>{cdata('')}</wp:category_parent>"
+            f"<wp:cat_name>{cdata(name)}</wp:cat_name></wp:category>"
+        )
     for n, name in enumerate(tags, len(categories) + 1):
-        out.append(f"\t<wp:tag><wp:term_id>{n}</wp:term_id><wp:tag_slug>{cdata(_slug(name))}</wp:tag_slug>"
-                   f"<wp:tag_name>{cdata(name)}</wp:tag_name></wp:tag>")
+        out.append(
+            f"\t<wp:tag><wp:term_id>{n}</wp:term_id><wp:tag_slug>{cdata(_slug(name))}</wp:tag_slug>"
+            f"<wp:tag_name>{cdata(name)}</wp:tag_name></wp:tag>"
+        )
     out.append("\t<generator>cmsbridge</generator>")
     for post, post_id, source in zip(posts, ids, sources, strict=True):
         out.extend(_item(post, post_id, source, next_id, report))
@@ -299,17 +307,24 @@ def _slug(name: str) -> str:
     return slugify(name).lower() or "term"
 
 
-def _item(post: Post, post_id: int, source: SourceRef | None, attachment_id: int,
-          report: ConversionReport) -> list[str]:
-    report_unwritten_fields(post, NAME, report, written=(
-        "title", "slug", "status", "excerpt", "authors", "categories", "tags", "created", "modified",
-        "featured_image", "sources"))
+def _item(
+    post: Post, post_id: int, source: SourceRef | None, attachment_id: int, report: ConversionReport
+) -> list[str]:
+    report_unwritten_fields(
+        post,
+        NAME,
+        report,
+        written=tuple(field for field in POST_FIELDS if field != "metadata"),  # WXR has no free metadata
+    )
     if len(post.authors) > 1:
         report.warn(NAME, f"WordPress has one author per post; kept {post.authors[0]!r}")
     others = [s for s in post.sources if s is not source]
     if others:
-        report.warn(NAME, "sources not written (WXR keeps the post's WordPress id and link): "
-                    + ", ".join(f"{s.system}:{s.id}" for s in others))
+        report.warn(
+            NAME,
+            "sources not written (WXR keeps the post's WordPress id and link): "
+            + ", ".join(f"{s.system}:{s.id}" for s in others),
+        )
     content = _clean(gutenberg_format.write(content_only(post), report), "content", report)
     link = source.link if source is not None and source.link else ""
     date, date_gmt = _dates(post.created)
@@ -340,13 +355,19 @@ def _item(post: Post, post_id: int, source: SourceRef | None, attachment_id: int
         f"\t\t<wp:post_password>{cdata('')}</wp:post_password>",
         "\t\t<wp:is_sticky>0</wp:is_sticky>",
     ]
-    lines += [f"\t\t<category domain=\"category\" nicename={quoteattr(_slug(c))}>{cdata(c)}</category>"
-              for c in post.categories]
-    lines += [f"\t\t<category domain=\"post_tag\" nicename={quoteattr(_slug(t))}>{cdata(t)}</category>"
-              for t in post.tags]
+    lines += [
+        f'\t\t<category domain="category" nicename={quoteattr(_slug(c))}>{cdata(c)}</category>'
+        for c in post.categories
+    ]
+    lines += [
+        f'\t\t<category domain="post_tag" nicename={quoteattr(_slug(t))}>{cdata(t)}</category>'
+        for t in post.tags
+    ]
     if post.featured_image:
-        lines.append(f"\t\t<wp:postmeta><wp:meta_key>{cdata('_thumbnail_id')}</wp:meta_key>"
-                     f"<wp:meta_value>{cdata(str(attachment_id))}</wp:meta_value></wp:postmeta>")
+        lines.append(
+            f"\t\t<wp:postmeta><wp:meta_key>{cdata('_thumbnail_id')}</wp:meta_key>"
+            f"<wp:meta_value>{cdata(str(attachment_id))}</wp:meta_value></wp:postmeta>"
+        )
     lines.append("\t</item>")
     if post.featured_image:
         url = post.featured_image

@@ -202,17 +202,20 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
         # serialize_block() inlined for blocks without inner blocks (most of them): same result.
         out: list[str] = []
         push = out.append
+        known = delimiters.get
         for block in blocks:
             if block["innerBlocks"]:
                 push(serialize_block(block))
                 continue
-            chunks = block["innerContent"]
-            content = chunks[0] if len(chunks) == 1 else "".join(chunks)
+            try:
+                [content] = block["innerContent"]  # one chunk: every block but a void one
+            except ValueError:
+                content = "".join(block["innerContent"])
             name = block["blockName"]
             if name is None:
                 push(content)
                 continue
-            delimiter = delimiters.get(name) or delimiter_of(name)
+            delimiter = known(name) or delimiter_of(name)
             attrs = block["attrs"]
             if attrs and isinstance(attrs, containers):
                 if not content or content == "0":

@@ -306,7 +306,12 @@ def test_content_writes_are_never_replayed_by_the_transport() -> None:
 @responses.activate
 def test_listing_follows_total_pages_lazily() -> None:
     def page(n: int) -> list[dict[str, Any]]:
-        return [{"id": n * 10 + i, "content": {"raw": ""}, "title": {"raw": f"p{n}-{i}"}} for i in range(2)]
+        items = [
+            {"id": 100 - n * 10 - i, "content": {"raw": ""}, "title": {"raw": f"p{n}-{i}"}} for i in range(2)
+        ]
+        if n == 3:  # a post created while listing pushed page 2's last post onto page 3: not yielded twice
+            items.insert(0, {"id": 100 - 2 * 10 - 1, "content": {"raw": ""}, "title": {"raw": "p2-1"}})
+        return items
 
     for n in (1, 2, 3):
         responses.add(
@@ -320,7 +325,7 @@ def test_listing_follows_total_pages_lazily() -> None:
                         "context": "edit",
                         "per_page": "100",
                         "status": "any",
-                        "orderby": "date",
+                        "orderby": "id",  # ids are unique; equal dates have no fixed order to page by
                         "order": "desc",
                         "page": str(n),
                     }
