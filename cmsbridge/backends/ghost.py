@@ -19,7 +19,7 @@ import json
 import mimetypes
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
@@ -378,24 +378,27 @@ class GhostAdmin(LiveUpdates, TransportBackend):
             filters.append(f"title:~{_nql_string(search)}")
         params: dict[str, Any] = {
             "limit": min(page_size or PAGE_SIZE, PAGE_SIZE),
-            # id breaks ties: created_at has whole seconds, and equal values have no fixed order to page by
-            "order": "created_at desc, id desc",
+            "order": "id desc",  # most recently created first; ids are unique, so pages go by key
             "formats": "lexical,mobiledoc",
             "include": _INCLUDE,
         }
-        if filters:
-            params["filter"] = "+".join(filters)
-        return self._pages(params)
+        return self._pages(params, filters)
 
-    def _pages(self, params: dict[str, Any]) -> Iterator[Fetched]:
-        page: int | None = 1
-        while page is not None:
-            body = self._request("GET", "posts/", params={**params, "page": page})
-            for item in body.get("posts", []):
+    def _pages(self, params: dict[str, Any], filters: Sequence[str]) -> Iterator[Fetched]:
+        """Page by key, not by page number: each page asks for the ids below the last one seen, so posts
+        added or removed meanwhile neither repeat nor skip others (see :mod:`.paging`)."""
+        last: str | None = None
+        while True:
+            clauses = [*filters, *([f"id:<{_nql_string(last)}"] if last is not None else [])]
+            query = {**params, **({"filter": "+".join(clauses)} if clauses else {})}
+            body = self._request("GET", "posts/", params=query)
+            items = body.get("posts") or []
+            for item in items:
                 yield self._fetched(item)
             pagination = (body.get("meta") or {}).get("pagination") or {}
-            following = pagination.get("next")
-            page = int(following) if following else None
+            if not items or not pagination.get("next"):
+                return
+            last = str(items[-1].get("id"))
 
     def find(self, *, slug: str) -> Fetched | None:
         try:

@@ -41,6 +41,7 @@ from ..errors import (
 from ..live import LiveUpdates
 from ..model import Post, SourceRef
 from ..report import ConversionReport, ensure_report
+from . import paging
 from .base import (
     Capabilities,
     Fetched,
@@ -451,24 +452,29 @@ class WordPressREST(LiveUpdates, TransportBackend):
         return self._pages(params)
 
     def _pages(self, params: dict[str, Any]) -> Iterator[Fetched]:
-        page, total = 1, 1
-        seen: set[str] = set()  # a post created while paging shifts the rest down a page: not twice
-        while page <= total:
+        """Every post the query matches, each once even while the site changes (:mod:`.paging`)."""
+
+        def fetch(offset: int, count: int) -> list[Any]:
             try:
-                body, response = self._request("GET", "wp/v2/posts", params={**params, "page": page})
+                body, _ = self._request(
+                    "GET", "wp/v2/posts", params={**params, "per_page": count, "offset": offset}
+                )
             except InvalidContentError as exc:
                 if exc.code == "rest_post_invalid_page_number":
-                    return
+                    return []
                 raise
-            total = _int_header(response, "X-WP-TotalPages", default=page)
             if not isinstance(body, list):
                 raise UnexpectedResponseError("a post listing that is not a list", site=self.site)
-            for item in body:
-                key = str(item.get("id")) if isinstance(item, dict) else None
-                if key is None or key not in seen:
-                    seen.add(str(key))
-                    yield self._fetched(item)
-            page += 1
+            return body
+
+        def key(item: Any) -> int:
+            identifier = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(identifier, int):
+                raise UnexpectedResponseError("a listed post without a numeric id", site=self.site)
+            return identifier
+
+        for item in paging.by_descending_id(fetch, key, int(params["per_page"])):
+            yield self._fetched(item)
 
     def find(self, *, slug: str) -> Fetched | None:
         params = {"slug": slug, "status": "any", "context": "edit"}
@@ -669,13 +675,6 @@ def _retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
-
-
-def _int_header(response: requests.Response, name: str, *, default: int) -> int:
-    try:
-        return int(response.headers.get(name, default))
-    except ValueError:
-        return default
 
 
 def _raw(body: Mapping[str, Any], field: str) -> str:

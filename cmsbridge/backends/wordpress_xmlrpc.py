@@ -24,7 +24,7 @@ import datetime as dt
 import mimetypes
 import os
 import xmlrpc.client
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from xml.parsers.expat import ExpatError
@@ -52,6 +52,7 @@ from ..errors import (
 from ..live import LiveUpdates
 from ..model import Post, SourceRef
 from ..report import ConversionReport, ensure_report
+from . import paging
 from .base import (
     Capabilities,
     Fetched,
@@ -419,10 +420,8 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
         search: str | None = None,
         page_size: int | None = None,
     ) -> Iterator[Fetched]:
-        size = min(page_size or PAGE_SIZE, PAGE_SIZE)
-        # By ID, not date: WordPress sorts equal dates in no fixed order, so paging by date skips and repeats
-        # posts that share a date (a bulk import, a busy second). Ids are unique.
-        flt: dict[str, Any] = {"post_type": "post", "number": size, "orderby": "ID", "order": "DESC"}
+        # By ID, not date: WordPress sorts equal dates in no fixed order (see .paging)
+        flt: dict[str, Any] = {"post_type": "post", "orderby": "ID", "order": "DESC"}
         if status and status != "any":
             flt["post_status"] = status
         if author:
@@ -430,42 +429,38 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
             flt["author"] = author_id if author_id is not None else str(self._me_user().id)
         if search:
             flt["s"] = search
-        return self._pages(flt, size, since)
+        return self._listing(flt, page_size or PAGE_SIZE, since)
 
-    def _pages(self, flt: dict[str, Any], size: int, since: dt.datetime | None) -> Iterator[Fetched]:
-        offset = 0
-        seen: set[str] = set()  # a post created while paging shifts the rest down a page: not twice
-        while True:
-            batch = self._call(posts.GetPosts({**flt, "offset": offset})) or []
-            for wp in batch:
-                if str(wp.id) in seen:
-                    continue
-                seen.add(str(wp.id))
-                fetched = self._fetched(wp)
-                if since is None or (fetched.post.modified is not None and fetched.post.modified >= since):
-                    yield fetched
-            if len(batch) < size:
-                return
-            offset += size
+    def _listing(self, flt: dict[str, Any], size: int, since: dt.datetime | None) -> Iterator[Fetched]:
+        for wp in self._walk(flt, size):
+            fetched = self._fetched(wp)
+            if since is None or (fetched.post.modified is not None and fetched.post.modified >= since):
+                yield fetched
+
+    def _walk(self, flt: dict[str, Any], size: int, fields: tuple[str, ...] = ()) -> Iterator[Any]:
+        """Every post ``flt`` matches, each once even while the site changes (:mod:`.paging`)."""
+
+        def fetch(offset: int, count: int) -> Sequence[Any]:
+            query = {**flt, "number": count, "offset": offset}
+            method = posts.GetPosts(query, [*fields]) if fields else posts.GetPosts(query)
+            return self._call(method) or []
+
+        def key(wp: Any) -> int:
+            try:
+                return int(wp.id)
+            except (TypeError, ValueError, AttributeError):
+                raise UnexpectedResponseError("a post without a numeric id", site=self.site) from None
+
+        return paging.by_descending_id(fetch, key, min(size, PAGE_SIZE))
 
     def find(self, *, slug: str) -> Fetched | None:
-        # wp.getPosts has no slug filter: page through the slugs alone (the "fields" argument), then fetch
-        # the one post that matches.
-        flt: dict[str, Any] = {
-            "post_type": "post",
-            "number": PAGE_SIZE,
-            "orderby": "ID",
-            "order": "DESC",
-        }
-        offset = 0
-        while True:
-            batch = self._call(posts.GetPosts({**flt, "offset": offset}, ["post_name"])) or []
-            for wp in batch:
-                if getattr(wp, "slug", None) == slug:
-                    return self.get(PostRef(id=str(wp.id)))
-            if len(batch) < PAGE_SIZE:
-                return None
-            offset += PAGE_SIZE
+        # wp.getPosts has no slug filter: walk the slugs alone (the "fields" argument), then fetch the one
+        # post that matches.
+        flt: dict[str, Any] = {"post_type": "post", "orderby": "ID", "order": "DESC"}
+        for wp in self._walk(flt, PAGE_SIZE, ("post_name",)):
+            if getattr(wp, "slug", None) == slug:
+                return self.get(PostRef(id=str(wp.id)))
+        return None
 
     def upload_media(self, path: str) -> Media:
         try:

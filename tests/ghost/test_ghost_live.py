@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from cmsbridge import formats
-from cmsbridge.backends.base import WriteConflictError
+from cmsbridge.backends.base import PostRef, WriteConflictError
 from cmsbridge.backends.ghost import GhostAdmin
 from cmsbridge.errors import (
     AuthenticationError,
@@ -159,6 +159,21 @@ def test_metadata_tags_authors_and_paging(ghost: GhostAdmin) -> None:
     with pytest.raises(NotFoundError):
         ghost.get(refs[0])
     assert ghost.find(slug=str(first.post.slug)) is None
+
+
+def test_listing_pages_by_key_through_posts_published_and_deleted_meanwhile(ghost: GhostAdmin) -> None:
+    marker = uuid.uuid4().hex[:8]
+    refs = [ghost.create(Post(title=f"walk {marker} {i}")) for i in range(7)]
+    created = [ref.id for ref in reversed(refs)]  # most recently created first
+    listing = ghost.list(search=marker, page_size=2)
+    head = [next(listing).ref.id for _ in range(3)]  # into the second page
+    for ref_id in head:
+        ghost.delete(PostRef(id=ref_id))
+    late = ghost.create(Post(title=f"walk {marker} late"))  # newer than the listing's edge: not in it
+    rest = [fetched.ref.id for fetched in listing]
+    assert head == created[:3] and rest == created[3:]
+    for ref_id in [*rest, late.id]:
+        ghost.delete(PostRef(id=ref_id))
 
 
 def test_image_upload_and_featured_image(ghost: GhostAdmin, tmp_path: Path) -> None:
