@@ -185,7 +185,7 @@ def get(post_id: str, site: str | None, dst: str, output: str, insecure: bool) -
 @_insecure_option
 @handle_errors
 def list_posts(site: str | None, status: str | None, as_json: bool, insecure: bool) -> None:
-    """List the site's posts, most recently created first: id, status, title, link."""
+    """List the site's posts, newest first: id, status, title, link."""
     import json
 
     from .sites import connect

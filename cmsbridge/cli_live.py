@@ -136,8 +136,7 @@ def _read_update(
     if isinstance(first, UpdateMarker):
         blocks.pop(0)
         label = label if label is not None else first.label
-        if when is None:
-            when, tz = first.at, tz or first.tz
+        when, tz = first.at if when is None else when, tz or first.tz
     if any(isinstance(b, UpdateMarker) for b in blocks):
         raise UsageError("the update's content holds another UPDATE: marker; append them one at a time")
     return prepare(post_id, Update(id=update_id, at=when, label=label, blocks=tuple(blocks), key=key, tz=tz))
@@ -184,7 +183,9 @@ def _run_entry(
     _report_others(deliveries, entry.seq)
     final = outbox.get(entry.seq)
     if final.state == "done":
-        click.echo(final.outcome)
+        # a retract finds the update "already present" when it is already gone: say so in those words
+        absent = op == "retract" and final.outcome == "already present"
+        click.echo("already absent" if absent else final.outcome)
         return
     if final.state == "failed":
         click.echo(f"cmsbridge: error: {final.last_error}", err=True)
@@ -283,7 +284,9 @@ def retract(
     budget: float,
     insecure: bool,
 ) -> None:
-    """Remove the live update --id from post POST_ID, exactly once (through the outbox)."""
+    """Remove the live update --id from post POST_ID, exactly once (through the outbox).
+
+    Prints 'applied', 'already absent' (no such update: removed before, or never there) or 'queued'."""
     from .errors import CMSBridgeError
     from .outbox import Outbox
 

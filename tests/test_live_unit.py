@@ -4,6 +4,7 @@ the retry policy, exactly-once delivery, conflicts, placement, replace and retra
 from __future__ import annotations
 
 import datetime as dt
+import json
 import multiprocessing
 import os
 import random
@@ -12,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -196,6 +198,27 @@ def test_prepare_without_a_time_stamps_now_but_keeps_the_id_stable() -> None:
     second = prepare("1", u, now=lambda: T0 + dt.timedelta(hours=1))
     assert first.id == second.id and first.marker.at == T0
     assert Prepared.from_json(first.to_json()) == first
+
+
+def test_prepare_reads_the_time_and_zone_a_label_names_as_the_text_format_does() -> None:
+    from cmsbridge.formats import read
+
+    body = (Paragraph(inlines=text("Tanks near the tunnel.")),)
+    label = "UPDATE: 23:40 Paris time"
+    prepared = prepare("1", Update(label=label, blocks=body), now=lambda: T0)
+    as_text = read(f"Story\n\n{label}\n\nTanks near the tunnel.\n", "text").blocks[0]
+    assert isinstance(as_text, UpdateMarker)
+    assert (
+        (prepared.marker.at, prepared.marker.tz)
+        == (as_text.at, as_text.tz)
+        == (dt.time(23, 40), "Europe/Paris")
+    )
+    dated = prepare("1", Update(label="UPDATE 2026-05-06 09:15 New York time", blocks=body), now=lambda: T0)
+    assert dated.marker.at == dt.datetime(2026, 5, 6, 9, 15, tzinfo=ZoneInfo("America/New_York"))
+    # what is given wins over the label; a label with no time shows the time of delivery
+    given = prepare("1", Update(label=label, at=T0, tz="Asia/Tbilisi", blocks=body), now=lambda: T0)
+    assert (given.marker.at, given.marker.tz) == (T0, "Asia/Tbilisi")
+    assert prepare("1", Update(label="UPDATE", blocks=body), now=lambda: T0).marker.at == T0
 
 
 def test_prepare_rejects_bad_updates() -> None:
@@ -598,6 +621,28 @@ def test_cli_append_to_a_files_site_applied_then_already_present(tmp_path: Path)
     second = run_cli(*args, stdin="UPDATE: 23:18 Paris time\n\nThe vote passed.\n")
     assert (second.returncode, second.stdout.strip()) == (0, "already present"), second.stderr
     assert run_cli("outbox", "--outbox", box).stdout.strip() == ""
+    retract = ("retract", post_id, "--id", "no-such-update", "--site", site, "--outbox", box)
+    assert run_cli(*retract).stdout.strip() == "already absent"
+    # The README's form: the label on the command line names the time, read as the text format reads it
+    labelled = (
+        "append",
+        post_id,
+        "-",
+        "--site",
+        site,
+        "--outbox",
+        box,
+        "--label",
+        "UPDATE: 23:40 Paris time",
+    )
+    third = run_cli(*labelled, stdin="Tanks near the tunnel.\n")
+    assert (third.returncode, third.stdout.strip()) == (0, "applied"), third.stderr
+    stored = run_cli("get", post_id, "--site", site, "--to", "json").stdout
+    markers = [b for b in json.loads(stored)["blocks"] if b["type"] == "update"]
+    assert [(m["label"], m["at"], m["tz"]) for m in markers] == [
+        ("UPDATE: 23:40 Paris time", "23:40:00", "Europe/Paris"),
+        ("UPDATE: 23:18 Paris time", "2026-05-06T23:18:00+02:00", "Europe/Paris"),
+    ]
 
 
 def test_cli_queues_when_the_site_is_down_and_flush_delivers(tmp_path: Path) -> None:

@@ -274,8 +274,10 @@ class Backend(Protocol):
         search: str | None = None,
         page_size: int | None = None,
     ) -> Iterator[Fetched]:
-        """Every matching post exactly once, most recently created first, fetched page by page as the
-        iterator is consumed.
+        """Every matching post exactly once, newest first, fetched page by page as the iterator is consumed.
+
+        Newest by creation on WordPress and Ghost (the order of their ids, which pages cannot skip), by
+        the file's modification time in a local folder, by date in an export file.
 
         ``since`` keeps posts modified at or after that time; ``status`` defaults to every status the
         user may see (``any``)."""

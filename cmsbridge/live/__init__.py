@@ -55,6 +55,7 @@ from ..backends.base import (
     as_ref,
 )
 from ..errors import ConflictError, InvalidContentError, NotFoundError, TransientError, UsageError
+from ..formats.updates import parse_update_label
 from ..model import Block, Post, UpdateMarker
 from .documents import Document, MarkerInfo, When, anchor_pattern, document
 
@@ -84,8 +85,10 @@ class UpdateNotFoundError(NotFoundError):
 class Update:
     """A live update to deliver: a marker (id, time, label, key-event flag) and the blocks after it.
 
-    ``at`` is an aware datetime, a naive one with ``tz`` (an IANA zone), a time of day, or None (the time
-    of delivery is shown; the derived id then depends on the content only).
+    ``at`` is an aware datetime, a naive one with ``tz`` (an IANA zone), a time of day, or None. What is
+    not given is read from the label as the ``text`` format reads an ``UPDATE:`` line ("UPDATE: 23:18 Paris
+    time" is 23:18 in Europe/Paris); a label that names no time shows the time of delivery. The derived id
+    depends on what was given (with ``at`` None: the label and content only).
     """
 
     id: str | None = None
@@ -163,16 +166,19 @@ class Prepared:
 
 def prepare(ref: Ref, update: Update, *, now: Callable[[], dt.datetime] | None = None) -> Prepared:
     """Fix the update's id and time. Raises :class:`UsageError` for an update that cannot be delivered."""
-    at = update.at
-    if isinstance(at, dt.datetime) and at.tzinfo is None and update.tz is None:
-        raise UsageError("an update's time needs a zone: give an offset or a time zone")
+    at, tz = update.at, update.tz
     update_id = update.id or derive_id(ref, at, update.label, update.blocks)
+    if update.label:  # the time and zone the text format reads from the label, where not given
+        named_at, named_zone = parse_update_label(update.label)
+        at, tz = named_at if at is None else at, tz or named_zone
+    if isinstance(at, dt.datetime) and at.tzinfo is None and tz is None:
+        raise UsageError("an update's time needs a zone: give an offset or a time zone")
     if at is None:
         at = (now or _utcnow)().replace(microsecond=0)
     if not update.blocks and not update.label:
         raise UsageError("an update needs a label or some content")
     try:
-        marker = UpdateMarker(id=update_id, at=at, tz=update.tz, label=update.label or "", key=update.key)
+        marker = UpdateMarker(id=update_id, at=at, tz=tz, label=update.label or "", key=update.key)
     except ValueError as exc:
         raise UsageError(f"invalid update: {_first_error(exc)}") from None
     if any(isinstance(b, UpdateMarker) for b in update.blocks):
