@@ -105,7 +105,7 @@ def _print(report: MigrationReport, as_json: bool) -> None:
     type=click.Choice(["drop", "keep"]),
     default="drop",
     show_default=True,
-    help="Authors are site accounts: drop them (reported) or send them as they are.",
+    help="WordPress and Ghost authors are accounts: drop them (reported) or send them as they are.",
 )
 @click.option("--dry-run", is_flag=True, help="Read both sites and report what would be done; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")

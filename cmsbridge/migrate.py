@@ -16,10 +16,11 @@ or, since most CMSs do not store ``sources``, when its title is the source post'
 without a slug are always created. A post of the same slug but another title is left alone and a new
 post is created (the CMS then picks another slug).
 
-**Authors** are site accounts: a source author the target does not know fails that post's create (Ghost
-and WordPress raise NotFoundError). ``authors="drop"`` (the default) migrates posts without authors and
-reports the loss on each post; ``"keep"`` sends them as they are (a post whose author is missing fails
-and is reported, the migration goes on); a mapping sends the mapped names and drops (reporting) the rest.
+**Authors** are site accounts on WordPress and Ghost: a source author the target does not know fails that
+post's create (NotFoundError). ``authors="drop"`` (the default) migrates posts to such targets without
+authors and reports the loss on each post (a local folder, whose authors are plain names, keeps them);
+``"keep"`` sends them as they are (a post whose author is missing fails and is reported, the migration
+goes on); a mapping sends the mapped names and drops (reporting) the rest.
 
 Each post's failure (:class:`~cmsbridge.errors.CMSBridgeError`) is recorded in the report and the
 migration goes on. Ctrl-C stops the run (what was recorded stays recorded) and raises
@@ -265,7 +266,7 @@ def _one(
     title = fetched.post.title
     losses = ConversionReport()
     losses.losses.extend(fetched.report.losses)
-    post = _prepared(source, fetched, authors, losses)
+    post = _prepared(source, target, fetched, authors, losses)
     try:
         mapped = ids.get(src_site, fetched.ref.id, dst_site)
         if mapped is not None and mapped.source_version == fetched.version.token:
@@ -321,14 +322,20 @@ def _source_ref(source: Backend, fetched: Fetched) -> SourceRef:
     )
 
 
-def _prepared(source: Backend, fetched: Fetched, authors: Authors, losses: ConversionReport) -> Post:
+def _prepared(
+    source: Backend, target: Backend, fetched: Fetched, authors: Authors, losses: ConversionReport
+) -> Post:
     """What is written to the target: the post without source markup, its provenance appended, and its
-    authors as the ``authors`` option says."""
+    authors as the ``authors`` option says (a target whose authors are names, not accounts, keeps them)."""
     post: Post = fetched.post.without_origin()
     ref = _source_ref(source, fetched)
     if not any(_same_source(s, ref) for s in post.sources):
         post = post.replace(sources=(*post.sources, ref))
-    if authors == "keep" or not post.authors:
+    if (
+        not post.authors
+        or authors == "keep"
+        or (authors == "drop" and not target.capabilities.author_accounts)
+    ):
         return post
     kept = () if authors == "drop" else tuple(authors[a] for a in post.authors if a in authors)
     dropped = [a for a in post.authors if authors == "drop" or a not in authors]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 import subprocess
@@ -79,8 +80,8 @@ def test_every_post_is_copied_once_with_its_provenance(
         original = source.get(outcome.source_id).post
         assert copied.blocks == original.blocks
         assert copied.slug == original.slug
-        assert copied.authors == ()  # default: authors are dropped ...
-        assert any("alice" in loss for loss in outcome.losses)  # ... and the loss is reported per post
+        assert copied.authors == original.authors == ("alice",)  # a folder's authors are names: kept
+        assert not outcome.losses
 
     again = migrate(source, target, state=state)
     assert (again.created, again.updated, again.skipped) == (0, 0, 5)
@@ -207,7 +208,11 @@ def test_a_failure_is_recorded_and_the_migration_goes_on(
 
 def test_authors_a_target_does_not_know(source: FilesBackend, tmp_path: Path) -> None:
     class KnowsOnlyBob(Delegating):
-        """Like Ghost and WordPress: an unknown author fails the create."""
+        """Like Ghost and WordPress: authors are accounts, and an unknown author fails the create."""
+
+        @property
+        def capabilities(self) -> Any:
+            return dataclasses.replace(self.inner.capabilities, author_accounts=True)
 
         def create(self, post: Post, *, report: ConversionReport | None = None) -> PostRef:
             if set(post.authors) - {"bob"}:
@@ -228,6 +233,12 @@ def test_authors_a_target_does_not_know(source: FilesBackend, tmp_path: Path) ->
     dropped = migrate(source, KnowsOnlyBob(FilesBackend(tmp_path / "d")), state=tmp_path / "d.db")
     assert dropped.created == 5
     assert all(any("alice" in loss for loss in p.losses) for p in dropped.posts)
+
+    # a local folder's authors are plain names, not accounts: the default keeps them, with no loss
+    folder = FilesBackend(tmp_path / "f")
+    copied = migrate(source, folder, state=tmp_path / "f.db")
+    assert copied.created == 5 and all(not p.losses for p in copied.posts)
+    assert {f.post.authors for f in folder.list()} == {("alice",)}
 
 
 def test_the_target_s_losses_are_in_the_report(source: FilesBackend, tmp_path: Path) -> None:

@@ -166,6 +166,8 @@ class Capabilities:
     categories: bool = True
     tags: bool = True
     authors: bool = True
+    author_accounts: bool = True
+    """Authors must be accounts of the site (WordPress, Ghost); otherwise any name is kept as given."""
     featured_image: bool = True
     trash: bool = False
     """``delete`` moves to a trash first (``force=True`` deletes for good)."""

@@ -63,6 +63,7 @@ class FilesBackend(LiveUpdates):
             content_format=self.format,
             conditional_write="native",
             statuses=frozenset({"draft", "publish", "pending", "private", "future"}),
+            author_accounts=False,  # the front matter holds any name
             max_page_size=1_000_000,
         )
 
