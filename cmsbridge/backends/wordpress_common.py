@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import html
+import mimetypes
 import os
+import re
+import tempfile
+from collections.abc import Iterator
 from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import requests
 
 from ..formats import content_only
 from ..formats import read as read_format
@@ -107,3 +115,66 @@ def local_file(value: str | None) -> str | None:
         return None
     path = value.removeprefix("file:")
     return path if os.path.isfile(path) else None
+
+
+MAX_IMAGE_BYTES = 50 * 1024 * 1024
+IMAGE_TIMEOUT = 30.0
+
+
+@contextlib.contextmanager
+def featured_image_file(value: str | None, site_url: str, report: ConversionReport) -> Iterator[str | None]:
+    """A local file of the featured image ``value`` to upload to WordPress, or None.
+
+    A local path is used as it is. An image on another web site (a post from Ghost, a migration) is
+    downloaded, without the site's credentials, to a temporary file kept while the block runs. An image
+    already on this site, or one that cannot be fetched, is reported and not uploaded.
+    """
+    path = local_file(value)
+    if path is not None or not value:
+        yield path
+        return
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        report.warn(SYSTEM, f"featured image {value!r} is not a local file or a web address; not uploaded")
+        yield None
+        return
+    if parts.netloc == urlsplit(site_url).netloc:
+        report.warn(SYSTEM, f"featured image {value!r} is already on this site; not uploaded again")
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="cmsbridge-image-") as folder:
+        downloaded: str | None = None
+        try:
+            downloaded = _download_image(value, folder)
+        except _ImageUnavailable as exc:
+            report.warn(SYSTEM, f"featured image {value!r} could not be fetched ({exc}); not uploaded")
+        yield downloaded
+
+
+class _ImageUnavailable(Exception):
+    pass
+
+
+def _download_image(url: str, folder: str) -> str:
+    try:
+        with requests.get(url, stream=True, timeout=IMAGE_TIMEOUT) as response:
+            if response.status_code != 200:
+                raise _ImageUnavailable(f"HTTP {response.status_code}")
+            kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if not kind.startswith("image/"):
+                raise _ImageUnavailable(f"not an image: {kind or 'no content type'}")
+            data = bytearray()
+            for chunk in response.iter_content(64 * 1024):
+                data += chunk
+                if len(data) > MAX_IMAGE_BYTES:
+                    raise _ImageUnavailable(f"larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
+    except requests.RequestException as exc:
+        raise _ImageUnavailable(type(exc).__name__) from None
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", unquote(os.path.basename(urlsplit(url).path))).strip(".-")
+    stem, extension = os.path.splitext(name or "image")
+    if mimetypes.guess_type(f"x{extension}")[0] != kind:
+        extension = mimetypes.guess_extension(kind) or ""
+    path = os.path.join(folder, f"{stem or 'image'}{extension}")
+    with open(path, "wb") as handle:
+        handle.write(bytes(data))
+    return path

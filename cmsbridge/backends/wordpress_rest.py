@@ -59,9 +59,9 @@ from .base import (
 from .wordpress_common import (
     CONTENT_FORMAT,
     SYSTEM,
+    featured_image_file,
     format_gmt,
     from_markup,
-    local_file,
     parse_gmt,
     report_filtered,
     to_markup,
@@ -350,11 +350,9 @@ class WordPressREST(LiveUpdates, TransportBackend):
                 fields["author"] = author
             if len(post.authors) > 1:
                 report.warn(SYSTEM, f"WordPress has one author per post; kept {post.authors[0]!r}")
-        image = local_file(post.featured_image)
-        if image is not None:
-            fields["featured_media"] = int(self.upload_media(image).id)
-        elif post.featured_image:
-            report.warn(SYSTEM, f"featured image {post.featured_image!r} is not a local file; not uploaded")
+        with featured_image_file(post.featured_image, self.base, report) as image:
+            if image is not None:
+                fields["featured_media"] = int(self.upload_media(image).id)
         return fields, content
 
     def _fetched(self, body: Mapping[str, Any]) -> Fetched:

@@ -70,8 +70,8 @@ from .base import (
 from .wordpress_common import (
     CONTENT_FORMAT,
     SYSTEM,
+    featured_image_file,
     from_markup,
-    local_file,
     report_filtered,
     to_markup,
 )
@@ -337,11 +337,9 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
                 struct["post_author"] = author
             if len(post.authors) > 1:
                 report.warn(SYSTEM, f"WordPress has one author per post; kept {post.authors[0]!r}")
-        image = local_file(post.featured_image)
-        if image is not None:
-            struct["post_thumbnail"] = self.upload_media(image).id
-        elif post.featured_image:
-            report.warn(SYSTEM, f"featured image {post.featured_image!r} is not a local file; not uploaded")
+        with featured_image_file(post.featured_image, self.base, report) as image:
+            if image is not None:
+                struct["post_thumbnail"] = self.upload_media(image).id
         return struct, content
 
     def _fetched(self, wp: Any) -> Fetched:

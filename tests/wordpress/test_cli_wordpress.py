@@ -12,6 +12,7 @@ import struct
 import subprocess
 import sys
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -111,3 +112,48 @@ def test_featured_image_is_uploaded_from_a_local_file(
         assert requests.get(url, timeout=30).content == image.read_bytes()
     finally:
         backend.delete(ref, force=True)
+
+
+@pytest.fixture
+def image_host(tmp_path: Path) -> Iterator[str]:
+    """Another web site serving images (a Ghost post's feature image, say), on loopback."""
+    import functools
+    import http.server
+    import threading
+
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "Front Page.png").write_bytes(_png(5, 2))
+    (tmp_path / "www" / "page.html").write_text("<p>not an image</p>")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "www"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("transport", ["rest", "xmlrpc"])
+def test_featured_image_on_another_site_is_fetched_and_uploaded(
+    wordpress: dict[str, Any], transport: str, image_host: str
+) -> None:
+    backend = cmsbridge.connect(wordpress["users"]["editor"][f"{transport}_site"])
+    post = cmsbridge.read("Moved from Ghost\n\nText.\n", "text")
+    report = cmsbridge.ConversionReport()
+    ref = backend.create(post.replace(featured_image=f"{image_host}/Front%20Page.png"), report=report)
+    missing = [f"{image_host}/gone.png", f"{image_host}/page.html"]  # a 404, and a page that is no image
+    refs = [ref]
+    try:
+        assert not report, report.messages()
+        url = backend.get(ref).post.featured_image
+        assert url is not None and url.startswith(wordpress["url"])  # now on WordPress itself
+        assert requests.get(url, timeout=30).content == _png(5, 2)
+        for address in missing:
+            lost = cmsbridge.ConversionReport()
+            refs.append(backend.create(post.replace(featured_image=address), report=lost))
+            assert backend.get(refs[-1]).post.featured_image is None
+            assert [address in m and "could not be fetched" in m for m in lost.messages()] == [True]
+    finally:
+        for each in refs:
+            backend.delete(each, force=True)
