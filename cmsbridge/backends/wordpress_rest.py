@@ -101,6 +101,7 @@ class WordPressREST(LiveUpdates, TransportBackend):
         self._api: ApiStyle = api
         self._api_root: str | None = None
         self._me: dict[str, Any] | None = None
+        self._logged_in: bool | None = None  # known once a refusal made us ask WordPress
         self._terms: dict[tuple[str, str], int] = {}
         self._term_names: dict[tuple[str, int], str] = {}
         self._users: dict[int, str] = {}
@@ -246,6 +247,10 @@ class WordPressREST(LiveUpdates, TransportBackend):
         if status < 300:
             return body
         text = message or "no message"
+        if status in (400, 401, 403) and not self._is_logged_in():
+            # WordPress ignores credentials it does not accept and answers as to a visitor, whose refusal
+            # ("Status is forbidden", "not allowed to edit") hides the cause
+            raise AuthenticationError(f"WordPress did not log {self.user!r} in ({text}); {AUTH_HINT}", **ctx)
         if status == 401:
             raise AuthenticationError(f"authentication failed: {text}; {AUTH_HINT}", **ctx)
         if status == 403:
@@ -257,6 +262,17 @@ class WordPressREST(LiveUpdates, TransportBackend):
         if status in (400, 413, 415, 422):
             raise InvalidContentError(f"WordPress rejected the request: {text}{_param_details(body)}", **ctx)
         raise BackendError(f"WordPress refused the request: {text}", **ctx)
+
+    def _is_logged_in(self) -> bool:
+        """Whether WordPress accepts the credentials (asked once, after a refusal: ``users/me``)."""
+        if self._logged_in is None:
+            url, query = self._url("wp/v2/users/me", {})
+            try:
+                probe = self._http("GET", url, params=query, json_body=None, data=None, headers=None)
+            except BackendError:
+                return True  # cannot tell: keep the original error
+            self._logged_in = probe.status_code != 401
+        return self._logged_in
 
     def _redirected(self, response: requests.Response) -> None:
         location = response.headers.get("Location", "")

@@ -80,6 +80,11 @@ def test_errors_provoked_for_real(wordpress: dict[str, Any], transport: str) -> 
     with pytest.raises(AuthenticationError) as denied:
         cmsbridge.connect(wrong).read_versioned(ref)
     assert "WrongAppPassword" not in str(denied.value)
+    # WordPress answers a listing with unaccepted credentials as it answers a visitor ("Status is
+    # forbidden"): the error still names the credentials
+    with pytest.raises(AuthenticationError) as listing:
+        next(iter(cmsbridge.connect(wrong).list()))
+    assert "WrongAppPassword" not in str(listing.value) and "application password" in str(listing.value)
     with pytest.raises(NotFoundError):
         admin.read_versioned("999999")
     seen = admin.read_versioned(ref)
