@@ -107,6 +107,13 @@ def _print(report: MigrationReport, as_json: bool) -> None:
     show_default=True,
     help="WordPress and Ghost authors are accounts: drop them (reported) or send them as they are.",
 )
+@click.option(
+    "--media",
+    type=click.Choice(["keep", "copy"]),
+    default="keep",
+    show_default=True,
+    help="Leave the posts' images where they are, or copy them to the target and point the posts there.",
+)
 @click.option("--dry-run", is_flag=True, help="Read both sites and report what would be done; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--insecure", is_flag=True, help="Allow http:// to a non-loopback host.")
@@ -118,6 +125,7 @@ def migrate(
     status: str | None,
     limit: int | None,
     authors: str,
+    media: str,
     dry_run: bool,
     as_json: bool,
     insecure: bool,
@@ -143,6 +151,7 @@ def migrate(
                 limit=limit,
                 dry_run=dry_run,
                 authors=authors,  # type: ignore[arg-type]
+                media=media,  # type: ignore[arg-type]
                 progress=display,
             )
     except MigrationInterrupted as exc:

@@ -40,14 +40,17 @@ from pathlib import Path
 from typing import Literal
 
 from .backends.base import Backend, Fetched, PostRef
+from .backends.files import FilesBackend
 from .errors import CMSBridgeError, NotFoundError, OutboxError, redact_url
 from .formats import content_only
 from .formats import write as write_format
+from .media import copy_images
 from .model import Post, SourceRef
 from .report import ConversionReport
 
 Action = Literal["created", "updated", "skipped", "failed"]
 Authors = Literal["keep", "drop"] | Mapping[str, str]
+Media = Literal["keep", "copy"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS mapping (
@@ -60,6 +63,12 @@ CREATE TABLE IF NOT EXISTS mapping (
     slug TEXT,
     migrated REAL NOT NULL,
     PRIMARY KEY (source_site, source_id, target_site)
+);
+CREATE TABLE IF NOT EXISTS media (
+    source_url TEXT NOT NULL,
+    target_site TEXT NOT NULL,
+    target_url TEXT NOT NULL,
+    PRIMARY KEY (source_url, target_site)
 );
 """
 
@@ -211,6 +220,10 @@ class IdMap:
             (source_site, source_id, target_site),
         )
 
+    def media(self, target_site: str) -> _CopiedMedia:
+        """Where the images copied to ``target_site`` went (``migrate(media="copy")``)."""
+        return _CopiedMedia(self, target_site)
+
     def _run(self, sql: str, args: tuple[object, ...]) -> sqlite3.Cursor:
         try:
             return self.db.execute(sql, args)
@@ -219,6 +232,25 @@ class IdMap:
 
 
 # --- migrating -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _CopiedMedia:
+    ids: IdMap
+    target_site: str
+
+    def get(self, source: str) -> str | None:
+        row = self.ids._run(
+            "SELECT target_url FROM media WHERE source_url = ? AND target_site = ?",
+            (source, self.target_site),
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def put(self, source: str, target: str) -> None:
+        self.ids._run(
+            "INSERT OR REPLACE INTO media (source_url, target_site, target_url) VALUES (?, ?, ?)",
+            (source, self.target_site, target),
+        )
 
 
 def migrate(
@@ -231,13 +263,15 @@ def migrate(
     limit: int | None = None,
     dry_run: bool = False,
     authors: Authors = "drop",
+    media: Media = "keep",
     progress: Callable[[PostOutcome], None] | None = None,
 ) -> MigrationReport:
     """Copy ``source``'s posts (modified since ``since``, of ``status``) to ``target``; see the module
     docstring. ``limit`` caps the posts created, updated or failed in this run (skipped ones do not
     count), so repeated runs migrate in batches. ``dry_run`` reads both sites and the map but writes
-    nothing; its losses are those of converting to the target's content format. ``progress`` is called
-    after each post."""
+    nothing; its losses are those of converting to the target's content format. ``media="copy"`` uploads
+    the posts' images to the target and points the posts at them (see :func:`cmsbridge.media.copy_images`);
+    ``"keep"`` leaves them where they are. ``progress`` is called after each post."""
     report = MigrationReport(source=redact_url(source.site), target=redact_url(target.site), dry_run=dry_run)
     ids = IdMap(state)
     written = 0
@@ -245,7 +279,7 @@ def migrate(
         for fetched in source.list(since=since, status=status):
             if limit is not None and written >= limit:
                 break
-            outcome = _one(source, target, ids, fetched, dry_run, authors)
+            outcome = _one(source, target, ids, fetched, dry_run, authors, media)
             report.posts.append(outcome)
             if outcome.action != "skipped":
                 written += 1
@@ -260,7 +294,13 @@ def migrate(
 
 
 def _one(
-    source: Backend, target: Backend, ids: IdMap, fetched: Fetched, dry_run: bool, authors: Authors
+    source: Backend,
+    target: Backend,
+    ids: IdMap,
+    fetched: Fetched,
+    dry_run: bool,
+    authors: Authors,
+    media: Media,
 ) -> PostOutcome:
     src_site, dst_site = source.site, target.site
     title = fetched.post.title
@@ -280,6 +320,8 @@ def _one(
                 if not dry_run:
                     # mapped first (as not yet up to date): never created twice
                     ids.record(src_site, fetched, dst_site, found.ref.id, version="")
+        if media == "copy" and not dry_run:
+            post = _with_copied_images(source, target, ids, post, losses)
         if dry_run:
             write_format(content_only(post), target.capabilities.content_format, report=losses)
             action: Action = "created" if mapped is None else "updated"
@@ -306,6 +348,24 @@ def _one(
         return PostOutcome(
             fetched.ref.id, title, "failed", None, losses.messages(), error=redact_url(str(exc))
         )
+
+
+def _with_copied_images(
+    source: Backend, target: Backend, ids: IdMap, post: Post, losses: ConversionReport
+) -> Post:
+    local = source.media_file if isinstance(source, FilesBackend) else (lambda src: None)
+    fetches = target.capabilities.fetches_featured_image
+    if fetches and post.featured_image:  # WordPress uploads it itself, and needs it as a file or address
+        post = post.replace(featured_image=local(post.featured_image) or post.featured_image)
+    return copy_images(
+        post,
+        upload=lambda path: target.upload_media(path).url,
+        target_site=target.site,
+        known=ids.media(target.site),
+        report=losses,
+        local=local,
+        featured=not fetches,
+    )
 
 
 def _create(

@@ -16,8 +16,9 @@ from cmsbridge.backends.base import Backend, PostRef
 from cmsbridge.backends.files import FilesBackend
 from cmsbridge.errors import InvalidContentError, NotFoundError
 from cmsbridge.migrate import MigrationInterrupted, PostOutcome, migrate
-from cmsbridge.model import Paragraph, Post, Text
+from cmsbridge.model import Image, Paragraph, Post, Text
 from cmsbridge.report import ConversionReport
+from tests.image_server import png, serve
 
 
 def _post(n: int, **fields: Any) -> Post:
@@ -320,3 +321,33 @@ def test_cli_bad_input_is_one_line_and_exit_2(source: FilesBackend, tmp_path: Pa
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "b").exists()
+
+
+def test_media_copy_moves_images_to_the_target_once_and_reports_what_it_cannot(tmp_path: Path) -> None:
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "tanks.png").write_bytes(png(3, 2))
+    (tmp_path / "www" / "lead.png").write_bytes(png(2, 2))
+    source, target = FilesBackend(tmp_path / "a"), FilesBackend(tmp_path / "b")
+    local = source.upload_media(str(tmp_path / "www" / "lead.png")).url  # the folder's own "media/lead.png"
+    with serve(tmp_path / "www") as (web, hits):
+        first = (Image(src=f"{web}/tanks.png", alt="Tanks"), Image(src=f"{web}/gone.png", alt="Gone"))
+        source.create(_post(1, blocks=first, featured_image=f"{web}/lead.png"))
+        source.create(_post(2, blocks=(Image(src=f"{web}/tanks.png"), Image(src=local))))
+        kept = migrate(source, FilesBackend(tmp_path / "k"), state=tmp_path / "k.db")
+        assert hits == {} and not any(p.losses for p in kept.posts)  # the default leaves images alone
+        report = migrate(source, target, state=tmp_path / "s.db", media="copy")
+        again = migrate(source, target, state=tmp_path / "s.db", media="copy")
+    assert report.created == 2 and again.skipped == 2
+    assert hits["/tanks.png"] == 1  # copied once, for both posts
+    posts = {f.post.title: f.post for f in target.list()}
+    one, two = posts["Post 1"], posts["Post 2"]
+    assert [b.src for b in one.blocks if isinstance(b, Image)] == ["media/tanks.png", f"{web}/gone.png"]
+    assert one.featured_image == "media/lead.png"
+    assert [b.src for b in two.blocks if isinstance(b, Image)] == ["media/tanks.png", "media/lead.png"]
+    assert (target.root / "media" / "tanks.png").read_bytes() == png(3, 2)
+    assert (target.root / "media" / "lead.png").read_bytes() == png(2, 2)
+    losses = {p.title: p.losses for p in report.posts}
+    assert [m for m in losses["Post 1"] if "not copied" in m] == [
+        f"migrate: image '{web}/gone.png' not copied (HTTP 404); the post still points to it"
+    ]
+    assert not [m for m in losses["Post 2"] if "not copied" in m]

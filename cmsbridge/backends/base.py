@@ -169,6 +169,9 @@ class Capabilities:
     author_accounts: bool = True
     """Authors must be accounts of the site (WordPress, Ghost); otherwise any name is kept as given."""
     featured_image: bool = True
+    fetches_featured_image: bool = False
+    """A featured image given as a web address or a file is uploaded by the backend itself (WordPress, which
+    needs it in its media library)."""
     trash: bool = False
     """``delete`` moves to a trash first (``force=True`` deletes for good)."""
     filters_content: bool = False

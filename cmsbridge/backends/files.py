@@ -219,6 +219,13 @@ class FilesBackend(LiveUpdates):
             return self.get(slug)
         return next((f for f in self.list() if f.post.slug == slug), None)
 
+    def media_file(self, src: str) -> str | None:
+        """The file of an image the folder's posts point at by a relative address (``media/x.png``)."""
+        if "://" in src or src.startswith("/"):
+            return None
+        path = (self.root / src).resolve()
+        return str(path) if path.is_file() and path.is_relative_to(self.root.resolve()) else None
+
     def upload_media(self, path: str) -> Media:
         source = Path(path)
         if not source.is_file():

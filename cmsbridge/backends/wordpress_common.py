@@ -6,19 +6,15 @@ import contextlib
 import datetime as dt
 import difflib
 import html
-import mimetypes
 import os
-import re
 import tempfile
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import unquote, urlsplit
-
-import requests
 
 from ..formats import content_only
 from ..formats import read as read_format
 from ..formats import write as write_format
+from ..media import ImageUnavailable, download_image, is_web_address, same_host
 from ..model import Post
 from ..report import ConversionReport
 
@@ -117,10 +113,6 @@ def local_file(value: str | None) -> str | None:
     return path if os.path.isfile(path) else None
 
 
-MAX_IMAGE_BYTES = 50 * 1024 * 1024
-IMAGE_TIMEOUT = 30.0
-
-
 @contextlib.contextmanager
 def featured_image_file(value: str | None, site_url: str, report: ConversionReport) -> Iterator[str | None]:
     """A local file of the featured image ``value`` to upload to WordPress, or None.
@@ -133,48 +125,18 @@ def featured_image_file(value: str | None, site_url: str, report: ConversionRepo
     if path is not None or not value:
         yield path
         return
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not is_web_address(value):
         report.warn(SYSTEM, f"featured image {value!r} is not a local file or a web address; not uploaded")
         yield None
         return
-    if parts.netloc == urlsplit(site_url).netloc:
+    if same_host(value, site_url):
         report.warn(SYSTEM, f"featured image {value!r} is already on this site; not uploaded again")
         yield None
         return
     with tempfile.TemporaryDirectory(prefix="cmsbridge-image-") as folder:
         downloaded: str | None = None
         try:
-            downloaded = _download_image(value, folder)
-        except _ImageUnavailable as exc:
+            downloaded = download_image(value, folder)
+        except ImageUnavailable as exc:
             report.warn(SYSTEM, f"featured image {value!r} could not be fetched ({exc}); not uploaded")
         yield downloaded
-
-
-class _ImageUnavailable(Exception):
-    pass
-
-
-def _download_image(url: str, folder: str) -> str:
-    try:
-        with requests.get(url, stream=True, timeout=IMAGE_TIMEOUT) as response:
-            if response.status_code != 200:
-                raise _ImageUnavailable(f"HTTP {response.status_code}")
-            kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            if not kind.startswith("image/"):
-                raise _ImageUnavailable(f"not an image: {kind or 'no content type'}")
-            data = bytearray()
-            for chunk in response.iter_content(64 * 1024):
-                data += chunk
-                if len(data) > MAX_IMAGE_BYTES:
-                    raise _ImageUnavailable(f"larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
-    except requests.RequestException as exc:
-        raise _ImageUnavailable(type(exc).__name__) from None
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", unquote(os.path.basename(urlsplit(url).path))).strip(".-")
-    stem, extension = os.path.splitext(name or "image")
-    if mimetypes.guess_type(f"x{extension}")[0] != kind:
-        extension = mimetypes.guess_extension(kind) or ""
-    path = os.path.join(folder, f"{stem or 'image'}{extension}")
-    with open(path, "wb") as handle:
-        handle.write(bytes(data))
-    return path

@@ -121,6 +121,7 @@ class WordPressREST(LiveUpdates, TransportBackend):
             conditional_write="detected",
             statuses=STATUSES,
             trash=True,
+            fetches_featured_image=True,
             filters_content=True,
             max_page_size=PAGE_SIZE,
         )

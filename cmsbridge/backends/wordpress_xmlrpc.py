@@ -179,6 +179,7 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
             conditional_write="native",
             statuses=STATUSES,
             trash=True,
+            fetches_featured_image=True,
             filters_content=True,
             max_page_size=PAGE_SIZE,
         )

@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 import cmsbridge
 from cmsbridge.backends.base import Backend, Fetched
 from cmsbridge.backends.files import FilesBackend
 from cmsbridge.migrate import MigrationInterrupted, PostOutcome, migrate
-from cmsbridge.model import Heading, Paragraph, Post, Quote, Text
+from cmsbridge.model import Heading, Image, Paragraph, Post, Quote, Text
+from tests.image_server import png, serve
 
 pytestmark = [pytest.mark.wordpress, pytest.mark.ghost]
 
@@ -99,6 +101,47 @@ def test_folder_to_wordpress_to_ghost_resumes_without_duplicates(
             for post in originals:
                 assert got[post.slug or ""].title == post.title
                 assert got[post.slug or ""].blocks == post.blocks
+    finally:
+        for site in (wp, ghost):
+            for fetched in list(site.list()):
+                site.delete(fetched.ref, force=True)
+
+
+def test_media_copy_rehosts_images_on_wordpress_and_ghost(
+    wordpress: dict[str, Any], ghost_site: str, tmp_path: Path
+) -> None:
+    """A folder whose posts show images from another web site, migrated with ``media="copy"``: the
+    images now live on WordPress and on Ghost, and the old addresses are gone from the posts."""
+    token = f"med{uuid.uuid4().hex[:10]}"
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "convoy.png").write_bytes(png(4, 4))
+    (tmp_path / "www" / "lead.png").write_bytes(png(6, 3))
+    folder = FilesBackend(tmp_path / "posts")
+    wp = OnlyOurs(cmsbridge.connect(wordpress["users"]["editor"]["rest_site"]), token)
+    ghost = OnlyOurs(cmsbridge.connect(ghost_site), token)
+    try:
+        with serve(tmp_path / "www") as (web, _):
+            folder.create(
+                Post(
+                    title=f"{token} pictures",
+                    slug=f"{token}-pictures",
+                    status="publish",
+                    featured_image=f"{web}/lead.png",
+                    blocks=(Image(src=f"{web}/convoy.png", alt="Convoy", caption=(Text(text="AP"),)),),
+                )
+            )
+            for site in (wp, ghost):
+                report = migrate(folder, site, state=tmp_path / "state.db", media="copy")
+                assert (report.created, report.failed) == (1, 0), report.to_text()
+                assert not [m for m in report.posts[0].losses if "image" in m], report.posts[0].losses
+        # the image server is gone now: what the posts show must be served by the CMSs themselves
+        for site, expected_host in ((wp, wordpress["url"]), (ghost, ghost.site)):
+            (post,) = [f.post for f in site.list()]
+            (image,) = [b for b in post.blocks if isinstance(b, Image)]
+            assert image.src.startswith(expected_host) and image.alt == "Convoy"
+            assert requests.get(image.src, timeout=30).content == png(4, 4)
+            assert post.featured_image is not None and post.featured_image.startswith(expected_host)
+            assert requests.get(post.featured_image, timeout=30).content == png(6, 3)
     finally:
         for site in (wp, ghost):
             for fetched in list(site.list()):

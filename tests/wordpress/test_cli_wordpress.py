@@ -8,10 +8,8 @@ creates a post whose stored content WordPress's own parser reads into the same b
 from __future__ import annotations
 
 import json
-import struct
 import subprocess
 import sys
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ import requests
 
 import cmsbridge
 from tests import php_oracle
+from tests.image_server import png, serve
 
 pytestmark = pytest.mark.wordpress
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "south-ossetia-liveblog.txt"
@@ -83,26 +82,12 @@ def test_publish_stores_what_convert_prints(wordpress: dict[str, Any], transport
     assert "Traceback" not in missing.stderr
 
 
-def _png(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
-
-
 @pytest.mark.parametrize("transport", ["rest", "xmlrpc"])
 def test_featured_image_is_uploaded_from_a_local_file(
     wordpress: dict[str, Any], transport: str, tmp_path: Path
 ) -> None:
     image = tmp_path / "photo.png"
-    image.write_bytes(_png(4, 3))
+    image.write_bytes(png(4, 3))
     backend = cmsbridge.connect(wordpress["users"]["editor"][f"{transport}_site"])
     post = cmsbridge.read("With a picture\n\nText.\n", "text").replace(featured_image=str(image))
     ref = backend.create(post)
@@ -117,21 +102,11 @@ def test_featured_image_is_uploaded_from_a_local_file(
 @pytest.fixture
 def image_host(tmp_path: Path) -> Iterator[str]:
     """Another web site serving images (a Ghost post's feature image, say), on loopback."""
-    import functools
-    import http.server
-    import threading
-
     (tmp_path / "www").mkdir()
-    (tmp_path / "www" / "Front Page.png").write_bytes(_png(5, 2))
+    (tmp_path / "www" / "Front Page.png").write_bytes(png(5, 2))
     (tmp_path / "www" / "page.html").write_text("<p>not an image</p>")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "www"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(tmp_path / "www") as (url, _):
+        yield url
 
 
 @pytest.mark.parametrize("transport", ["rest", "xmlrpc"])
@@ -148,7 +123,7 @@ def test_featured_image_on_another_site_is_fetched_and_uploaded(
         assert not report, report.messages()
         url = backend.get(ref).post.featured_image
         assert url is not None and url.startswith(wordpress["url"])  # now on WordPress itself
-        assert requests.get(url, timeout=30).content == _png(5, 2)
+        assert requests.get(url, timeout=30).content == png(5, 2)
         for address in missing:
             lost = cmsbridge.ConversionReport()
             refs.append(backend.create(post.replace(featured_image=address), report=lost))
