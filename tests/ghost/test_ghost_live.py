@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import struct
 import time
 import uuid
-import zlib
 from html import escape as html_escape
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from cmsbridge.errors import (
 )
 from cmsbridge.model import Block, Embed, Paragraph, Post, Quote, Text, UpdateMarker, plain_text
 from cmsbridge.report import ConversionReport
+from tests.image_server import png as png_bytes
 
 pytestmark = pytest.mark.ghost
 
@@ -177,16 +176,8 @@ def test_listing_pages_by_key_through_posts_published_and_deleted_meanwhile(ghos
 
 
 def test_image_upload_and_featured_image(ghost: GhostAdmin, tmp_path: Path) -> None:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
     png = tmp_path / "dot.png"
-    png.write_bytes(
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
-        + chunk(b"IEND", b"")
-    )
+    png.write_bytes(png_bytes(1, 1))
     media = ghost.upload_media(str(png))
     assert requests.get(media.url, timeout=30).content == png.read_bytes()
     ref = ghost.create(Post(title="with image", featured_image=str(png)))
