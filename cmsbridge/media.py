@@ -18,10 +18,11 @@ from urllib.parse import unquote, urlsplit
 import requests
 
 from .errors import CMSBridgeError
-from .model import Image, Post
+from .model import Image, Post, Raw
 from .report import ConversionReport
 
 MAX_IMAGE_BYTES = 50 * 1024 * 1024
+_IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*["'](https?://[^"']+)["']""", re.IGNORECASE)
 IMAGE_TIMEOUT = 30.0
 
 
@@ -121,5 +122,14 @@ def copy_images(
         block.model_copy(update={"src": rehost(block.src)}) if isinstance(block, Image) else block
         for block in post.blocks
     )
+    for block in blocks:  # markup kept verbatim is not rewritten: say which pictures stay behind
+        if isinstance(block, Raw):
+            left = [src for src in _IMG_SRC.findall(block.content) if not same_host(src, target_site)]
+            if left:
+                report.warn(
+                    "migrate",
+                    f"{len(left)} image(s) inside raw {block.format} content not copied"
+                    f" (the markup is kept as it is): {', '.join(sorted(set(left))[:3])}",
+                )
     image = rehost(post.featured_image) if featured and post.featured_image else post.featured_image
     return post.replace(blocks=blocks, featured_image=image)
