@@ -354,8 +354,8 @@ def _with_copied_images(
     source: Backend, target: Backend, ids: IdMap, post: Post, losses: ConversionReport
 ) -> Post:
     local = source.media_file if isinstance(source, FilesBackend) else (lambda src: None)
-    fetches = target.capabilities.fetches_featured_image
-    if fetches and post.featured_image:  # WordPress uploads it itself, and needs it as a file or address
+    by_address = target.capabilities.featured_image_by_address
+    if not by_address and post.featured_image:  # the backend uploads it itself, from a file or the web
         post = post.replace(featured_image=local(post.featured_image) or post.featured_image)
     return copy_images(
         post,
@@ -364,7 +364,7 @@ def _with_copied_images(
         known=ids.media(target.site),
         report=losses,
         local=local,
-        featured=not fetches,
+        featured=by_address,
     )
 
 

@@ -169,9 +169,10 @@ class Capabilities:
     author_accounts: bool = True
     """Authors must be accounts of the site (WordPress, Ghost); otherwise any name is kept as given."""
     featured_image: bool = True
-    fetches_featured_image: bool = False
-    """A featured image given as a web address or a file is uploaded by the backend itself (WordPress, which
-    needs it in its media library)."""
+    featured_image_by_address: bool = True
+    """A featured image may be given as the address of an image already on the site (Ghost, a folder,
+    WordPress REST, which finds it in its media library); otherwise only as a file or an image on another
+    site, which the backend uploads itself (WordPress XML-RPC)."""
     trash: bool = False
     """``delete`` moves to a trash first (``force=True`` deletes for good)."""
     filters_content: bool = False

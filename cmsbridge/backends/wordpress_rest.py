@@ -39,6 +39,7 @@ from ..errors import (
     UsageError,
 )
 from ..live import LiveUpdates
+from ..media import is_web_address, same_host
 from ..model import Post, SourceRef
 from ..report import ConversionReport, ensure_report
 from . import paging
@@ -121,7 +122,6 @@ class WordPressREST(LiveUpdates, TransportBackend):
             conditional_write="detected",
             statuses=STATUSES,
             trash=True,
-            fetches_featured_image=True,
             filters_content=True,
             max_page_size=PAGE_SIZE,
         )
@@ -367,10 +367,26 @@ class WordPressREST(LiveUpdates, TransportBackend):
                 fields["author"] = author
             if len(post.authors) > 1:
                 report.warn(SYSTEM, f"WordPress has one author per post; kept {post.authors[0]!r}")
+        own = self._own_media_id(post.featured_image)
+        if own is not None:
+            fields["featured_media"] = own
+            return fields, content
         with featured_image_file(post.featured_image, self.base, report) as image:
             if image is not None:
                 fields["featured_media"] = int(self.upload_media(image).id)
         return fields, content
+
+    def _own_media_id(self, url: str | None) -> int | None:
+        """The id of the attachment in this site's media library whose file is at ``url``, if any."""
+        if not url or not is_web_address(url) or not same_host(url, self.base):
+            return None
+        stem = os.path.splitext(os.path.basename(urlsplit(url).path))[0]
+        params = {"search": stem, "per_page": PAGE_SIZE, "_fields": "id,source_url"}
+        body, _ = self._request("GET", "wp/v2/media", params=params)
+        for item in body if isinstance(body, list) else []:
+            if isinstance(item, dict) and item.get("source_url") == url and isinstance(item.get("id"), int):
+                return int(item["id"])
+        return None
 
     def _fetched(self, body: Mapping[str, Any]) -> Fetched:
         raw = _raw(body, "content")

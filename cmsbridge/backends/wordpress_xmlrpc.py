@@ -179,7 +179,7 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
             conditional_write="native",
             statuses=STATUSES,
             trash=True,
-            fetches_featured_image=True,
+            featured_image_by_address=False,
             filters_content=True,
             max_page_size=PAGE_SIZE,
         )

@@ -111,32 +111,49 @@ def test_media_copy_rehosts_images_on_wordpress_and_ghost(
     wordpress: dict[str, Any], ghost_site: str, tmp_path: Path
 ) -> None:
     """A folder whose posts show images from another web site, migrated with ``media="copy"``: the
-    images now live on WordPress and on Ghost, and the old addresses are gone from the posts."""
+    images now live on WordPress and on Ghost, and the old addresses are gone from the posts. A re-run
+    that updates the changed post uploads nothing again."""
     token = f"med{uuid.uuid4().hex[:10]}"
     (tmp_path / "www").mkdir()
-    (tmp_path / "www" / "convoy.png").write_bytes(png(4, 4))
-    (tmp_path / "www" / "lead.png").write_bytes(png(6, 3))
+    (tmp_path / "www" / f"convoy-{token}.png").write_bytes(png(4, 4))
+    (tmp_path / "www" / f"lead-{token}.png").write_bytes(png(6, 3))
     folder = FilesBackend(tmp_path / "posts")
     wp = OnlyOurs(cmsbridge.connect(wordpress["users"]["editor"]["rest_site"]), token)
     ghost = OnlyOurs(cmsbridge.connect(ghost_site), token)
+    media = f"{wordpress['url']}/wp-json/wp/v2/media"
+    auth = ("editor", wordpress["users"]["editor"]["app_password"])
     try:
-        with serve(tmp_path / "www") as (web, _):
-            folder.create(
+        with serve(tmp_path / "www") as (web, hits):
+            ref = folder.create(
                 Post(
                     title=f"{token} pictures",
                     slug=f"{token}-pictures",
                     status="publish",
-                    featured_image=f"{web}/lead.png",
-                    blocks=(Image(src=f"{web}/convoy.png", alt="Convoy", caption=(Text(text="AP"),)),),
+                    featured_image=f"{web}/lead-{token}.png",
+                    blocks=(
+                        Image(src=f"{web}/convoy-{token}.png", alt="Convoy", caption=(Text(text="AP"),)),
+                    ),
                 )
             )
             for site in (wp, ghost):
                 report = migrate(folder, site, state=tmp_path / "state.db", media="copy")
                 assert (report.created, report.failed) == (1, 0), report.to_text()
                 assert not [m for m in report.posts[0].losses if "image" in m], report.posts[0].losses
+            folder.update(ref, folder.get(ref).post.replace(title=f"{token} pictures, corrected"))
+            for site in (wp, ghost):
+                report = migrate(folder, site, state=tmp_path / "state.db", media="copy")
+                assert (report.updated, report.failed) == (1, 0), report.to_text()
+                assert not [m for m in report.posts[0].losses if "image" in m], report.posts[0].losses
+            assert set(hits.values()) == {2}  # each image fetched once per site, not again on the re-run
+        uploaded = requests.get(media, params={"search": token}, auth=auth, timeout=30).json()
+        assert sorted(item["source_url"].rsplit("/", 1)[1] for item in uploaded) == [
+            f"convoy-{token}.png",
+            f"lead-{token}.png",
+        ]
         # the image server is gone now: what the posts show must be served by the CMSs themselves
         for site, expected_host in ((wp, wordpress["url"]), (ghost, ghost.site)):
             (post,) = [f.post for f in site.list()]
+            assert post.title == f"{token} pictures, corrected"
             (image,) = [b for b in post.blocks if isinstance(b, Image)]
             assert image.src.startswith(expected_host) and image.alt == "Convoy"
             assert requests.get(image.src, timeout=30).content == png(4, 4)
