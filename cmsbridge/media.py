@@ -22,8 +22,8 @@ from .model import Image, Post, Raw
 from .report import ConversionReport
 
 MAX_IMAGE_BYTES = 50 * 1024 * 1024
-_IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*["'](https?://[^"']+)["']""", re.IGNORECASE)
 IMAGE_TIMEOUT = 30.0
+_IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*["'](https?://[^"']+)["']""", re.IGNORECASE)
 
 
 class ImageUnavailable(Exception):
@@ -45,10 +45,10 @@ def fetched_image(url: str) -> Iterator[str]:
 
     Raises :class:`ImageUnavailable` when the answer is not a 200 image under :data:`MAX_IMAGE_BYTES`."""
     with tempfile.TemporaryDirectory(prefix="cmsbridge-image-") as folder:
-        yield download_image(url, folder)
+        yield _download_image(url, folder)
 
 
-def download_image(url: str, folder: str) -> str:
+def _download_image(url: str, folder: str) -> str:
     """Fetch the image at ``url`` into ``folder``; the file's path."""
     try:
         with requests.get(url, stream=True, timeout=IMAGE_TIMEOUT) as response:

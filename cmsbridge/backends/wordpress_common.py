@@ -7,14 +7,13 @@ import datetime as dt
 import difflib
 import html
 import os
-import tempfile
 from collections.abc import Iterator
 from typing import Any
 
 from ..formats import content_only
 from ..formats import read as read_format
 from ..formats import write as write_format
-from ..media import ImageUnavailable, download_image, is_web_address, same_host
+from ..media import ImageUnavailable, fetched_image, is_web_address, same_host
 from ..model import Post
 from ..report import ConversionReport
 
@@ -133,10 +132,10 @@ def featured_image_file(value: str | None, site_url: str, report: ConversionRepo
         report.warn(SYSTEM, f"featured image {value!r} is already on this site; not uploaded again")
         yield None
         return
-    with tempfile.TemporaryDirectory(prefix="cmsbridge-image-") as folder:
+    with contextlib.ExitStack() as stack:
         downloaded: str | None = None
         try:
-            downloaded = download_image(value, folder)
+            downloaded = stack.enter_context(fetched_image(value))
         except ImageUnavailable as exc:
             report.warn(SYSTEM, f"featured image {value!r} could not be fetched ({exc}); not uploaded")
         yield downloaded
