@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cmsbridge import formats
+from cmsbridge.backends.base import WriteConflictError
 from cmsbridge.errors import (
     ConnectionFailedError,
     InvalidContentError,
@@ -318,6 +319,35 @@ def test_an_overwritten_edit_by_someone_else_is_restored() -> None:
     edited = backend.content().replace("Intro.", "Intro, corrected.")
     backend.before_write.append(lambda: backend.commit("1", edited))
     append_update(backend, "1", update(1), retry=policy(FakeClock()))
+    assert "Intro, corrected." in backend.content()
+    assert len(markers(backend)) == 1
+
+
+def test_changes_undone_while_a_backend_repaired_a_collision_are_restored() -> None:
+    """A backend's ``restores``: (the content its write stored, what another writer saved on top, which
+    the backend's repair then undid) are re-applied like ``overwritten``."""
+    fmt = "gutenberg"
+    backend = FakeBackend(initial(fmt), fmt=fmt, mode="detected")
+    original = backend.write_content
+    calls: list[str] = []
+
+    def repairing(ref: Any, content: str, expected: Any) -> Any:
+        calls.append(content)
+        written = original(ref, content, expected)
+        if len(calls) > 1:
+            return written
+        fixed = written.content.replace("Intro.", "Intro, corrected.")
+        raise WriteConflictError(
+            "interleaved",
+            applied=True,
+            overwritten=initial(fmt),
+            restores=((written.content, fixed),),
+            current=None,
+        )
+
+    backend.write_content = repairing  # type: ignore[method-assign]
+    result = append_update(backend, "1", update(1), retry=policy(FakeClock()))
+    assert (result.outcome, result.conflicts, len(calls)) == (Outcome.APPLIED, 1, 2)
     assert "Intro, corrected." in backend.content()
     assert len(markers(backend)) == 1
 

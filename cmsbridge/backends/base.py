@@ -14,6 +14,9 @@ A backend is obtained from :func:`cmsbridge.connect` and speaks :class:`~cmsbrid
   write is detected right after ours from the server's answer (revision count) and raises
   :class:`WriteConflictError` with ``applied=True``: our content is stored, the other writer's content
   change was overwritten and must be re-applied on top (``overwritten`` holds it when recoverable).
+  WordPress's own read-modify-write can undo a change saved while it handles our write, past the XML-RPC
+  condition too; both WordPress backends find that in the revisions afterwards, write back the title and
+  excerpt it undid, and raise the same ``applied=True`` error (:mod:`.wordpress_revisions`).
 
 Transport (a ``requests.Session``), the retry policy and the sleep function are injected through
 :class:`Transport`; nothing is sent at construction time.
@@ -127,6 +130,8 @@ class WriteConflictError(ConflictError):
     ``applied`` says whether our content was stored anyway (WordPress REST detects a collision only after
     the fact); ``current`` is the state after the failed or collided write when the backend read it;
     ``overwritten`` is the other writer's content that our write replaced, when recoverable (a revision).
+    ``restores`` are more such changes, each as (the content it was based on, the content it saved): a
+    write made while the backend was repairing the collision and undone by that repair.
     """
 
     def __init__(
@@ -136,11 +141,13 @@ class WriteConflictError(ConflictError):
         applied: bool,
         current: Versioned | None = None,
         overwritten: str | None = None,
+        restores: tuple[tuple[str, str], ...] = (),
         **context: Any,
     ) -> None:
         self.applied = applied
         self.current = current
         self.overwritten = overwritten
+        self.restores = restores
         super().__init__(message, **context)
 
 

@@ -43,6 +43,7 @@ from ..media import is_web_address, same_host
 from ..model import Post, SourceRef
 from ..report import ConversionReport, ensure_report
 from . import paging
+from . import wordpress_revisions as revisions
 from .base import (
     Capabilities,
     Fetched,
@@ -53,7 +54,6 @@ from .base import (
     TransportBackend,
     Version,
     Versioned,
-    WriteConflictError,
     Written,
     as_ref,
 )
@@ -68,6 +68,7 @@ from .wordpress_common import (
     to_markup,
     unescape,
 )
+from .wordpress_revisions import Checked, Revision
 
 API_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="https://api\.w\.org/"')
 AUTH_HINT = (
@@ -540,15 +541,20 @@ class WordPressREST(LiveUpdates, TransportBackend):
         return Versioned(ref=new_ref, content=content, format=CONTENT_FORMAT, version=_version(body))
 
     def write_content(self, ref: Ref, content: str, expected: Version) -> Written:
-        """Write the content only; WordPress REST has no conditional write, so an interleaved write is
-        detected from the answer: one revision more than ``expected`` is ours (none when the content did
-        not change); two or more mean someone else saved in between. Where revisions are capped
-        (``WP_POST_REVISIONS``) the count stops growing: the two newest revisions then tell whether the
-        one before ours is the one we read.
+        """Write the content only. WordPress REST has no conditional write, so an interleaved write is
+        detected from the answer (:meth:`write_fields`); then what WordPress's own read-modify-write undid
+        is put back and :class:`WriteConflictError` is raised (:mod:`.wordpress_revisions`).
 
         The PUT is never replayed by the transport's retry policy (``idempotent=False``): a blind replay
         could overwrite a write made meanwhile; callers retry from a fresh read instead."""
-        ref = as_ref(ref)
+        return revisions.write_content(self, as_ref(ref), content, expected)
+
+    def write_fields(self, ref: PostRef, fields: Mapping[str, str], expected: Version) -> Checked:
+        """Write ``fields`` (content, title, excerpt) only and tell whether another write came between
+        ``expected`` and ours: one revision more than ``expected`` is ours (none when nothing revisioned
+        changed); two or more mean someone else saved in between. Where revisions are capped
+        (``WP_POST_REVISIONS``) the count stops growing: the two newest revisions then tell whether the
+        one before ours is the one we read."""
         # WordPress saves a post and its revision non-atomically: two PUTs processed at once can leave one
         # revision for both writes, hiding the collision. Writers on this machine take turns per post.
         with _write_turn(self.base, ref.id):
@@ -556,7 +562,7 @@ class WordPressREST(LiveUpdates, TransportBackend):
                 "PUT",
                 f"wp/v2/posts/{_id(ref)}",
                 post=ref.id,
-                json_body={"content": content},
+                json_body=dict(fields),
                 params={"context": "edit", "_fields": "id,link,content,modified_gmt,_links"},
                 idempotent=False,
             )
@@ -564,29 +570,35 @@ class WordPressREST(LiveUpdates, TransportBackend):
         version = _version(body)
         written = Written(ref=new_ref, content=_raw(body, "content"), version=version)
         before, after = expected.revisions, version.revisions
-        collided = False
-        overwritten: str | None = None
-        if before is not None and after is not None:
-            if after > before + 1:
-                collided = True
-                overwritten = self.read_overwritten(new_ref, version)
-            elif after <= before and version.latest_revision not in (None, expected.latest_revision):
-                newest = self._newest_revisions(new_ref, count=20) or []
-                ids = [str(item.get("id")) for item in newest]
-                mine = ids.index(version.latest_revision) if version.latest_revision in ids else -1
-                if 0 <= mine < len(ids) - 1 and ids[mine + 1] != expected.latest_revision:
-                    collided = True
-                    overwritten = _raw(newest[mine + 1], "content")
-        if collided:
-            raise WriteConflictError(
-                "the post was changed by someone else between the read and the write",
-                applied=True,
-                overwritten=overwritten,
-                current=Versioned(new_ref, written.content, CONTENT_FORMAT, version),
-                site=self.site,
-                post=ref.id,
-            )
-        return written
+        if before is None or after is None:
+            return Checked(written)
+        ours_only = after == before + 1
+        unchanged = after <= before and version.latest_revision in (None, expected.latest_revision)
+        if ours_only or unchanged:
+            return Checked(written)
+        newest = self._newest_revisions(new_ref, count=20) or []
+        ids = [str(item.get("id")) for item in newest]
+        mine = ids.index(version.latest_revision) if version.latest_revision in ids else -1
+        # capped (the count stopped growing): collided when the revision before ours is not the one we read
+        capped_alone = after <= before and not (
+            0 <= mine < len(ids) - 1 and ids[mine + 1] != expected.latest_revision
+        )
+        if capped_alone:
+            return Checked(written)
+        if mine < 0:
+            return Checked(written, collided=True)
+        ours = _revision(newest[mine])
+        previous = _revision(newest[mine + 1]) if mine + 1 < len(newest) else None
+        return Checked(written, collided=True, ours=ours, before=previous)
+
+    def current_fields(self, ref: PostRef) -> dict[str, str]:
+        body, _ = self._request(
+            "GET",
+            f"wp/v2/posts/{_id(ref)}",
+            post=ref.id,
+            params={"context": "edit", "_fields": "title,excerpt"},
+        )
+        return {name: _raw(body, name) for name in revisions.REVISIONED}
 
     def read_overwritten(self, ref: Ref, version: Version) -> str | None:
         """The content stored just before the write that produced ``version`` (the other writer's state
@@ -713,6 +725,15 @@ def _raw(body: Mapping[str, Any], field: str) -> str:
     if isinstance(value, dict):
         return str(value.get("raw", value.get("rendered", "")))
     return str(value or "")
+
+
+def _revision(body: Mapping[str, Any]) -> Revision:
+    return Revision(
+        id=str(body.get("id")),
+        content=_raw(body, "content"),
+        title=_raw(body, "title"),
+        excerpt=_raw(body, "excerpt"),
+    )
 
 
 def _version(body: Mapping[str, Any]) -> Version:

@@ -19,6 +19,7 @@ The library's quirks, each fixed inside this module without touching the library
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import datetime as dt
 import mimetypes
@@ -53,6 +54,7 @@ from ..live import LiveUpdates
 from ..model import Post, SourceRef
 from ..report import ConversionReport, ensure_report
 from . import paging
+from . import wordpress_revisions as revisions
 from .base import (
     Capabilities,
     Fetched,
@@ -75,6 +77,7 @@ from .wordpress_common import (
     report_filtered,
     to_markup,
 )
+from .wordpress_revisions import Checked, Revision
 
 T = TypeVar("T")
 PAGE_SIZE = 100
@@ -127,6 +130,20 @@ class _EditPost(AuthenticatedMethod):  # type: ignore[misc]
 
     method_name = "wp.editPost"
     method_args = ("post_id", "content")
+
+
+class _GetRevisionIds(AuthenticatedMethod):  # type: ignore[misc]
+    """``wp.getRevisions`` asking for the ids alone (a live post may have hundreds of revisions)."""
+
+    method_name = "wp.getRevisions"
+    method_args = ("post_id", "fields")
+
+
+class _GetFields(AuthenticatedMethod):  # type: ignore[misc]
+    """``wp.getPost`` for some fields, answered as the raw struct (also reads a revision by its id)."""
+
+    method_name = "wp.getPost"
+    method_args = ("post_id", "fields")
 
 
 class _NewPost(AuthenticatedMethod):  # type: ignore[misc]
@@ -481,19 +498,27 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
         ref = as_ref(ref)
         wp = self._get_raw(ref)
         new_ref = PostRef(id=str(wp.id), link=getattr(wp, "link", None))
+        ids = self._revision_ids(new_ref)
         return Versioned(
             ref=new_ref,
             content=str(getattr(wp, "content", "") or ""),
             format=CONTENT_FORMAT,
-            version=_version(wp),
+            version=_version(wp, _newest(ids)),
         )
 
     def write_content(self, ref: Ref, content: str, expected: Version) -> Written:
         """Write the content only, with ``if_not_modified_since`` = the version's modified time: WordPress
-        refuses (fault 409) when the post changed after it. Its resolution is one second."""
-        ref = as_ref(ref)
-        struct: dict[str, Any] = {"post_content": content}
-        if expected.modified is not None:
+        refuses (fault 409) when the post changed after it (to the second). A write that lands inside
+        ``wp.editPost``'s own read-modify-write passes that check and is undone by ours; the revisions show
+        it afterwards, and :mod:`.wordpress_revisions` puts it back."""
+        return revisions.write_content(self, as_ref(ref), content, expected)
+
+    def write_fields(self, ref: PostRef, fields: Mapping[str, str], expected: Version) -> Checked:
+        """Write ``fields`` only, then compare the revisions made since ``expected`` with ours. A content
+        write is conditional (``if_not_modified_since``); a repair of the title or excerpt is not (it is
+        made just after our own write, and only for fields nobody has changed since)."""
+        struct: dict[str, Any] = {f"post_{name}": value for name, value in fields.items()}
+        if "content" in fields and expected.modified is not None:
             struct["if_not_modified_since"] = xmlrpc.client.DateTime(expected.modified.timetuple())
         try:
             self._call(_EditPost(_id(ref), struct), post=ref.id)
@@ -503,8 +528,58 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
             raise WriteConflictError(
                 exc.message, applied=False, site=self.site, post=ref.id, status=exc.status, code=exc.code
             ) from None
-        after = self.read_versioned(ref)
-        return Written(ref=after.ref, content=after.content, version=after.version)
+        wp = self._get_raw(ref)
+        new_ref = PostRef(id=str(wp.id), link=getattr(wp, "link", None))
+        ids = self._revision_ids(new_ref)
+        content = str(getattr(wp, "content", "") or "")
+        written = Written(ref=new_ref, content=content, version=_version(wp, _newest(ids)))
+        if expected.latest_revision is None or not ids:
+            return Checked(written)  # revisions cannot be read (or are off)
+        made = sorted(i for i in ids if i > int(expected.latest_revision))[-10:]
+        if len(made) < 2:
+            return Checked(written)
+        found = [self._revision(new_ref, i) for i in made]
+        made_here = [r for r in found if r is not None]
+        mine = next((r for r in made_here if all(r.get(k) == v for k, v in fields.items())), None)
+        if mine is None:
+            return Checked(written, collided=True)
+        position = made_here.index(mine)
+        if position == 0:
+            return Checked(written)  # the other revisions came after ours
+        return Checked(written, collided=True, ours=mine, before=made_here[position - 1])
+
+    def current_fields(self, ref: PostRef) -> dict[str, str]:
+        raw = self._call(_GetFields(_id(ref), ["post_title", "post_excerpt"]), post=ref.id)
+        return {name: str(raw.get(f"post_{name}") or "") for name in revisions.REVISIONED}
+
+    def _revision_ids(self, ref: PostRef) -> builtins.list[int] | None:
+        """The ids of the post's revisions; None where the user may not read them or they are off."""
+        try:
+            raw = self._call(_GetRevisionIds(_id(ref), ["post_id"]), post=ref.id)
+        except (PermissionDeniedError, NotFoundError):
+            return None
+        if not isinstance(raw, list):
+            return None
+        return [
+            int(item["post_id"])
+            for item in raw
+            if isinstance(item, dict) and str(item.get("post_id")).isdigit()
+        ]
+
+    def _revision(self, ref: PostRef, revision_id: int) -> Revision | None:
+        fields = ["post_title", "post_content", "post_excerpt"]
+        try:
+            raw = self._call(_GetFields(revision_id, fields), post=ref.id)
+        except (PermissionDeniedError, NotFoundError):
+            return None
+        if not isinstance(raw, dict):
+            return None
+        return Revision(
+            id=str(revision_id),
+            content=str(raw.get("post_content") or ""),
+            title=str(raw.get("post_title") or ""),
+            excerpt=str(raw.get("post_excerpt") or ""),
+        )
 
 
 def _scrub(text: str, secret: str) -> str:
@@ -520,9 +595,19 @@ def _utc(value: Any) -> dt.datetime | None:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
-def _version(wp: Any) -> Version:
+def _newest(ids: list[int] | None) -> int | None:
+    """The newest revision's id; 0 when the post has none yet, None when revisions cannot be read."""
+    if ids is None:
+        return None
+    return max(ids, default=0)
+
+
+def _version(wp: Any, latest_revision: int | None = None) -> Version:
+    """The post's modified time and, when known, its newest revision's id."""
     modified = _utc(getattr(wp, "date_modified", None))
-    return Version(token=modified.isoformat() if modified else "", modified=modified)
+    latest = str(latest_revision) if latest_revision is not None else None
+    token = f"{modified.isoformat() if modified else ''}|{latest or ''}"
+    return Version(token=token, modified=modified, latest_revision=latest)
 
 
 def _id(ref: PostRef) -> int:

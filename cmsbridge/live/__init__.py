@@ -508,6 +508,7 @@ def _attempt(
                 state.wrote = True
                 if exc.overwritten is not None:
                     state.restores.append((current.content, exc.overwritten))
+                    state.restores.extend(exc.restores)
                 else:
                     log.warning("post %s: a concurrent write was overwritten and cannot be recovered", ref)
             else:
