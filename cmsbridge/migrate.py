@@ -385,9 +385,13 @@ def _source_ref(source: Backend, fetched: Fetched) -> SourceRef:
 def _prepared(
     source: Backend, target: Backend, fetched: Fetched, authors: Authors, losses: ConversionReport
 ) -> Post:
-    """What is written to the target: the post without source markup, its provenance appended, and its
-    authors as the ``authors`` option says (a target whose authors are names, not accounts, keeps them)."""
-    post: Post = fetched.post.without_origin()
+    """What is written to the target: the post with its provenance appended, and its authors as the
+    ``authors`` option says (a target whose authors are names, not accounts, keeps them).
+
+    The blocks keep their source markup: a target that writes the same markup (WordPress to WordPress, a
+    WordPress export to WordPress, Ghost to Ghost) writes unchanged blocks as they were, with what the
+    model does not hold (alignment, colours, classes); any other reports it as a loss."""
+    post: Post = fetched.post
     ref = _source_ref(source, fetched)
     if not any(_same_source(s, ref) for s in post.sources):
         post = post.replace(sources=(*post.sources, ref))

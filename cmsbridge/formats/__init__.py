@@ -67,6 +67,16 @@ def report_unwritten_fields(
             report.warn(fmt, f"{fmt} holds no post {name}; not written")
 
 
+BLOCK_FORMAT = {"wxr": "gutenberg"}
+"""Formats that hold their blocks in another format's markup (a WordPress export holds block markup)."""
+
+
+def block_format(fmt: str) -> str:
+    """The format of the block markup that format ``fmt`` writes: whose source markup its writer reuses."""
+    name = ALIASES.get(fmt, fmt)
+    return BLOCK_FORMAT.get(name, name)
+
+
 def content_only(post: Post) -> Post:
     """``post``'s blocks alone: what a backend writes as content, its fields going elsewhere."""
     return Post(blocks=post.blocks)
@@ -98,8 +108,15 @@ def read(data: str | bytes, fmt: str, *, report: ConversionReport | None = None)
 
 
 def write(post: Post, fmt: str, *, report: ConversionReport | None = None) -> str:
-    """Write ``post`` in format ``fmt``."""
-    return get(fmt).write(post, ensure_report(report))
+    """Write ``post`` in format ``fmt``; what the blocks' source markup held that ``fmt`` cannot express
+    (a WordPress paragraph's alignment written as Markdown) is recorded in ``report``."""
+    from .presentation import report_presentation
+
+    module = get(fmt)
+    report = ensure_report(report)
+    text = module.write(post, report)
+    report_presentation(post, module.NAME, report)
+    return text
 
 
 def convert(data: str | bytes, src: str, dst: str, *, report: ConversionReport | None = None) -> str:

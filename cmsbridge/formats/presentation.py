@@ -1,0 +1,94 @@
+"""What a block's source markup held beyond the model, reported when another format is written.
+
+A reader keeps each block's source markup as its :class:`~cmsbridge.model.Origin`, so the same format's
+writer writes the block back with everything the model does not hold: a WordPress paragraph's alignment
+and colours, a heading's class, a Ghost paragraph's alignment and indent. Another format's writer cannot,
+and :func:`report_presentation` records one loss per such block (pandoc's rule: losses are warnings in the
+conversion report, never silent).
+
+Attributes that carry no content outside WordPress are not reported: ids of the site's own media, image
+size names and link settings that the model's image already expresses, the embed's provider settings,
+and the markers' own attributes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from ..model import Block, Post, Quote
+from ..report import ConversionReport
+from . import block_format
+
+_QUIET = frozenset({"lock", "metadata", "id", "sizeSlug", "linkDestination", "opacity"})
+"""WordPress attributes that say nothing a reader of another format would miss."""
+
+_HELD: dict[str, frozenset[str]] = {
+    "heading": frozenset({"level", "anchor"}),
+    "list": frozenset({"ordered", "values"}),
+    "quote": frozenset({"citation", "value"}),
+    "embed": frozenset({"url", "type", "providerNameSlug", "responsive", "className", "caption"}),
+    "image": frozenset({"url", "alt", "caption", "href", "width", "height", "className"}),
+    "update_marker": frozenset({"anchor", "className", "level"}),
+}
+"""Per block type, the WordPress attributes the model holds."""
+
+
+def _blocks(blocks: tuple[Block, ...]) -> Iterator[tuple[int, Block]]:
+    for index, block in enumerate(blocks):
+        yield index, block
+        if isinstance(block, Quote):
+            for paragraph in block.paragraphs:
+                yield index, paragraph
+
+
+def _gutenberg_lost(block: Block) -> list[str]:
+    attrs = block.origin.attrs if block.origin is not None else None
+    if not attrs:
+        return []
+    held = _HELD.get(block.type, frozenset())
+    return sorted(k for k in attrs if k not in held and k not in _QUIET)
+
+
+def _lexical_lost(block: Block) -> list[str]:
+    if block.origin is None:
+        return []
+    try:
+        nodes = json.loads(block.origin.markup)
+    except ValueError:
+        return []
+    lost: set[str] = set()
+    for node in nodes if isinstance(nodes, list) else []:
+        if not isinstance(node, dict):
+            continue
+        if node.get("format") and isinstance(node.get("format"), str):
+            lost.add("alignment")
+        if isinstance(node.get("indent"), int) and node["indent"] > 0:
+            lost.add("indent")
+    return sorted(lost)
+
+
+_SOURCES = {"gutenberg": ("WordPress block attributes", _gutenberg_lost), "lexical": ("Ghost", _lexical_lost)}
+
+
+def report_presentation(post: Post, fmt: str, report: ConversionReport) -> None:
+    """Record, per block, the source presentation that writing ``post`` as ``fmt`` leaves out."""
+    if fmt == "json":
+        return  # the JSON form keeps the origins themselves
+    written_as = block_format(fmt)
+    for index, block in _blocks(post.blocks):
+        origin = block.origin
+        if origin is None or origin.format == written_as or origin.format not in _SOURCES:
+            continue
+        what, lost_in = _SOURCES[origin.format]
+        lost = lost_in(block)
+        if lost:
+            report.warn(
+                fmt,
+                f"{fmt} cannot express the {what} {', '.join(lost)} of this {block.type.replace('_', ' ')};"
+                " not written",
+                index,
+            )
+
+
+__all__ = ["report_presentation"]
