@@ -114,6 +114,13 @@ def _print(report: MigrationReport, as_json: bool) -> None:
     show_default=True,
     help="Leave the posts' images where they are, or copy them to the target and point the posts there.",
 )
+@click.option(
+    "--links",
+    type=click.Choice(["keep", "rewrite"]),
+    default="keep",
+    show_default=True,
+    help="Leave links between the posts as they are, or point them at the migrated posts.",
+)
 @click.option("--dry-run", is_flag=True, help="Read both sites and report what would be done; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--insecure", is_flag=True, help="Allow http:// to a non-loopback host.")
@@ -126,6 +133,7 @@ def migrate(
     limit: int | None,
     authors: str,
     media: str,
+    links: str,
     dry_run: bool,
     as_json: bool,
     insecure: bool,
@@ -152,6 +160,7 @@ def migrate(
                 dry_run=dry_run,
                 authors=authors,  # type: ignore[arg-type]
                 media=media,  # type: ignore[arg-type]
+                links=links,  # type: ignore[arg-type]
                 progress=display,
             )
     except MigrationInterrupted as exc:
@@ -165,5 +174,34 @@ def migrate(
     sys.exit(0 if report.ok else 1)
 
 
+@click.command()
+@click.option("--from", "source", required=True, metavar="SITE", help="The site the posts were copied from.")
+@click.option("--to", "target", required=True, metavar="SITE", help="The site they were copied to.")
+@click.option("--state", default=None, metavar="PATH", help="Id map database (as given to migrate).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "nginx", "apache", "ghost"]),
+    default="csv",
+    show_default=True,
+    help="csv, an nginx map, Apache RedirectMatch lines, or a Ghost redirects.yaml.",
+)
+@click.option("--insecure", is_flag=True, help="Allow http:// to a non-loopback host.")
+def redirects(source: str, target: str, state: str | None, fmt: str, insecure: bool) -> None:
+    """Print redirects from the migrated posts' old addresses to their new ones."""
+    from .errors import CMSBridgeError
+    from .redirects import redirects as build
+    from .sites import connect
+
+    try:
+        src, dst = connect(source, insecure=insecure), connect(target, insecure=insecure)
+        text = build(state or _default_state(), src.site, dst.site, fmt)  # type: ignore[arg-type]
+    except CMSBridgeError as exc:
+        click.echo(f"cmsbridge: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    click.echo(text, nl=False)
+
+
 def register(group: click.Group) -> None:
     group.add_command(migrate)
+    group.add_command(redirects)

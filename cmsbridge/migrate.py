@@ -22,6 +22,10 @@ authors and reports the loss on each post (a local folder, whose authors are pla
 ``"keep"`` sends them as they are (a post whose author is missing fails and is reported, the migration
 goes on); a mapping sends the mapped names and drops (reporting) the rest.
 
+**Links** between the source's posts are left as they are, or with ``links="rewrite"`` pointed at the
+migrated posts (:class:`_Links`); the id map keeps both addresses of each post, from which
+:mod:`cmsbridge.redirects` writes redirects.
+
 Each post's failure (:class:`~cmsbridge.errors.CMSBridgeError`) is recorded in the report and the
 migration goes on. Ctrl-C stops the run (what was recorded stays recorded) and raises
 :class:`MigrationInterrupted` (a ``KeyboardInterrupt`` carrying the report so far); a re-run resumes.
@@ -32,18 +36,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import sqlite3
-import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import asdict, dataclass, field, replace
 from typing import Literal
+from urllib.parse import parse_qs, urlsplit
 
-from .backends.base import Backend, Fetched, PostRef
+from .backends.base import Backend, Fetched
 from .backends.files import FilesBackend
-from .errors import CMSBridgeError, NotFoundError, OutboxError, redact_url
+from .errors import CMSBridgeError, NotFoundError, redact_url
 from .formats import content_only
 from .formats import write as write_format
+from .idmap import IdMap, Mapped
+from .links import rewrite_links
 from .media import copy_images
 from .model import Post, SourceRef
 from .report import ConversionReport
@@ -51,26 +55,7 @@ from .report import ConversionReport
 Action = Literal["created", "updated", "skipped", "failed"]
 Authors = Literal["keep", "drop"] | Mapping[str, str]
 Media = Literal["keep", "copy"]
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS mapping (
-    source_site TEXT NOT NULL,
-    source_id TEXT NOT NULL,
-    target_site TEXT NOT NULL,
-    target_id TEXT NOT NULL,
-    source_version TEXT NOT NULL,
-    source_modified TEXT,
-    slug TEXT,
-    migrated REAL NOT NULL,
-    PRIMARY KEY (source_site, source_id, target_site)
-);
-CREATE TABLE IF NOT EXISTS media (
-    source_url TEXT NOT NULL,
-    target_site TEXT NOT NULL,
-    target_url TEXT NOT NULL,
-    PRIMARY KEY (source_url, target_site)
-);
-"""
+Links = Literal["keep", "rewrite"]
 
 
 @dataclass(frozen=True)
@@ -153,104 +138,7 @@ class MigrationInterrupted(KeyboardInterrupt):
         self.report = report
 
 
-# --- the id map ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Mapped:
-    target_id: str
-    source_version: str
-
-
-class IdMap:
-    """The id map at ``path`` (SQLite, WAL, created on first use with mode 0600)."""
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
-            self.db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=FULL")
-            self.db.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
-            raise OutboxError(f"cannot open the migration state {self.path}: {exc}") from None
-
-    def close(self) -> None:
-        self.db.close()
-
-    def get(self, source_site: str, source_id: str, target_site: str) -> Mapped | None:
-        row = self._run(
-            "SELECT target_id, source_version FROM mapping WHERE source_site = ? AND source_id = ? "
-            "AND target_site = ?",
-            (source_site, source_id, target_site),
-        ).fetchone()
-        return Mapped(str(row[0]), str(row[1])) if row else None
-
-    def record(
-        self,
-        source_site: str,
-        fetched: Fetched,
-        target_site: str,
-        target_id: str,
-        *,
-        version: str | None = None,
-    ) -> None:
-        """Map the source post to ``target_id`` as migrated at ``version`` (default: the fetched one)."""
-        modified = fetched.post.modified.isoformat() if fetched.post.modified else None
-        self._run(
-            "INSERT OR REPLACE INTO mapping (source_site, source_id, target_site, target_id, source_version, "
-            "source_modified, slug, migrated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                source_site,
-                fetched.ref.id,
-                target_site,
-                target_id,
-                fetched.version.token if version is None else version,
-                modified,
-                fetched.post.slug,
-                time.time(),
-            ),
-        )
-
-    def forget(self, source_site: str, source_id: str, target_site: str) -> None:
-        self._run(
-            "DELETE FROM mapping WHERE source_site = ? AND source_id = ? AND target_site = ?",
-            (source_site, source_id, target_site),
-        )
-
-    def media(self, target_site: str) -> _CopiedMedia:
-        """Where the images copied to ``target_site`` went (``migrate(media="copy")``)."""
-        return _CopiedMedia(self, target_site)
-
-    def _run(self, sql: str, args: tuple[object, ...]) -> sqlite3.Cursor:
-        try:
-            return self.db.execute(sql, args)
-        except sqlite3.Error as exc:
-            raise OutboxError(f"migration state {self.path}: {exc}") from None
-
-
 # --- migrating -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _CopiedMedia:
-    ids: IdMap
-    target_site: str
-
-    def get(self, source: str) -> str | None:
-        row = self.ids._run(
-            "SELECT target_url FROM media WHERE source_url = ? AND target_site = ?",
-            (source, self.target_site),
-        ).fetchone()
-        return str(row[0]) if row else None
-
-    def put(self, source: str, target: str) -> None:
-        self.ids._run(
-            "INSERT OR REPLACE INTO media (source_url, target_site, target_url) VALUES (?, ?, ?)",
-            (source, self.target_site, target),
-        )
 
 
 def migrate(
@@ -264,6 +152,7 @@ def migrate(
     dry_run: bool = False,
     authors: Authors = "drop",
     media: Media = "keep",
+    links: Links = "keep",
     progress: Callable[[PostOutcome], None] | None = None,
 ) -> MigrationReport:
     """Copy ``source``'s posts (modified since ``since``, of ``status``) to ``target``; see the module
@@ -271,26 +160,110 @@ def migrate(
     count), so repeated runs migrate in batches. ``dry_run`` reads both sites and the map but writes
     nothing; its losses are those of converting to the target's content format. ``media="copy"`` uploads
     the posts' images to the target and points the posts at them (see :func:`cmsbridge.media.copy_images`);
-    ``"keep"`` leaves them where they are. ``progress`` is called after each post."""
+    ``"keep"`` leaves them where they are. ``links="rewrite"`` points links between migrated posts at their
+    new addresses (see :class:`_Links`). ``progress`` is called after each post."""
     report = MigrationReport(source=redact_url(source.site), target=redact_url(target.site), dry_run=dry_run)
     ids = IdMap(state)
+    rewriter = _Links(source, target, ids) if links == "rewrite" else None
     written = 0
     try:
         for fetched in source.list(since=since, status=status):
             if limit is not None and written >= limit:
                 break
-            outcome = _one(source, target, ids, fetched, dry_run, authors, media)
+            outcome = _one(source, target, ids, fetched, dry_run, authors, media, rewriter)
             report.posts.append(outcome)
             if outcome.action != "skipped":
                 written += 1
             if progress is not None:
                 progress(outcome)
+        if rewriter is not None and not dry_run:
+            rewriter.finish(
+                report, lambda f: _one(source, target, ids, f, False, authors, media, rewriter, True)
+            )
     except KeyboardInterrupt:
         report.interrupted = True
         raise MigrationInterrupted(report) from None
     finally:
         ids.close()
     return report
+
+
+class _Links:
+    """Links between the source site's posts, pointed at the migrated posts (``links="rewrite"``).
+
+    A link is the source site's when its host is the source site's or that of a migrated post's source
+    address. It is rewritten when the post it points to is migrated (found by its address, or by
+    WordPress's ``?p=ID``); the fragment is kept. Since a source lists its newest posts first and posts
+    mostly link to older ones, links are often to posts not migrated yet: such a post is remembered, and
+    once this run has migrated what its links point to, it is written again (:meth:`finish`), in this run
+    or a later one. Links inside raw markup are reported, not rewritten."""
+
+    def __init__(self, source: Backend, target: Backend, ids: IdMap) -> None:
+        self.source, self.src, self.dst, self.ids = source, source.site, target.site, ids
+        self.hosts = ids.source_hosts(self.src, self.dst)
+        site_host = urlsplit(source.site.split("+", 1)[-1]).hostname
+        if site_host:
+            self.hosts.add(site_host.lower())
+
+    def internal(self, address: str) -> bool:
+        host = urlsplit(address).hostname
+        return host is not None and host.lower() in self.hosts
+
+    def resolve(self, address: str) -> str | None:
+        found = self.ids.target_link(self.src, self.dst, address)
+        if found is not None:
+            return found
+        query = parse_qs(urlsplit(address).query)
+        for key in ("p", "page_id"):
+            if query.get(key, [""])[0].isdigit():
+                return self.ids.target_link_of(self.src, self.dst, query[key][0])
+        return None
+
+    def apply(self, fetched: Fetched, post: Post, losses: ConversionReport) -> tuple[Post, list[str]]:
+        """``post`` with its links rewritten, and the links that could not be (yet)."""
+        if fetched.ref.link:
+            host = urlsplit(fetched.ref.link).hostname
+            if host:
+                self.hosts.add(host.lower())
+        post, done = rewrite_links(post, base=fetched.ref.link, internal=self.internal, resolve=self.resolve)
+        if done.unresolved:
+            losses.warn(
+                "migrate",
+                f"{len(done.unresolved)} link(s) to posts not migrated (yet) kept their source address: "
+                + ", ".join(sorted(set(done.unresolved))[:3]),
+            )
+        if done.in_raw:
+            losses.warn(
+                "migrate",
+                f"{len(done.in_raw)} link(s) to the source site inside raw markup not rewritten: "
+                + ", ".join(sorted(set(done.in_raw))[:3]),
+            )
+        return post, done.unresolved
+
+    def finish(self, report: MigrationReport, redo: Callable[[Fetched], PostOutcome]) -> None:
+        """Write again the posts whose links now point to migrated posts; their outcome in ``report`` is
+        updated (a post of an earlier run is added as updated)."""
+        for source_id, pending in self.ids.pending(self.src, self.dst):
+            if not any(self.resolve(link.partition("#")[0]) for link in pending):
+                continue
+            try:
+                fetched = self.source.get(source_id)
+            except NotFoundError:
+                self.ids.set_pending(self.src, source_id, self.dst, [])
+                continue
+            except CMSBridgeError as exc:
+                report.posts.append(PostOutcome(source_id, "", "failed", None, error=redact_url(str(exc))))
+                continue
+            again = redo(fetched)
+            earlier = [k for k, o in enumerate(report.posts) if o.source_id == source_id]
+            if not earlier:
+                report.posts.append(again)
+                continue
+            first = report.posts[earlier[-1]]
+            if first.action in ("created", "updated") and again.action != "failed":
+                # written earlier in this run: that stays its outcome, with the final losses
+                again = replace(again, action=first.action, adopted=first.adopted)
+            report.posts[earlier[-1]] = again
 
 
 def _one(
@@ -301,7 +274,10 @@ def _one(
     dry_run: bool,
     authors: Authors,
     media: Media,
+    rewriter: _Links | None = None,
+    again: bool = False,
 ) -> PostOutcome:
+    """Migrate one post; ``again``: write it even when the map says it is up to date (its links)."""
     src_site, dst_site = source.site, target.site
     title = fetched.post.title
     losses = ConversionReport()
@@ -309,7 +285,7 @@ def _one(
     post = _prepared(source, target, fetched, authors, losses)
     try:
         mapped = ids.get(src_site, fetched.ref.id, dst_site)
-        if mapped is not None and mapped.source_version == fetched.version.token:
+        if not again and mapped is not None and mapped.source_version == fetched.version.token:
             return PostOutcome(fetched.ref.id, title, "skipped", mapped.target_id)
         adopted = False
         if mapped is None:
@@ -322,6 +298,9 @@ def _one(
                     ids.record(src_site, fetched, dst_site, found.ref.id, version="")
         if media == "copy" and not dry_run:
             post = _with_copied_images(source, target, ids, post, losses)
+        unresolved: list[str] = []
+        if rewriter is not None:
+            post, unresolved = rewriter.apply(fetched, post, losses)
         if dry_run:
             write_format(content_only(post), target.capabilities.content_format, report=losses)
             action: Action = "created" if mapped is None else "updated"
@@ -333,17 +312,19 @@ def _one(
                 losses.messages(),
                 adopted=adopted,
             )
+        action = "updated"
         if mapped is not None:
             try:
                 ref = target.update(mapped.target_id, post, report=losses)
             except NotFoundError:  # deleted on the target since: create it again
                 ids.forget(src_site, fetched.ref.id, dst_site)
-                ref = _create(target, ids, src_site, fetched, post, losses)
-                return PostOutcome(fetched.ref.id, title, "created", ref.id, losses.messages())
-            ids.record(src_site, fetched, dst_site, ref.id)
-            return PostOutcome(fetched.ref.id, title, "updated", ref.id, losses.messages(), adopted=adopted)
-        ref = _create(target, ids, src_site, fetched, post, losses)
-        return PostOutcome(fetched.ref.id, title, "created", ref.id, losses.messages())
+                ref, action = target.create(post, report=losses), "created"
+        else:
+            ref, action = target.create(post, report=losses), "created"
+        ids.record(src_site, fetched, dst_site, ref.id, target_link=ref.link)
+        if rewriter is not None:
+            ids.set_pending(src_site, fetched.ref.id, dst_site, unresolved)
+        return PostOutcome(fetched.ref.id, title, action, ref.id, losses.messages(), adopted=adopted)
     except CMSBridgeError as exc:
         return PostOutcome(
             fetched.ref.id, title, "failed", None, losses.messages(), error=redact_url(str(exc))
@@ -366,14 +347,6 @@ def _with_copied_images(
         local=local,
         featured=by_address,
     )
-
-
-def _create(
-    target: Backend, ids: IdMap, src_site: str, fetched: Fetched, post: Post, losses: ConversionReport
-) -> PostRef:
-    ref = target.create(post, report=losses)
-    ids.record(src_site, fetched, target.site, ref.id)
-    return ref
 
 
 def _source_ref(source: Backend, fetched: Fetched) -> SourceRef:

@@ -1,0 +1,219 @@
+"""migrate(links="rewrite") and redirects: links between migrated posts follow them to the new site."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from cmsbridge.backends.files import FilesBackend
+from cmsbridge.backends.wxr_file import WXRFileBackend
+from cmsbridge.migrate import migrate
+from cmsbridge.redirects import redirects
+
+OLD = "https://old.example"
+
+
+def item(post_id: int, slug: str, content: str, date: str) -> str:
+    return f"""
+<item>
+  <title>{slug.title()}</title>
+  <link>{OLD}/2024/01/{slug}/</link>
+  <content:encoded><![CDATA[{content}]]></content:encoded>
+  <wp:post_id>{post_id}</wp:post_id>
+  <wp:post_date_gmt>{date}</wp:post_date_gmt>
+  <wp:post_name>{slug}</wp:post_name>
+  <wp:status>publish</wp:status>
+  <wp:post_type>post</wp:post_type>
+</item>"""
+
+
+def paragraph(html: str) -> str:
+    return f"<!-- wp:paragraph -->\n<p>{html}</p>\n<!-- /wp:paragraph -->"
+
+
+def export(tmp_path: Path, *items: str) -> Path:
+    path = tmp_path / "export.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:wp="http://wordpress.org/export/1.2/" '
+        'xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/">\n<channel>\n'
+        f"<title>Old</title><link>{OLD}</link><wp:base_site_url>{OLD}</wp:base_site_url>\n"
+        + "".join(items)
+        + "\n</channel>\n</rss>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture()
+def site(tmp_path: Path) -> Path:
+    newest = paragraph(
+        f'See <a href="{OLD}/2024/01/middle/#map">the map</a>,'
+        ' <a href="http://OLD.example/?p=1">the start</a>,'
+        ' <a href="https://elsewhere.example/x">elsewhere</a>'
+        f' and <a href="{OLD}/2024/01/gone/">a lost one</a>.'
+    )
+    middle = paragraph('Back to <a href="/2024/01/newest">the newest</a>.')
+    oldest = f'<!-- wp:html -->\n<div><a href="{OLD}/2024/01/newest/">raw</a></div>\n<!-- /wp:html -->'
+    return export(
+        tmp_path,
+        item(3, "newest", newest, "2024-01-03 10:00:00"),
+        item(2, "middle", middle, "2024-01-02 10:00:00"),
+        item(1, "oldest", oldest, "2024-01-01 10:00:00"),
+    )
+
+
+def test_links_follow_the_posts_and_what_cannot_is_reported(site: Path, tmp_path: Path) -> None:
+    source, target = WXRFileBackend(site), FilesBackend(tmp_path / "new")
+    report = migrate(source, target, state=tmp_path / "s.db", links="rewrite")
+    by_id = {p.source_id: p for p in report.posts}
+    assert [p.action for p in report.posts] == ["created"] * 3  # the closing pass changed no outcome
+    new = {sid: target.get(p.target_id or "").ref.link or "" for sid, p in by_id.items()}
+    newest = target.get(by_id["3"].target_id or "").raw
+    assert f"{new['2']}#map" in newest and new["1"] in newest  # written before those posts existed
+    assert "https://elsewhere.example/x" in newest and f"{OLD}/2024/01/gone/" in newest
+    assert new["3"] in target.get(by_id["2"].target_id or "").raw  # a relative link, made absolute
+    assert any("1 link(s) to posts not migrated (yet)" in loss for loss in by_id["3"].losses)
+    assert any("inside raw markup not rewritten" in loss for loss in by_id["1"].losses)
+
+    again = migrate(source, target, state=tmp_path / "s.db", links="rewrite")
+    assert [p.action for p in again.posts] == ["skipped"] * 3  # the lost link alone writes nothing again
+
+
+def test_links_are_left_alone_by_default(site: Path, tmp_path: Path) -> None:
+    target = FilesBackend(tmp_path / "new")
+    report = migrate(WXRFileBackend(site), target, state=tmp_path / "s.db")
+    assert f"{OLD}/2024/01/middle/#map" in target.get(report.posts[0].target_id or "").raw
+
+
+def test_a_post_migrated_later_gets_the_links_of_an_earlier_run_rewritten(site: Path, tmp_path: Path) -> None:
+    """Run 1 migrates only the newest post (``limit``); run 2 the rest, and then writes the newest again."""
+    source, target = WXRFileBackend(site), FilesBackend(tmp_path / "new")
+    first = migrate(source, target, state=tmp_path / "s.db", links="rewrite", limit=1)
+    assert [(p.source_id, p.action) for p in first.posts] == [("3", "created")]
+    second = migrate(source, target, state=tmp_path / "s.db", links="rewrite")
+    assert [(p.source_id, p.action) for p in second.posts] == [
+        ("3", "updated"),  # unchanged at the source, written again for its links
+        ("2", "created"),
+        ("1", "created"),
+    ]
+    middle = target.get(second.posts[1].target_id or "").ref.link or ""
+    assert f"{middle}#map" in target.get(first.posts[0].target_id or "").raw
+
+
+@pytest.mark.parametrize("fmt", ["csv", "nginx", "apache", "ghost"])
+def test_redirects_from_the_id_map(site: Path, tmp_path: Path, fmt: str) -> None:
+    source, target = WXRFileBackend(site), FilesBackend(tmp_path / "new")
+    report = migrate(source, target, state=tmp_path / "s.db")
+    links = {p.source_id: target.get(p.target_id or "").ref.link or "" for p in report.posts}
+    text = redirects(tmp_path / "s.db", source.site, target.site, fmt)  # type: ignore[arg-type]
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(text)))
+        assert rows[0] == ["source", "target"]
+        assert sorted(rows[1:]) == sorted(
+            [f"{OLD}/2024/01/{s}/", links[i]] for i, s in [("1", "oldest"), ("2", "middle"), ("3", "newest")]
+        )
+    elif fmt == "nginx":
+        assert '"~^/2024/01/middle/?(?:\\\\?.*)?$" "' + links["2"] + '";' in text
+        assert text.rstrip().endswith("}")
+    elif fmt == "apache":
+        assert f"RedirectMatch 301 ^/2024/01/middle/?$ {links['2']}" in text.splitlines()
+    else:
+        import yaml
+
+        data = yaml.safe_load(text)
+        assert data[302] == {} and len(data[301]) == 3
+        assert data[301]["^/2024/01/middle/?(?:\\?.*)?$"].endswith("middle.md")
+
+
+def test_cli_redirects(site: Path, tmp_path: Path) -> None:
+    state = tmp_path / "s.db"
+    migrate(WXRFileBackend(site), FilesBackend(tmp_path / "new"), state=state)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cmsbridge.cli",
+            "redirects",
+            "--from",
+            f"wxr:{site}",
+            "--to",
+            f"files:{tmp_path / 'new'}",
+            "--state",
+            str(state),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert len(run.stdout.splitlines()) == 4
+
+
+@pytest.fixture()
+def nginx(tmp_path: Path) -> Iterator[Callable[[str], tuple[int, str]]]:
+    """A real nginx (scripts/install-nginx.sh) on loopback serving ``redirects.conf`` from ``tmp_path``;
+    yields a function that requests a path and returns the status and ``Location``."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        message = "nginx is not installed (scripts/install-nginx.sh installs it)"
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(message)
+        pytest.skip(message)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/logs/error.log;\nevents {{}}\n"
+        f"http {{\n  access_log off;\n  include {tmp_path}/redirects.conf;\n"
+        f"  server {{\n    listen 127.0.0.1:{port};\n"
+        "    if ($cmsbridge_redirect) { return 301 $cmsbridge_redirect; }\n"
+        "    location / { return 404; }\n  }\n}\n"
+    )
+    command = [binary, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)]
+    started = False
+
+    def get(path: str) -> tuple[int, str]:
+        nonlocal started
+        if not started:
+            checked = subprocess.run([*command, "-t"], capture_output=True, text=True, check=False)
+            assert checked.returncode == 0, checked.stderr
+            subprocess.run(command, check=True)
+            started = True
+            for _ in range(100):
+                with socket.socket() as s:
+                    if s.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+                time.sleep(0.05)
+        answer = requests.get(f"http://127.0.0.1:{port}{path}", allow_redirects=False, timeout=10)
+        return answer.status_code, answer.headers.get("Location", "")
+
+    yield get
+    if started:
+        subprocess.run([*command, "-s", "stop"], check=False)
+
+
+def test_nginx_serves_the_redirects(site: Path, tmp_path: Path, nginx: Any) -> None:
+    source, target = WXRFileBackend(site), FilesBackend(tmp_path / "new")
+    report = migrate(source, target, state=tmp_path / "s.db")
+    links = {p.source_id: target.get(p.target_id or "").ref.link or "" for p in report.posts}
+    (tmp_path / "redirects.conf").write_text(redirects(tmp_path / "s.db", source.site, target.site, "nginx"))
+    assert nginx("/2024/01/middle/") == (301, links["2"])
+    assert nginx("/2024/01/middle?utm_source=feed") == (301, links["2"])
+    assert nginx("/2024/01/newest/") == (301, links["3"])
+    assert nginx("/2024/01/middle-east/") == (404, "")
