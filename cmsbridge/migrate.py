@@ -210,14 +210,17 @@ class _Links:
         return host is not None and host.lower() in self.hosts
 
     def resolve(self, address: str) -> str | None:
+        """The migrated post's address; in a local folder, its file name (the posts lie side by side)."""
         found = self.ids.target_link(self.src, self.dst, address)
-        if found is not None:
-            return found
-        query = parse_qs(urlsplit(address).query)
-        for key in ("p", "page_id"):
-            if query.get(key, [""])[0].isdigit():
-                return self.ids.target_link_of(self.src, self.dst, query[key][0])
-        return None
+        if found is None:
+            query = parse_qs(urlsplit(address).query)
+            for key in ("p", "page_id"):
+                if query.get(key, [""])[0].isdigit():
+                    found = self.ids.target_link_of(self.src, self.dst, query[key][0])
+                    break
+        if found is not None and found.startswith("file:"):
+            return found.rsplit("/", 1)[-1]
+        return found
 
     def apply(self, fetched: Fetched, post: Post, losses: ConversionReport) -> tuple[Post, list[str]]:
         """``post`` with its links rewritten, and the links that could not be (yet)."""

@@ -24,9 +24,9 @@ def main(argv: list[str]) -> int:
     try:
         fetched = cmsbridge.connect(source_url).get(post_id)
         report.losses.extend(fetched.report)
-        # the target writes the content afresh: the source's markup (origins) does not apply there
-        post = fetched.post.without_origin()
-        ref = cmsbridge.connect(target_url).create(post, report=report)
+        # the blocks keep their source markup: a target of the same kind (WordPress to WordPress) writes
+        # them as they were; any other reports what it cannot hold
+        ref = cmsbridge.connect(target_url).create(fetched.post, report=report)
     except CMSBridgeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

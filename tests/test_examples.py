@@ -54,3 +54,15 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
     result = run("cron_append.py", "no-such-post", "missing.txt", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.startswith("error:") and "Traceback" not in result.stderr
+
+
+def test_migrate_export(tmp_path: Path) -> None:
+    first = run("migrate_export.py", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "3 created, 0 updated, 0 skipped, 0 failed" in first.stdout
+    evacuations = (tmp_path / "migrated" / "storm-evacuations.md").read_text(encoding="utf-8")
+    assert "[live coverage](storm-live.md)" in evacuations and "(storm-damage.md#roads)" in evacuations
+    assert "(storm-live.md)" in (tmp_path / "migrated" / "storm-damage.md").read_text(encoding="utf-8")
+    assert (tmp_path / "redirects.nginx").read_text(encoding="utf-8").count("file://") == 3
+    again = run("migrate_export.py", cwd=tmp_path)
+    assert "0 created, 0 updated, 3 skipped, 0 failed" in again.stdout

@@ -29,7 +29,7 @@ _HELD: dict[str, frozenset[str]] = {
     "quote": frozenset({"citation", "value"}),
     "embed": frozenset({"url", "type", "providerNameSlug", "responsive", "className", "caption"}),
     "image": frozenset({"url", "alt", "caption", "href", "width", "height", "className"}),
-    "update_marker": frozenset({"anchor", "className", "level"}),
+    "update": frozenset({"anchor", "className", "level"}),
 }
 """Per block type, the WordPress attributes the model holds."""
 
