@@ -1,9 +1,11 @@
 """``wxr:PATH``: a WordPress export file (WXR) as a read-only site, to migrate from without a server.
 
-``list``, ``get``, ``find`` and ``read_versioned`` read the file (parsed once, again when it changes); a
-post's id is its ``wp:post_id`` and its version a digest of its ``<item>``, so a re-run of a migration
-from a newer export of the same site updates exactly the posts that changed. Writes raise
-:class:`~cmsbridge.errors.UnsupportedError`.
+``list``, ``get``, ``find`` and ``read_versioned`` read the file through an index (:mod:`.wxr_index`:
+one pass, again when the file changes; each post is read from the file when it is asked for, so an
+export of any size is migrated in little memory); a post's id is its ``wp:post_id`` and its version a
+digest of its ``<item>``, so a re-run of a migration from a newer export of the same site updates exactly
+the posts that changed. The file's own losses (pages and other items that are not posts) come with the
+first post listed. Writes raise :class:`~cmsbridge.errors.UnsupportedError`.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ from pathlib import Path
 from typing import NoReturn
 
 from ..errors import BackendError, NotFoundError, UnsupportedError
-from ..formats.wxr import Entry, WXRFile, parse
 from ..model import Post, SourceRef
 from ..report import ConversionReport
 from .base import Capabilities, Fetched, Media, PostRef, Ref, Version, Versioned, Written, as_ref
+from .wxr_index import Index, Item, index, items_newest_first, read_item
 
 
 class WXRFileBackend:
@@ -26,7 +28,7 @@ class WXRFileBackend:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path).expanduser()
-        self._parsed: tuple[tuple[int, int], WXRFile] | None = None
+        self._parsed: tuple[tuple[int, int], Index] | None = None
 
     @property
     def site(self) -> str:
@@ -53,22 +55,28 @@ class WXRFileBackend:
     def close(self) -> None:
         self._parsed = None
 
-    def _file(self) -> WXRFile:
+    def _index(self) -> Index:
         try:
             stat = self.path.stat()
             key = (stat.st_mtime_ns, stat.st_size)
             if self._parsed is None or self._parsed[0] != key:
-                self._parsed = (key, parse(self.path.read_bytes()))
+                self._parsed = (key, index(self.path))
         except OSError as exc:
             raise BackendError(f"cannot read {self.path}: {exc.strerror or exc}", site=self.site) from None
         return self._parsed[1]
 
-    def _fetched(self, entry: Entry) -> Fetched:
+    def _fetched(self, item: Item, *, file_losses: bool = False) -> Fetched:
+        try:
+            entry = read_item(self.path, self._index(), item)
+        except OSError as exc:
+            raise BackendError(f"cannot read {self.path}: {exc.strerror or exc}", site=self.site) from None
         ref = PostRef(id=entry.id, link=entry.link)
         own = SourceRef(system="wxr", site=self.site, id=entry.id, link=entry.link)
         post = entry.post.replace(sources=(*entry.post.sources, own))
         report = ConversionReport()
         report.losses.extend(entry.report.losses)
+        if file_losses:
+            report.losses.extend(self._index().report.losses)
         return Fetched(
             ref=ref,
             post=post,
@@ -78,15 +86,15 @@ class WXRFileBackend:
             report=report,
         )
 
-    def _entry(self, ref: Ref) -> Entry:
+    def _item(self, ref: Ref) -> Item:
         ref = as_ref(ref)
-        for entry in self._file().entries:
-            if entry.id == ref.id:
-                return entry
-        raise NotFoundError("no such post in the export", site=self.site, post=ref.id)
+        found = self._index().by_id(ref.id)
+        if found is None:
+            raise NotFoundError("no such post in the export", site=self.site, post=ref.id)
+        return found
 
     def get(self, ref: Ref) -> Fetched:
-        return self._fetched(self._entry(ref))
+        return self._fetched(self._item(ref))
 
     def list(
         self,
@@ -97,26 +105,24 @@ class WXRFileBackend:
         search: str | None = None,
         page_size: int | None = None,
     ) -> Iterator[Fetched]:
-        def newest_first(entry: Entry) -> tuple[bool, dt.datetime]:
-            when = entry.post.modified or entry.post.created
-            return when is not None, when or dt.datetime.min.replace(tzinfo=dt.UTC)
-
-        for entry in sorted(self._file().entries, key=newest_first, reverse=True):
-            post = entry.post
-            if status and status != "any" and post.status != status:
+        first = True
+        for item in items_newest_first(self._index()):
+            if status and status != "any" and item.post_status != status:
                 continue
-            if author and author not in post.authors:
+            if author and author != item.creator:
                 continue
-            if search and search.casefold() not in entry.content.casefold():
-                continue
-            when = post.modified or post.created
+            when = item.when
             if since is not None and (when is None or when < since):
                 continue
-            yield self._fetched(entry)
+            fetched = self._fetched(item, file_losses=first)
+            if search and search.casefold() not in fetched.raw.casefold():
+                continue
+            first = False
+            yield fetched
 
     def find(self, *, slug: str) -> Fetched | None:
-        entry = next((e for e in self._file().entries if e.post.slug == slug), None)
-        return self._fetched(entry) if entry is not None else None
+        item = next((i for i in self._index().posts if i.slug == slug), None)
+        return self._fetched(item) if item is not None else None
 
     def read_versioned(self, ref: Ref) -> Versioned:
         fetched = self.get(ref)

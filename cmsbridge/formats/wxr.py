@@ -76,8 +76,15 @@ class WXRFile:
 # --- reading ---------------------------------------------------------------------------------------
 
 
-def parse(data: str | bytes) -> WXRFile:
-    """Parse a WXR file (see the module docstring)."""
+def parse(
+    data: str | bytes,
+    *,
+    attachments: dict[str, str] | None = None,
+    site: str | None = None,
+    ordinal: int = 0,
+) -> WXRFile:
+    """Parse a WXR file (see the module docstring). A reader of one item of a larger file gives the
+    file's ``attachments`` (id -> URL), its ``site`` and the item's ``ordinal`` among its items."""
     try:
         if isinstance(data, str):
             root = etree.fromstring(_DECLARATION.sub("", data, count=1), _PARSER)
@@ -89,12 +96,15 @@ def parse(data: str | bytes) -> WXRFile:
     if root.tag != "rss" or channel is None:
         raise ParseError("not a WXR file: no <rss><channel>")
     ns = _namespaces(root)
-    site = _text(channel, ns["wp"], "base_site_url") or channel.findtext("link") or None
+    site = site or _text(channel, ns["wp"], "base_site_url") or channel.findtext("link") or None
     items = channel.findall("item")
     attachments = {
-        _text(i, ns["wp"], "post_id"): _text(i, ns["wp"], "attachment_url")
-        for i in items
-        if _text(i, ns["wp"], "post_type") == "attachment"
+        **{
+            _text(i, ns["wp"], "post_id"): _text(i, ns["wp"], "attachment_url")
+            for i in items
+            if _text(i, ns["wp"], "post_type") == "attachment"
+        },
+        **(attachments or {}),
     }
     report = ConversionReport()
     skipped: dict[str, int] = {}
@@ -102,7 +112,7 @@ def parse(data: str | bytes) -> WXRFile:
     for n, item in enumerate(items):
         kind = _text(item, ns["wp"], "post_type") or "post"
         if kind == "post":
-            entries.append(_entry(item, ns, site, attachments, n))
+            entries.append(_entry(item, ns, site, attachments, ordinal + n))
         elif kind != "attachment":
             skipped[kind] = skipped.get(kind, 0) + 1
     for kind, count in skipped.items():
