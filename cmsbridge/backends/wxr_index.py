@@ -82,9 +82,15 @@ class Index:
     """The file up to its root element (declaration, doctype): the same context for each post."""
     root_tag: bytes
     report: ConversionReport = field(default_factory=ConversionReport)
+    _ids: dict[str, Item] | None = field(default=None, repr=False)
 
     def by_id(self, post_id: str) -> Item | None:
-        return next((item for item in self.posts if item.post_id == post_id), None)
+        """The first post with this id."""
+        if self._ids is None:
+            self._ids = {}
+            for item in self.posts:
+                self._ids.setdefault(item.post_id, item)
+        return self._ids.get(post_id)
 
 
 class _Indexer:
