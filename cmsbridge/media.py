@@ -7,6 +7,7 @@ Fetched without any site's credentials, with a timeout and a size cap; only ``im
 from __future__ import annotations
 
 import contextlib
+import html
 import mimetypes
 import os
 import re
@@ -24,6 +25,7 @@ from .report import ConversionReport
 MAX_IMAGE_BYTES = 50 * 1024 * 1024
 IMAGE_TIMEOUT = 30.0
 _IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*["'](https?://[^"']+)["']""", re.IGNORECASE)
+_SRCSET = re.compile(r"""<img\b[^>]*?\ssrcset\s*=""", re.IGNORECASE)
 
 
 class ImageUnavailable(Exception):
@@ -92,8 +94,9 @@ def copy_images(
     local: Callable[[str], str | None] = lambda src: None,
     featured: bool = True,
 ) -> Post:
-    """``post`` with its images (image blocks, and the featured image when ``featured``) uploaded with
-    ``upload(path) -> url`` and pointing at their new address.
+    """``post`` with its images (image blocks, ``<img src>`` inside raw markup such as galleries, and the
+    featured image when ``featured``) uploaded with ``upload(path) -> url`` and pointing at their new
+    address.
 
     Images on the web are fetched; ``local(src)`` names the file of an image given by a local address (a
     folder's ``media/...``). Images already on the target, and those copied before (``known``), are not
@@ -118,18 +121,32 @@ def copy_images(
         known.put(src, url)
         return url
 
+    def rehost_raw(block: Raw) -> Raw:
+        """Markup kept verbatim: each ``<img src>`` on the web copied and its address replaced where it
+        is written (the same address in a link to the full image goes along)."""
+        content = block.content
+        for written in dict.fromkeys(_IMG_SRC.findall(block.content)):
+            source = html.unescape(written)
+            if same_host(source, target_site):
+                continue
+            new = rehost(source)
+            if new != source:
+                content = content.replace(written, html.escape(new, quote=True))
+        left = len(_SRCSET.findall(content))
+        if left:
+            report.warn(
+                "migrate",
+                f"srcset of {left} image(s) inside raw {block.format} content not rewritten",
+            )
+        return block if content == block.content else block.model_copy(update={"content": content})
+
     blocks = tuple(
-        block.model_copy(update={"src": rehost(block.src)}) if isinstance(block, Image) else block
+        block.model_copy(update={"src": rehost(block.src)})
+        if isinstance(block, Image)
+        else rehost_raw(block)
+        if isinstance(block, Raw)
+        else block
         for block in post.blocks
     )
-    for block in blocks:  # markup kept verbatim is not rewritten: say which pictures stay behind
-        if isinstance(block, Raw):
-            left = [src for src in _IMG_SRC.findall(block.content) if not same_host(src, target_site)]
-            if left:
-                report.warn(
-                    "migrate",
-                    f"{len(left)} image(s) inside raw {block.format} content not copied"
-                    f" (the markup is kept as it is): {', '.join(sorted(set(left))[:3])}",
-                )
     image = rehost(post.featured_image) if featured and post.featured_image else post.featured_image
     return post.replace(blocks=blocks, featured_image=image)

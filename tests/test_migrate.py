@@ -333,7 +333,8 @@ def test_media_copy_moves_images_to_the_target_once_and_reports_what_it_cannot(t
         first = (Image(src=f"{web}/tanks.png", alt="Tanks"), Image(src=f"{web}/gone.png", alt="Gone"))
         source.create(_post(1, blocks=first, featured_image=f"{web}/lead.png"))
         gallery = (
-            f'<!-- wp:gallery --><figure><img src="{web}/tanks.png" alt=""/></figure><!-- /wp:gallery -->'
+            f'<!-- wp:gallery --><figure><a href="{web}/tanks.png"><img src="{web}/tanks.png" alt=""/></a>'
+            f'<img src="{web}/lost.png" alt=""/></figure><!-- /wp:gallery -->'
         )
         raw = Raw(format="gutenberg", content=gallery)
         source.create(_post(2, blocks=(Image(src=f"{web}/tanks.png"), Image(src=local), raw)))
@@ -355,6 +356,38 @@ def test_media_copy_moves_images_to_the_target_once_and_reports_what_it_cannot(t
         f"migrate: image '{web}/gone.png' not copied (HTTP 404); the post still points to it"
     ]
     assert [m for m in losses["Post 2"] if "not copied" in m] == [
-        "migrate: 1 image(s) inside raw gutenberg content not copied (the markup is kept as it is): "
-        f"{web}/tanks.png"
+        f"migrate: image '{web}/lost.png' not copied (HTTP 404); the post still points to it"
     ]
+    [copied_gallery] = [b for b in two.blocks if isinstance(b, Raw)]
+    assert copied_gallery.content == gallery.replace(f"{web}/tanks.png", "media/tanks.png")
+
+
+def test_images_in_raw_markup_are_fetched_unescaped_and_replaced_escaped(tmp_path: Path) -> None:
+    from cmsbridge.media import copy_images
+
+    class Known(dict[str, str]):
+        def put(self, source: str, target: str) -> None:
+            self[source] = target
+
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "tanks.png").write_bytes(png(3, 2))
+    uploads: list[bytes] = []
+
+    def upload(path: str) -> str:
+        uploads.append(Path(path).read_bytes())
+        return "https://new.example/up/tanks.png?v=1&x=2"
+
+    with serve(tmp_path / "www") as (web, hits):
+        raw = Raw(format="html", content=f'<p><img srcset="a 1x" src="{web}/tanks.png?w=3&amp;h=2"></p>')
+        site = "https://new.example"
+        known = Known()
+        report = ConversionReport()
+        post = copy_images(
+            _post(1, blocks=(raw,)), upload=upload, target_site=site, known=known, report=report
+        )
+    assert hits == {"/tanks.png?w=3&h=2": 1}  # fetched unescaped
+    assert uploads == [png(3, 2)] and list(known) == [f"{web}/tanks.png?w=3&h=2"]
+    [block] = post.blocks
+    assert isinstance(block, Raw)
+    assert block.content == '<p><img srcset="a 1x" src="https://new.example/up/tanks.png?v=1&amp;x=2"></p>'
+    assert report.messages() == ["migrate: srcset of 1 image(s) inside raw html content not rewritten"]
