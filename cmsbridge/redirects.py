@@ -3,7 +3,9 @@
 ``cmsbridge redirects --from OLD --to NEW`` prints them for the web server that keeps answering on the
 old addresses: ``csv`` (old and new address), ``nginx`` (a ``map`` to include in the ``http`` block),
 ``apache`` (``RedirectMatch 301`` lines) or ``ghost`` (a ``redirects.yaml`` for a Ghost site that takes
-over the old domain). Each old path also matches with or without its trailing slash.
+over the old domain). Each old path also matches with or without its trailing slash. A post whose
+address did not change gets none, and in ``ghost`` (paths on the Ghost site) nor does one whose path did
+not change: it would redirect to itself.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from urllib.parse import urlsplit
 
 from .errors import UsageError, redact_url
 from .idmap import IdMap, Redirect
+from .links import normalize
 
 Format = Literal["csv", "nginx", "apache", "ghost"]
 FORMATS: tuple[Format, ...] = ("csv", "nginx", "apache", "ghost")
@@ -35,6 +38,11 @@ def _pattern(path: str, *, any_query: bool) -> str:
     if query:
         return "^" + body + r"\?" + re.escape(query) + "$"
     return "^" + body + (r"(?:\?.*)?$" if any_query else "$")
+
+
+def _same_path(a: str, b: str) -> bool:
+    (path_a, _, query_a), (path_b, _, query_b) = a.partition("?"), b.partition("?")
+    return (path_a.rstrip("/"), query_a) == (path_b.rstrip("/"), query_b)
 
 
 def _csv(rows: list[Redirect]) -> str:
@@ -78,14 +86,21 @@ def _apache(rows: list[Redirect], header: str) -> str:
 
 
 def _ghost(rows: list[Redirect], header: str) -> str:
-    lines = [f"# {header}", "# Upload in Ghost Admin: Settings > Labs > Redirects", "301:"]
+    entries = []
     for row in rows:
         target = urlsplit(row.target_link)
         to = (target.path or "/") + (f"?{target.query}" if target.query else "")
-        lines.append(f"  {json.dumps(_pattern(_path(row.source_link), any_query=True))}: {json.dumps(to)}")
-    if not rows:
-        lines[-1] = "301: {}"
-    lines.append("302: {}")
+        old = _path(row.source_link)
+        if not _same_path(old, to):  # the same path would redirect to itself
+            entries.append(f"  {json.dumps(_pattern(old, any_query=True))}: {json.dumps(to)}")
+    kept = len(rows) - len(entries)
+    lines = [
+        f"# {header}; {kept} kept their path" if kept else f"# {header}",
+        "# Upload in Ghost Admin: Settings > Advanced > Labs > Redirects",
+        "301:" if entries else "301: {}",
+        *entries,
+        "302: {}",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -96,7 +111,11 @@ def redirects(state: str | os.PathLike[str], source_site: str, target_site: str,
         raise UsageError(f"unknown redirect format {fmt!r}; expected one of {', '.join(FORMATS)}")
     ids = IdMap(state)
     try:
-        rows = [r for r in ids.redirects(source_site, target_site) if _path(r.source_link) != "/"]
+        rows = [
+            r
+            for r in ids.redirects(source_site, target_site)
+            if _path(r.source_link) != "/" and normalize(r.source_link) != normalize(r.target_link)
+        ]
     finally:
         ids.close()
     if fmt == "csv":

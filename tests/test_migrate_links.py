@@ -218,3 +218,36 @@ def test_nginx_serves_the_redirects(site: Path, tmp_path: Path, nginx: Any) -> N
     assert nginx("/2024/01/middle?utm_source=feed") == (301, links["2"])
     assert nginx("/2024/01/newest/") == (301, links["3"])
     assert nginx("/2024/01/middle-east/") == (404, "")
+
+
+def test_redirects_never_point_a_post_at_itself(tmp_path: Path) -> None:
+    """Same slug on the new site (WordPress to Ghost): Ghost's paths are the same, so no Ghost redirect;
+    an address that did not change at all gets no redirect in any format."""
+    import yaml
+
+    from cmsbridge.backends.base import Fetched, PostRef, Version
+    from cmsbridge.idmap import IdMap
+    from cmsbridge.model import Post
+
+    ids = IdMap(tmp_path / "s.db")
+    rows = [
+        ("1", f"{OLD}/2024/01/kept/", "https://ghost.example/kept/"),
+        ("2", f"{OLD}/2024/01/moved/", "https://ghost.example/moved-here/"),
+        ("3", "https://same.example/a/", "https://same.example/a"),
+        ("4", f"{OLD}/same-slug/", "https://ghost.example/same-slug/"),
+    ]
+    for source_id, old, new in rows:
+        fetched = Fetched(PostRef(source_id, old), Post(), "", "x", Version(token="t"))
+        ids.record("src", fetched, "dst", source_id, target_link=new)
+    ids.close()
+    ghost = yaml.safe_load(redirects(tmp_path / "s.db", "src", "dst", "ghost"))
+    assert ghost == {
+        301: {"^/2024/01/kept/?(?:\\?.*)?$": "/kept/", "^/2024/01/moved/?(?:\\?.*)?$": "/moved-here/"},
+        302: {},
+    }
+    csv_rows = list(csv.reader(io.StringIO(redirects(tmp_path / "s.db", "src", "dst", "csv"))))
+    assert [r[0] for r in csv_rows[1:]] == [
+        f"{OLD}/2024/01/kept/",
+        f"{OLD}/2024/01/moved/",
+        f"{OLD}/same-slug/",
+    ]
