@@ -354,7 +354,37 @@ def outbox_command(outbox_path: str | None, show_all: bool) -> None:
         _fail(exc)
 
 
-COMMANDS = (append, retract, flush, outbox_command)
+@click.command("schema")
+@click.argument("post_id")
+@_site_option
+@click.option("--url", default=None, metavar="URL", help="The post's address (default: its link).")
+@click.option("--script", is_flag=True, help='Print a <script type="application/ld+json"> element.')
+@_insecure_option
+def schema(post_id: str, site: str | None, url: str | None, script: bool, insecure: bool) -> None:
+    """Print post POST_ID's schema.org LiveBlogPosting (JSON-LD) for search engines."""
+    import json
+
+    from .errors import CMSBridgeError
+    from .live.schema import live_blog_posting, live_blog_script
+    from .report import ConversionReport
+    from .sites import connect
+
+    try:
+        fetched = connect(site, insecure=insecure).get(post_id)
+        report = ConversionReport()
+        address = url or fetched.ref.link
+        if script:
+            click.echo(live_blog_script(fetched.post, url=address, report=report))
+        else:
+            data = live_blog_posting(fetched.post, url=address, report=report)
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        for loss in report:
+            click.echo(f"warning: {loss}", err=True)
+    except CMSBridgeError as exc:
+        _fail(exc)
+
+
+COMMANDS = (append, retract, flush, outbox_command, schema)
 
 
 def register(group: click.Group) -> None:
