@@ -46,7 +46,7 @@ CREATE TABLE IF NOT EXISTS pending_links (
     PRIMARY KEY (source_site, source_id, target_site)
 );
 """
-_LINK_COLUMNS = ("source_link", "source_key", "target_link")
+_LINK_COLUMNS = ("source_link", "source_key", "target_link", "links")
 
 
 @dataclass(frozen=True)
@@ -106,15 +106,17 @@ class IdMap:
         *,
         version: str | None = None,
         target_link: str | None = None,
+        links: str | None = None,
     ) -> None:
         """Map the source post to ``target_id`` as migrated at ``version`` (default: the fetched one), with
-        both addresses when known (for rewriting links and for redirects)."""
+        both addresses when known (for rewriting links and for redirects) and how its links were written
+        (``"rewrite"`` or ``"keep"``)."""
         modified = fetched.post.modified.isoformat() if fetched.post.modified else None
         source_link = fetched.ref.link
         self._run(
             "INSERT OR REPLACE INTO mapping (source_site, source_id, target_site, target_id, source_version, "
-            "source_modified, slug, migrated, source_link, source_key, target_link) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "source_modified, slug, migrated, source_link, source_key, target_link, links) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 source_site,
                 fetched.ref.id,
@@ -127,7 +129,35 @@ class IdMap:
                 source_link,
                 normalize(source_link) if source_link else None,
                 target_link,
+                links,
             ),
+        )
+
+    def has_links(self, source_site: str, source_id: str, target_site: str) -> bool:
+        """Whether the mapping records both addresses (an id map from before they were kept does not)."""
+        row = self._run(
+            "SELECT source_link IS NOT NULL AND target_link IS NOT NULL FROM mapping "
+            "WHERE source_site = ? AND source_id = ? AND target_site = ?",
+            (source_site, source_id, target_site),
+        ).fetchone()
+        return bool(row and row[0])
+
+    def links_written(self, source_site: str, source_id: str, target_site: str) -> str | None:
+        """How the mapped post's links were written (``"rewrite"``, ``"keep"``; None: not recorded)."""
+        row = self._run(
+            "SELECT links FROM mapping WHERE source_site = ? AND source_id = ? AND target_site = ?",
+            (source_site, source_id, target_site),
+        ).fetchone()
+        return str(row[0]) if row and row[0] else None
+
+    def set_links(
+        self, source_site: str, source_id: str, target_site: str, source_link: str, target_link: str
+    ) -> None:
+        """Record both addresses of an already mapped post."""
+        self._run(
+            "UPDATE mapping SET source_link = ?, source_key = ?, target_link = ? "
+            "WHERE source_site = ? AND source_id = ? AND target_site = ?",
+            (source_link, normalize(source_link), target_link, source_site, source_id, target_site),
         )
 
     def forget(self, source_site: str, source_id: str, target_site: str) -> None:

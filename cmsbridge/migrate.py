@@ -222,6 +222,11 @@ class _Links:
             return found.rsplit("/", 1)[-1]
         return found
 
+    def would_change(self, fetched: Fetched, post: Post) -> bool:
+        """Whether rewriting would change a link of ``post`` (or find one not migrated yet)."""
+        _, done = rewrite_links(post, base=fetched.ref.link, internal=self.internal, resolve=self.resolve)
+        return bool(done.changed or done.unresolved)
+
     def apply(self, fetched: Fetched, post: Post, losses: ConversionReport) -> tuple[Post, list[str]]:
         """``post`` with its links rewritten, and the links that could not be (yet)."""
         if fetched.ref.link:
@@ -289,7 +294,12 @@ def _one(
     try:
         mapped = ids.get(src_site, fetched.ref.id, dst_site)
         if not again and mapped is not None and mapped.source_version == fetched.version.token:
-            return PostOutcome(fetched.ref.id, title, "skipped", mapped.target_id)
+            if not dry_run and not ids.has_links(src_site, fetched.ref.id, dst_site) and fetched.ref.link:
+                _backfill_links(target, ids, src_site, fetched, mapped.target_id)
+            written_without = ids.links_written(src_site, fetched.ref.id, dst_site) != "rewrite"
+            if rewriter is None or not written_without or not rewriter.would_change(fetched, post):
+                return PostOutcome(fetched.ref.id, title, "skipped", mapped.target_id)
+            # unchanged, but written before its links were rewritten: written again below
         adopted = False
         if mapped is None:
             found = _adoptable(target, source, fetched)
@@ -324,7 +334,8 @@ def _one(
                 ref, action = target.create(post, report=losses), "created"
         else:
             ref, action = target.create(post, report=losses), "created"
-        ids.record(src_site, fetched, dst_site, ref.id, target_link=ref.link)
+        links = "rewrite" if rewriter is not None else "keep"
+        ids.record(src_site, fetched, dst_site, ref.id, target_link=ref.link, links=links)
         if rewriter is not None:
             ids.set_pending(src_site, fetched.ref.id, dst_site, unresolved)
         return PostOutcome(fetched.ref.id, title, action, ref.id, losses.messages(), adopted=adopted)
@@ -332,6 +343,16 @@ def _one(
         return PostOutcome(
             fetched.ref.id, title, "failed", None, losses.messages(), error=redact_url(str(exc))
         )
+
+
+def _backfill_links(target: Backend, ids: IdMap, src_site: str, fetched: Fetched, target_id: str) -> None:
+    """A post mapped by an earlier version without its addresses: record them (for links, redirects)."""
+    try:
+        link = target.get(target_id).ref.link
+    except NotFoundError:
+        return  # deleted on the target: the next change of the source post creates it again
+    if link and fetched.ref.link:
+        ids.set_links(src_site, fetched.ref.id, target.site, fetched.ref.link, link)
 
 
 def _with_copied_images(

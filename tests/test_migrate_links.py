@@ -251,3 +251,40 @@ def test_redirects_never_point_a_post_at_itself(tmp_path: Path) -> None:
         f"{OLD}/2024/01/moved/",
         f"{OLD}/same-slug/",
     ]
+
+
+def test_an_id_map_from_before_links_were_kept_is_upgraded_and_filled_in(site: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    state = tmp_path / "s.db"
+    old = sqlite3.connect(state)  # the id map as the previous version made it
+    old.executescript(
+        "CREATE TABLE mapping (source_site TEXT NOT NULL, source_id TEXT NOT NULL, target_site TEXT NOT NULL,"
+        " target_id TEXT NOT NULL, source_version TEXT NOT NULL, source_modified TEXT, slug TEXT,"
+        " migrated REAL NOT NULL, PRIMARY KEY (source_site, source_id, target_site));"
+    )
+    old.close()
+    source, target = WXRFileBackend(site), FilesBackend(tmp_path / "new")
+    migrate(source, target, state=state)
+    with sqlite3.connect(state) as db:
+        db.execute("UPDATE mapping SET source_link = NULL, source_key = NULL, target_link = NULL")
+    assert redirects(state, source.site, target.site, "csv").splitlines() == ["source,target"]
+
+    again = migrate(source, target, state=state, links="rewrite")
+    assert [p.action for p in again.posts] == ["skipped"] * 3
+    assert len(redirects(state, source.site, target.site, "csv").splitlines()) == 4
+
+
+def test_turning_rewriting_on_later_rewrites_the_posts_that_link(site: Path, tmp_path: Path) -> None:
+    source, target = WXRFileBackend(site), FilesBackend(tmp_path / "new")
+    first = migrate(source, target, state=tmp_path / "s.db")
+    assert f"{OLD}/2024/01/middle/#map" in target.get(first.posts[0].target_id or "").raw
+    rewritten = migrate(source, target, state=tmp_path / "s.db", links="rewrite")
+    assert [(p.source_id, p.action) for p in rewritten.posts] == [
+        ("3", "updated"),
+        ("2", "updated"),
+        ("1", "skipped"),  # its only link is inside raw markup
+    ]
+    assert "middle.md#map" in target.get(first.posts[0].target_id or "").raw
+    again = migrate(source, target, state=tmp_path / "s.db", links="rewrite")
+    assert [p.action for p in again.posts] == ["skipped"] * 3
