@@ -69,7 +69,7 @@ def rewrite_links(
             result.changed.append((href, new))
         return new
 
-    def walk(value: Any, key: str = "") -> Any:
+    def walk(value: Any) -> Any:
         if isinstance(value, dict):
             if value.get("type") == "raw":
                 for match in _HREF.finditer(str(value.get("content", ""))):
@@ -85,10 +85,10 @@ def rewrite_links(
                 elif k in ("href", "link", "source_url") and isinstance(v, str) and v:
                     out[k] = new_href(v)
                 else:
-                    out[k] = walk(v, k)
+                    out[k] = walk(v)
             return out
         if isinstance(value, list | tuple):
-            return [walk(v, key) for v in value]
+            return [walk(v) for v in value]
         return value
 
     blocks = walk(post.model_dump(mode="json")["blocks"])

@@ -237,7 +237,8 @@ class _Links:
         if done.unresolved:
             losses.warn(
                 "migrate",
-                f"{len(done.unresolved)} link(s) to posts not migrated (yet) kept their source address: "
+                f"{len(done.unresolved)} link(s) into the source site match no migrated post (yet) and kept"
+                " their address: "
                 + ", ".join(sorted(set(done.unresolved))[:3]),
             )
         if done.in_raw:
