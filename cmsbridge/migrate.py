@@ -238,8 +238,7 @@ class _Links:
             losses.warn(
                 "migrate",
                 f"{len(done.unresolved)} link(s) into the source site match no migrated post (yet) and kept"
-                " their address: "
-                + ", ".join(sorted(set(done.unresolved))[:3]),
+                " their address: " + ", ".join(sorted(set(done.unresolved))[:3]),
             )
         if done.in_raw:
             losses.warn(
