@@ -53,6 +53,10 @@ _LINK_COLUMNS = ("source_link", "source_key", "target_link", "links")
 class Mapped:
     target_id: str
     source_version: str
+    has_links: bool = False
+    """Both addresses are recorded (an id map from before they were kept lacks them)."""
+    links: str | None = None
+    """How the post's links were written: ``"rewrite"``, ``"keep"``, or None when not recorded."""
 
 
 @dataclass(frozen=True)
@@ -91,11 +95,13 @@ class IdMap:
 
     def get(self, source_site: str, source_id: str, target_site: str) -> Mapped | None:
         row = self._run(
-            "SELECT target_id, source_version FROM mapping WHERE source_site = ? AND source_id = ? "
-            "AND target_site = ?",
+            "SELECT target_id, source_version, source_link IS NOT NULL AND target_link IS NOT NULL, links "
+            "FROM mapping WHERE source_site = ? AND source_id = ? AND target_site = ?",
             (source_site, source_id, target_site),
         ).fetchone()
-        return Mapped(str(row[0]), str(row[1])) if row else None
+        if row is None:
+            return None
+        return Mapped(str(row[0]), str(row[1]), bool(row[2]), str(row[3]) if row[3] else None)
 
     def record(
         self,
@@ -132,23 +138,6 @@ class IdMap:
                 links,
             ),
         )
-
-    def has_links(self, source_site: str, source_id: str, target_site: str) -> bool:
-        """Whether the mapping records both addresses (an id map from before they were kept does not)."""
-        row = self._run(
-            "SELECT source_link IS NOT NULL AND target_link IS NOT NULL FROM mapping "
-            "WHERE source_site = ? AND source_id = ? AND target_site = ?",
-            (source_site, source_id, target_site),
-        ).fetchone()
-        return bool(row and row[0])
-
-    def links_written(self, source_site: str, source_id: str, target_site: str) -> str | None:
-        """How the mapped post's links were written (``"rewrite"``, ``"keep"``; None: not recorded)."""
-        row = self._run(
-            "SELECT links FROM mapping WHERE source_site = ? AND source_id = ? AND target_site = ?",
-            (source_site, source_id, target_site),
-        ).fetchone()
-        return str(row[0]) if row and row[0] else None
 
     def set_links(
         self, source_site: str, source_id: str, target_site: str, source_link: str, target_link: str

@@ -91,10 +91,11 @@ def rewrite_links(
             return [walk(v) for v in value]
         return value
 
-    blocks = walk(post.model_dump(mode="json")["blocks"])
+    data = post.model_dump(mode="json")
+    blocks = walk(data["blocks"])
     if not result.changed:
         return post, result
-    rebuilt: Post = Post.model_validate({**post.model_dump(mode="json"), "blocks": blocks})
+    rebuilt: Post = Post.model_validate({**data, "blocks": blocks})
     return rebuilt, result
 
 

@@ -294,9 +294,9 @@ def _one(
     try:
         mapped = ids.get(src_site, fetched.ref.id, dst_site)
         if not again and mapped is not None and mapped.source_version == fetched.version.token:
-            if not dry_run and not ids.has_links(src_site, fetched.ref.id, dst_site) and fetched.ref.link:
+            if not dry_run and not mapped.has_links and fetched.ref.link:
                 _backfill_links(target, ids, src_site, fetched, mapped.target_id)
-            written_without = ids.links_written(src_site, fetched.ref.id, dst_site) != "rewrite"
+            written_without = mapped.links != "rewrite"
             if rewriter is None or not written_without or not rewriter.would_change(fetched, post):
                 return PostOutcome(fetched.ref.id, title, "skipped", mapped.target_id)
             # unchanged, but written before its links were rewritten: written again below

@@ -495,16 +495,15 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
         return Media(id=str(result.get("id") or result.get("attachment_id")), url=str(result.get("url", "")))
 
     def read_versioned(self, ref: Ref) -> Versioned:
-        ref = as_ref(ref)
+        return self._versioned(as_ref(ref))[0]
+
+    def _versioned(self, ref: PostRef) -> tuple[Versioned, builtins.list[int] | None]:
+        """The stored content and version, and the ids of the post's revisions (None: unreadable)."""
         wp = self._get_raw(ref)
         new_ref = PostRef(id=str(wp.id), link=getattr(wp, "link", None))
         ids = self._revision_ids(new_ref)
-        return Versioned(
-            ref=new_ref,
-            content=str(getattr(wp, "content", "") or ""),
-            format=CONTENT_FORMAT,
-            version=_version(wp, _newest(ids)),
-        )
+        content = str(getattr(wp, "content", "") or "")
+        return Versioned(new_ref, content, CONTENT_FORMAT, _version(wp, _newest(ids))), ids
 
     def write_content(self, ref: Ref, content: str, expected: Version) -> Written:
         """Write the content only, with ``if_not_modified_since`` = the version's modified time: WordPress
@@ -528,11 +527,9 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
             raise WriteConflictError(
                 exc.message, applied=False, site=self.site, post=ref.id, status=exc.status, code=exc.code
             ) from None
-        wp = self._get_raw(ref)
-        new_ref = PostRef(id=str(wp.id), link=getattr(wp, "link", None))
-        ids = self._revision_ids(new_ref)
-        content = str(getattr(wp, "content", "") or "")
-        written = Written(ref=new_ref, content=content, version=_version(wp, _newest(ids)))
+        after, ids = self._versioned(ref)
+        new_ref = after.ref
+        written = Written(ref=new_ref, content=after.content, version=after.version)
         if expected.latest_revision is None or not ids:
             return Checked(written)  # revisions cannot be read (or are off)
         made = sorted(i for i in ids if i > int(expected.latest_revision))[-10:]
