@@ -12,7 +12,7 @@ import math
 import os
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +78,12 @@ def run(documents: Sequence[str], *, parse: bool = True, serialize: bool = True)
             batch.append(document)
             size += len(document)
     return results
+
+
+def serialize(block_lists: Sequence[Sequence[Mapping[str, Any]]]) -> list[str]:
+    """``serialize_blocks()`` of each list of blocks built by the caller (JSON objects become PHP arrays)."""
+    result: list[str] = _call({"op": "serialize", "block_lists": [list(blocks) for blocks in block_lists]})
+    return result
 
 
 def bench(documents: Sequence[str], *, repeat: int = 3, mode: str = "kept") -> dict[str, float]:

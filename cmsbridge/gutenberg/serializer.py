@@ -175,27 +175,58 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
         """The cache's slow path: a key for any attributes (marshal refuses subclasses), or a miss."""
         return _cached_attributes(cache, encode, attrs)
 
-    def serialize_block(block: Mapping[str, Any]) -> str:
+    def emit(block: Mapping[str, Any], out: list[str]) -> None:
+        """Append ``serialize_block(block)`` to ``out``, a container's pieces one by one."""
         chunks = block["innerContent"]
         inner = block["innerBlocks"]
-        if inner:
-            index = 0
-            pieces: list[str] = []
-            push = pieces.append
-            for chunk in chunks:
-                if chunk is None or not isinstance(chunk, str):  # PHP: not a string -> next inner block
-                    push(serialize_block(inner[index]))
-                    index += 1
-                else:
-                    push(chunk)
-            content = "".join(pieces)
-        else:
+        if not inner:
             content = chunks[0] if len(chunks) == 1 else "".join(chunks)
+            out.append(leaf(block["blockName"], block["attrs"], content))
+            return
+        push = out.append
+        slot = len(out)
+        push("")  # the opening delimiter, written once the content is known
+        index = 0
+        for chunk in chunks:
+            if chunk is None or not isinstance(chunk, str):  # PHP: not a string -> next inner block
+                child = inner[index]
+                index += 1
+                if child["innerBlocks"]:
+                    emit(child, out)
+                else:
+                    grandchunks = child["innerContent"]
+                    content = grandchunks[0] if len(grandchunks) == 1 else "".join(grandchunks)
+                    push(leaf(child["blockName"], child["attrs"], content))
+            else:
+                push(chunk)
         name = block["blockName"]
+        if name is None:
+            del out[slot]
+            return
+        first = chunks[0] if chunks else None
+        if first.__class__ is not str or len(first) < 2:  # the content may be "" or "0": PHP's empty()
+            content = "".join(out[slot + 1 :])
+            if not content or content == "0":
+                del out[slot:]
+                push(leaf(name, block["attrs"], ""))
+                return
+        delimiter = known(name) or delimiter_of(name)
+        attrs = block["attrs"]
+        if attrs and isinstance(attrs, containers):
+            try:
+                serialized = cached(marshal_key(attrs, 2)) or attributes_of(attrs)
+            except ValueError:
+                serialized = attributes_of(attrs)
+            out[slot] = f"{delimiter[3]}{serialized} -->"
+        else:
+            out[slot] = delimiter[0]
+        push(delimiter[1])
+
+    def leaf(name: str | None, attrs: Any, content: str) -> str:
+        """``serialize_block`` of a block whose content is known."""
         if name is None:
             return content
         delimiter = known(name) or delimiter_of(name)
-        attrs = block["attrs"]
         if attrs and isinstance(attrs, containers):
             try:
                 serialized = cached(marshal_key(attrs, 2)) or attributes_of(attrs)
@@ -208,12 +239,17 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
             return delimiter[2]
         return f"{delimiter[0]}{content}{delimiter[1]}"
 
+    def serialize_block(block: Mapping[str, Any]) -> str:
+        out: list[str] = []
+        emit(block, out)
+        return "".join(out)
+
     def serialize_blocks(blocks: Iterable[Any]) -> str:
         out: list[str] = []
         push = out.append
         for block in blocks:
             if block["innerBlocks"]:
-                push(serialize_block(block))
+                emit(block, out)
                 continue
             try:
                 [content] = block["innerContent"]  # one chunk: every block but a void one

@@ -7,6 +7,7 @@
  *     -> [{"parse": <WP_Block_Parser::parse() output>, "serialized": serialize_blocks(parse_blocks(doc))}, ...]
  *   {"op": "bench", "documents": [...], "repeat": 3, "mode": "kept"|"stream"}
  *     -> {"bytes": N, "parse_seconds": best, "serialize_seconds": best}   (hrtime, inside PHP)
+ *   {"op": "serialize", "block_lists": [[block, ...], ...]} -> [serialize_blocks(list), ...]
  *   {"op": "info"} -> {"wp_version": "...", "php_version": "..."}
  *
  * Loaded from the WordPress install (CMSBRIDGE_WP_ROOT, default /usr/share/wordpress): the block parser
@@ -78,6 +79,16 @@ if ($op === 'info') {
 	global $wp_version;
 	include ABSPATH . WPINC . '/version.php';
 	cmsbridge_output(array('wp_version' => $wp_version, 'php_version' => PHP_VERSION));
+	exit(0);
+}
+
+if ($op === 'serialize') {
+	// serialize_blocks() of block lists built by the caller (not parsed): one string per list.
+	$out = array();
+	foreach ($request['block_lists'] as $blocks) {
+		$out[] = serialize_blocks($blocks);
+	}
+	cmsbridge_output($out);
 	exit(0);
 }
 
