@@ -210,11 +210,20 @@ def test_fast_parser_equals_reference_on_random_documents(pieces: list[str]) -> 
     assert gutenberg.parse(document) == gutenberg.parse_reference(document)
 
 
-def test_parsed_attributes_are_fresh_objects() -> None:
-    first, second = gutenberg.parse('<!-- wp:x {"s":{"a":1}} /--><!-- wp:x {"s":{"a":1}} /-->')
-    assert first["attrs"] is not None and second["attrs"] is not None
-    first["attrs"]["s"]["a"] = 2
-    assert second["attrs"] == {"s": {"a": 1}}
+@pytest.mark.parametrize(
+    "attrs", ['{"s":{"a":1}}', '{"t":"{","s":{"a":1}}', '{"s":[{"a":1}]}', '{"t":"x","s":[1]}']
+)
+def test_parsed_attributes_are_fresh_objects(attrs: str) -> None:
+    first, second, third = gutenberg.parse(f"<!-- wp:x {attrs} /-->" * 3)
+    assert first["attrs"] is not None and second["attrs"] is not None and third["attrs"] is not None
+    nested = first["attrs"]["s"]
+    if isinstance(nested, list):
+        nested.append(2)
+    else:
+        nested["a"] = 2
+    assert second["attrs"] == third["attrs"] == json.loads(attrs)
+    first["attrs"]["new"] = 1
+    assert "new" not in third["attrs"]
 
 
 # --- PHP json_decode rules ------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import parser as _parser
+from . import serializer as _serializer
 from .diagnostics import Diagnostic, diagnostics
 from .parser import TOKEN_PATTERN, ParsedBlock, decode_attrs, parse, parse_reference
 from .phpjson import deep, php_value
@@ -22,6 +24,15 @@ from .serializer import (
     serialize_block,
     strip_core_namespace,
 )
+
+
+def clear_caches() -> None:
+    """Empty the parser's and the serializer's caches of attributes and block names.
+
+    They are bounded and need no care; this frees their memory, or makes the next run start cold.
+    """
+    _parser.clear_caches()
+    _serializer.clear_caches()
 
 
 def php_normalize(blocks: list[ParsedBlock]) -> list[dict[str, Any]]:
@@ -44,6 +55,7 @@ __all__ = [
     "Diagnostic",
     "Flavor",
     "ParsedBlock",
+    "clear_caches",
     "decode_attrs",
     "diagnostics",
     "parse",

@@ -88,7 +88,9 @@ def decode_attrs(text: str) -> dict[str, Any] | None:
         value = phpjson.decode(text)
         if not isinstance(value, dict):
             value = None
-        flat = value is not None and not any(type(v) is dict or type(v) is list for v in value.values())
+        # flat: no object or array inside, so the text has no "{" after its first character and no "["
+        # (one inside a string only makes a copy be decoded again)
+        flat = value is not None and text.find("{", 1) < 0 and "[" not in text
         if len(_ATTRS_CACHE) >= _ATTRS_CACHE_LIMIT:
             _ATTRS_CACHE.clear()
         _ATTRS_CACHE[text] = (value, flat)
@@ -111,6 +113,12 @@ def freeform(html: str) -> ParsedBlock:
 
 
 _BLOCK_NAMES: dict[str, str] = {}
+
+
+def clear_caches() -> None:
+    """Forget the attribute texts and block names seen so far (memory, or a benchmark's fresh start)."""
+    _ATTRS_CACHE.clear()
+    _BLOCK_NAMES.clear()
 
 
 def _block_name(name: str) -> str:

@@ -33,13 +33,18 @@ FLAVORS: tuple[Flavor, ...] = ("php-6.1", "php-6.9", "js")
 
 
 def _escape_61(encoded: str) -> str:
-    return (
-        encoded.replace("--", "\\u002d\\u002d")
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace('\\"', "\\u0022")
-    )
+    # Each replacement only where its character occurs: a test is cheaper than a replace that finds none.
+    if "--" in encoded:
+        encoded = encoded.replace("--", "\\u002d\\u002d")
+    if "<" in encoded:
+        encoded = encoded.replace("<", "\\u003c")
+    if ">" in encoded:
+        encoded = encoded.replace(">", "\\u003e")
+    if "&" in encoded:
+        encoded = encoded.replace("&", "\\u0026")
+    if '\\"' in encoded:
+        encoded = encoded.replace('\\"', "\\u0022")
+    return encoded
 
 
 def _escape_69(encoded: str) -> str:
@@ -47,6 +52,9 @@ def _escape_69(encoded: str) -> str:
 
 
 def _serialize_php(attrs: Any, escape: Callable[[str], str]) -> str:
+    flat = phpjson.flat_encode(attrs)  # most attributes: a flat dict of strings, numbers and booleans
+    if flat is not None:
+        return escape(phpjson.escape_line_terminators(flat))
     try:
         encoded = phpjson.php_encode(attrs)
     except phpjson.JSONEncodeFailure:
@@ -63,7 +71,8 @@ def _serialize_69(attrs: Any) -> str:
 
 
 def _serialize_js(attrs: Any) -> str:
-    return _escape_69(phpjson.js_encode(attrs))
+    flat = phpjson.flat_encode(attrs)
+    return _escape_69(flat if flat is not None else phpjson.js_encode(attrs))
 
 
 _SERIALIZERS: dict[str, Callable[[Any], str]] = {
@@ -109,6 +118,17 @@ def _cache_key(attrs: Any) -> bytes | str:
 _marshal = marshal.dumps
 _CACHE_LIMIT = 50_000
 _CACHES: dict[str, dict[bytes | str, str]] = {flavor: {} for flavor in FLAVORS}
+# per flavour, block name -> its delimiters, core/ stripped: ("<!-- wp:NAME -->", "<!-- /wp:NAME -->",
+# "<!-- wp:NAME /-->", "<!-- wp:NAME "), the last one followed by attributes.
+_DELIMITERS: dict[str, dict[str, tuple[str, str, str, str]]] = {flavor: {} for flavor in FLAVORS}
+
+
+def clear_caches() -> None:
+    """Forget the attributes and block names serialized so far (memory, or a benchmark's fresh start)."""
+    for cache in _CACHES.values():
+        cache.clear()
+    for delimiters in _DELIMITERS.values():
+        delimiters.clear()
 
 
 def _check_flavor(flavor: str) -> None:
@@ -144,17 +164,16 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
     """serialize_block() and serialize_blocks() for one flavour, sharing its caches.
 
     Both are written for speed: the attribute cache is looked up in place (a cache hit costs one
-    ``marshal.dumps`` and one dict lookup, no call), and ``serialize_blocks`` handles a block without
-    inner blocks (most of them) itself, pushing its delimiters and content as separate pieces for the
-    one final join. The result is the same as PHP's ``serialize_block`` applied to each block.
+    ``marshal.dumps`` and one dict lookup, no call); every block goes into one list of pieces
+    (delimiters, content, a container's chunks) for one final join; ``serialize_blocks`` handles the
+    commonest block itself (no inner blocks, no attributes, content). The result is the same as PHP's
+    ``serialize_block`` applied to each block.
     """
     _check_flavor(flavor)
     cache = _CACHES[flavor]
     cached = cache.get
     encode = _SERIALIZERS[flavor]
-    # block name -> its delimiters, core/ stripped: ("<!-- wp:NAME -->", "<!-- /wp:NAME -->",
-    # "<!-- wp:NAME /-->", "<!-- wp:NAME "), the last one followed by attributes.
-    delimiters: dict[str, tuple[str, str, str, str]] = {}
+    delimiters = _DELIMITERS[flavor]
     known = delimiters.get
     containers = (dict, list)
     marshal_key = _marshal
@@ -179,11 +198,12 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
         """Append ``serialize_block(block)`` to ``out``, a container's pieces one by one."""
         chunks = block["innerContent"]
         inner = block["innerBlocks"]
-        if not inner:
-            content = chunks[0] if len(chunks) == 1 else "".join(chunks)
-            out.append(leaf(block["blockName"], block["attrs"], content))
-            return
         push = out.append
+        if not inner:
+            put_leaf(
+                block["blockName"], block["attrs"], chunks[0] if len(chunks) == 1 else "".join(chunks), push
+            )
+            return
         slot = len(out)
         push("")  # the opening delimiter, written once the content is known
         index = 0
@@ -196,7 +216,7 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
                 else:
                     grandchunks = child["innerContent"]
                     content = grandchunks[0] if len(grandchunks) == 1 else "".join(grandchunks)
-                    push(leaf(child["blockName"], child["attrs"], content))
+                    put_leaf(child["blockName"], child["attrs"], content, push)
             else:
                 push(chunk)
         name = block["blockName"]
@@ -208,7 +228,7 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
             content = "".join(out[slot + 1 :])
             if not content or content == "0":
                 del out[slot:]
-                push(leaf(name, block["attrs"], ""))
+                put_leaf(name, block["attrs"], "", push)
                 return
         delimiter = known(name) or delimiter_of(name)
         attrs = block["attrs"]
@@ -222,10 +242,11 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
             out[slot] = delimiter[0]
         push(delimiter[1])
 
-    def leaf(name: str | None, attrs: Any, content: str) -> str:
-        """``serialize_block`` of a block whose content is known."""
+    def put_leaf(name: str | None, attrs: Any, content: str, push: Callable[[str], None]) -> None:
+        """Push ``serialize_block`` of a block whose content is known, as pieces."""
         if name is None:
-            return content
+            push(content)
+            return
         delimiter = known(name) or delimiter_of(name)
         if attrs and isinstance(attrs, containers):
             try:
@@ -233,11 +254,16 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
             except ValueError:
                 serialized = attributes_of(attrs)
             if not content or content == "0":
-                return f"{delimiter[3]}{serialized} /-->"
-            return f"{delimiter[3]}{serialized} -->{content}{delimiter[1]}"
-        if not content or content == "0":
-            return delimiter[2]
-        return f"{delimiter[0]}{content}{delimiter[1]}"
+                push(f"{delimiter[3]}{serialized} /-->")
+                return
+            push(f"{delimiter[3]}{serialized} -->")
+        elif not content or content == "0":
+            push(delimiter[2])
+            return
+        else:
+            push(delimiter[0])
+        push(content)
+        push(delimiter[1])
 
     def serialize_block(block: Mapping[str, Any]) -> str:
         out: list[str] = []
@@ -259,22 +285,12 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
             if name is None:
                 push(content)
                 continue
-            delimiter = known(name) or delimiter_of(name)
             attrs = block["attrs"]
-            if attrs and isinstance(attrs, containers):
-                try:
-                    serialized = cached(marshal_key(attrs, 2)) or attributes_of(attrs)
-                except ValueError:
-                    serialized = attributes_of(attrs)
-                if not content or content == "0":
-                    push(f"{delimiter[3]}{serialized} /-->")
-                    continue
-                push(f"{delimiter[3]}{serialized} -->")
-            elif not content or content == "0":
-                push(delimiter[2])
+            if attrs or not content or content == "0":
+                put_leaf(name, attrs, content, push)
                 continue
-            else:
-                push(delimiter[0])
+            delimiter = known(name) or delimiter_of(name)
+            push(delimiter[0])
             push(content)
             push(delimiter[1])
         return "".join(out)
