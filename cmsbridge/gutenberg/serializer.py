@@ -136,8 +136,11 @@ def _check_flavor(flavor: str) -> None:
         raise ValueError(f"unknown serialization flavor {flavor!r}; expected one of {', '.join(FLAVORS)}")
 
 
-def _cached_attributes(cache: dict[bytes | str, str], encode: Callable[[Any], str], attrs: Any) -> str:
-    key = _cache_key(attrs)
+def _cached_attributes(
+    cache: dict[bytes | str, str], encode: Callable[[Any], str], attrs: Any, key: bytes | str | None = None
+) -> str:
+    if key is None:
+        key = _cache_key(attrs)
     result = cache.get(key)
     if result is None:
         result = encode(attrs)
@@ -190,9 +193,10 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
         )
         return delimiter
 
-    def attributes_of(attrs: Any) -> str:
-        """The cache's slow path: a key for any attributes (marshal refuses subclasses), or a miss."""
-        return _cached_attributes(cache, encode, attrs)
+    def attributes_of(attrs: Any, key: bytes | None = None) -> str:
+        """The cache's slow path: a miss (``key``: the marshal key already made), or attributes that
+        marshal refuses (a subclass), keyed by their JSON text."""
+        return _cached_attributes(cache, encode, attrs, key)
 
     def emit(block: Mapping[str, Any], out: list[str]) -> None:
         """Append ``serialize_block(block)`` to ``out``, a container's pieces one by one."""
@@ -234,9 +238,11 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
         attrs = block["attrs"]
         if attrs and isinstance(attrs, containers):
             try:
-                serialized = cached(marshal_key(attrs, 2)) or attributes_of(attrs)
+                key = marshal_key(attrs, 2)
             except ValueError:
                 serialized = attributes_of(attrs)
+            else:
+                serialized = cached(key) or attributes_of(attrs, key)
             out[slot] = f"{delimiter[3]}{serialized} -->"
         else:
             out[slot] = delimiter[0]
@@ -250,9 +256,11 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
         delimiter = known(name) or delimiter_of(name)
         if attrs and isinstance(attrs, containers):
             try:
-                serialized = cached(marshal_key(attrs, 2)) or attributes_of(attrs)
+                key = marshal_key(attrs, 2)
             except ValueError:
                 serialized = attributes_of(attrs)
+            else:
+                serialized = cached(key) or attributes_of(attrs, key)
             if not content or content == "0":
                 push(f"{delimiter[3]}{serialized} /-->")
                 return
