@@ -419,3 +419,15 @@ def test_diagnostics_stop_where_parsing_stops() -> None:
     found = gutenberg.diagnostics("<!-- /wp:a --><!-- wp:B --><!-- wp:c -->")
     assert [d.kind for d in found] == ["stray-closer"]
     assert found[0].offset == 0
+
+
+def test_clear_caches_empties_them_and_results_stay_the_same() -> None:
+    from cmsbridge.gutenberg import parser, serializer
+
+    markup = '<!-- wp:image {"id":7,"sizeSlug":"large"} -->\n<figure></figure>\n<!-- /wp:image -->'
+    first = gutenberg.serialize(gutenberg.parse(markup))
+    assert parser._ATTRS_CACHE and parser._BLOCK_NAMES and serializer._CACHES["php-6.1"]
+    gutenberg.clear_caches()
+    assert not parser._ATTRS_CACHE and not parser._BLOCK_NAMES
+    assert not any(serializer._CACHES.values()) and not any(serializer._DELIMITERS.values())
+    assert gutenberg.serialize(gutenberg.parse(markup)) == first == markup
