@@ -15,8 +15,8 @@ the collector). A post's blocks are many small containers that survive the parse
 a young generation would otherwise walk all of them again, first the gen-0 collection that the next
 allocation starts, then a gen-1 collection: in a program that keeps many parsed posts that is about a
 fifth of the parse's time, and PHP has no such walk. The caller's own young objects are not sheltered:
-``parse`` first runs the gen-1 collection they were due (cheap, as young generations are small), so
-their garbage is freed and the survivors are promoted as the collector itself would promote them. If
+``parse`` first collects both young generations (cheap, as they are small), so their garbage is freed
+and the survivors are promoted by the collector itself, counted towards its next full collection. If
 the program froze objects (``gc.freeze()``) or disabled the collector, ``parse`` leaves it as it is.
 
 PHP details that are kept: ``\\s`` means ASCII whitespace only (space, tab, LF, VT, FF, CR; NBSP is not
@@ -151,8 +151,9 @@ def parse(document: str) -> list[ParsedBlock]:
         return _parse(document)
     finally:
         if promote:
-            # freeze() moves every generation (now: the blocks, and nothing the caller made) to the
-            # permanent one, unfreeze() moves that to the oldest generation: two list splices.
+            # freeze() moves every generation to the permanent one and unfreeze() moves that to the
+            # oldest: list splices. The young generations hold only the blocks now; the old one
+            # goes out and comes back.
             gc.freeze()
             gc.unfreeze()
         gc.enable()

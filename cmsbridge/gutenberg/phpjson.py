@@ -273,9 +273,9 @@ def _same_in_php(value: Any) -> str | None:
     PHP writes differently: floats (``1.0`` as ``1``), empty objects and objects with keys 0..n-1 (PHP
     arrays: ``[]`` and lists), and values deeper than 512 levels; and it escapes U+2028 and U+2029.
     The checks look at the encoded text, where a float, ``{}`` and a key ``"0"`` cannot hide (a string
-    that merely looks like one takes the slow path, which gives the same result). A scalar, a subclass
-    the C encoder does not know, NaN and infinities (refused by
-    ``allow_nan=False``) and cycles also take the slow path.
+    that merely looks like one takes the slow path, which gives the same result). A scalar, a type the C
+    encoder does not know, NaN and infinities (refused by ``allow_nan=False``) and cycles also take the
+    slow path.
     """
     if _C_ENCODE is None or not isinstance(value, dict | list):
         return None
