@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS media (
     source_url TEXT NOT NULL,
     target_site TEXT NOT NULL,
     target_url TEXT NOT NULL,
+    target_id TEXT,
     PRIMARY KEY (source_url, target_site)
 );
 CREATE TABLE IF NOT EXISTS pending_links (
@@ -84,6 +85,8 @@ class IdMap:
             for column in _LINK_COLUMNS:
                 if column not in have:
                     self.db.execute(f"ALTER TABLE mapping ADD COLUMN {column} TEXT")
+            if "target_id" not in {row[1] for row in self.db.execute("PRAGMA table_info(media)")}:
+                self.db.execute("ALTER TABLE media ADD COLUMN target_id TEXT")  # an older map
             self.db.execute(
                 "CREATE INDEX IF NOT EXISTS mapping_by_link ON mapping (source_site, target_site, source_key)"
             )
@@ -239,10 +242,18 @@ class CopiedMedia:
         ).fetchone()
         return str(row[0]) if row else None
 
-    def put(self, source: str, target: str) -> None:
+    def target_id(self, source: str) -> str | None:
+        row = self.ids._run(
+            "SELECT target_id FROM media WHERE source_url = ? AND target_site = ?",
+            (source, self.target_site),
+        ).fetchone()
+        return str(row[0]) if row and row[0] is not None else None
+
+    def put(self, source: str, target: str, target_id: str | None = None) -> None:
         self.ids._run(
-            "INSERT OR REPLACE INTO media (source_url, target_site, target_url) VALUES (?, ?, ?)",
-            (source, self.target_site, target),
+            "INSERT OR REPLACE INTO media (source_url, target_site, target_url, target_id) "
+            "VALUES (?, ?, ?, ?)",
+            (source, self.target_site, target, target_id),
         )
 
 

@@ -18,7 +18,9 @@ from urllib.parse import unquote, urlsplit
 
 import requests
 
+from .backends.base import Media
 from .errors import CMSBridgeError
+from .formats.wordpress_attachments import reattach, replace_img_src
 from .model import Image, Post, Raw
 from .report import ConversionReport
 
@@ -77,54 +79,81 @@ def _download_image(url: str, folder: str) -> str:
 
 
 class MediaMap(Protocol):
-    """Where images already copied to a site went: a source address -> the address on the target."""
+    """Where images already copied to a site went: a source address -> the address on the target (and
+    the id of the copy there, when the site gave one)."""
 
     def get(self, source: str) -> str | None: ...
 
-    def put(self, source: str, target: str) -> None: ...
+    def target_id(self, source: str) -> str | None: ...
+
+    def put(self, source: str, target: str, target_id: str | None = None) -> None: ...
 
 
 def copy_images(
     post: Post,
     *,
-    upload: Callable[[str], str],
+    upload: Callable[[str], Media],
     target_site: str,
     known: MediaMap,
     report: ConversionReport,
     local: Callable[[str], str | None] = lambda src: None,
     featured: bool = True,
+    attachment_ids: bool = False,
 ) -> Post:
     """``post`` with its images (image blocks, ``<img src>`` inside raw markup such as galleries, and the
-    featured image when ``featured``) uploaded with ``upload(path) -> url`` and pointing at their new
+    featured image when ``featured``) uploaded with ``upload(path) -> Media`` and pointing at their new
     address.
 
     Images on the web are fetched; ``local(src)`` names the file of an image given by a local address (a
     folder's ``media/...``). Images already on the target, and those copied before (``known``), are not
-    uploaded again. An image that cannot be fetched or uploaded is reported and keeps its address."""
+    uploaded again. An image that cannot be fetched or uploaded is reported and keeps its address.
+
+    ``attachment_ids`` (a WordPress target): the WordPress markup that comes along (an image block's
+    source markup, a gallery) gets the ids of the copies in the target's media library instead of the
+    source site's (:mod:`cmsbridge.formats.wordpress_attachments`)."""
+    new_ids: dict[str, str] = {}  # a copy's address -> its id on the target
 
     def rehost(src: str) -> str:
         copied = known.get(src)
         if copied is not None:
+            copied_id = known.target_id(src)
+            if copied_id:
+                new_ids[copied] = copied_id
             return copied
         path = None if is_web_address(src) else local(src)
         try:
             if path is not None:
-                url = upload(path)
+                media = upload(path)
             elif is_web_address(src) and not same_host(src, target_site):
                 with fetched_image(src) as fetched:
-                    url = upload(fetched)
+                    media = upload(fetched)
             else:
                 return src
         except (ImageUnavailable, CMSBridgeError) as exc:
             report.warn("migrate", f"image {src!r} not copied ({exc}); the post still points to it")
             return src
-        known.put(src, url)
-        return url
+        known.put(src, media.url, media.id or None)
+        if media.id:
+            new_ids[media.url] = media.id
+        return media.url
+
+    def rehost_image(block: Image) -> Image:
+        new = rehost(block.src)
+        if new == block.src:
+            return block
+        origin = block.origin
+        if attachment_ids and origin is not None and origin.format == "gutenberg" and new in new_ids:
+            markup = reattach(replace_img_src(origin.markup, block.src, new), {new: new_ids[new]})
+            return block.model_copy(
+                update={"src": new, "origin": origin.model_copy(update={"markup": markup})}
+            )
+        return block.model_copy(update={"src": new})
 
     def rehost_raw(block: Raw) -> Raw:
         """Markup kept verbatim: each ``<img src>`` on the web copied and its address replaced where it
         is written (the same address in a link to the full image goes along)."""
         content = block.content
+        moved: dict[str, str] = {}
         for written in dict.fromkeys(_IMG_SRC.findall(block.content)):
             source = html.unescape(written)
             if same_host(source, target_site):
@@ -132,6 +161,10 @@ def copy_images(
             new = rehost(source)
             if new != source:
                 content = content.replace(written, html.escape(new, quote=True))
+                if new in new_ids:
+                    moved[new] = new_ids[new]
+        if attachment_ids and moved and block.format in ("gutenberg", "html"):
+            content = reattach(content, moved)
         left = len(_SRCSET.findall(content))
         if left:
             report.warn(
@@ -141,7 +174,7 @@ def copy_images(
         return block if content == block.content else block.model_copy(update={"content": content})
 
     blocks = tuple(
-        block.model_copy(update={"src": rehost(block.src)})
+        rehost_image(block)
         if isinstance(block, Image)
         else rehost_raw(block)
         if isinstance(block, Raw)

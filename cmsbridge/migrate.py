@@ -364,12 +364,13 @@ def _with_copied_images(
         post = post.replace(featured_image=local(post.featured_image) or post.featured_image)
     return copy_images(
         post,
-        upload=lambda path: target.upload_media(path).url,
+        upload=target.upload_media,
         target_site=target.site,
         known=ids.media(target.site),
         report=losses,
         local=local,
         featured=by_address,
+        attachment_ids=target.capabilities.system == "wordpress",
     )
 
 

@@ -206,9 +206,28 @@ def _run_validator(documents: dict[str, str]) -> dict[str, dict[str, Any]]:
     return dict(zip(names, results, strict=True))
 
 
+def _reattached_blocks() -> dict[str, str]:
+    """An image block and a gallery as the editor saves them, and the same after ``migrate --media copy``
+    gave their images the ids of their copies (``wordpress_attachments.reattach``)."""
+    from cmsbridge.formats.wordpress_attachments import reattach
+
+    from .test_wordpress_attachments import NEW, gallery, image_block
+
+    source = image_block(NEW, 57) + "\n\n" + gallery((NEW, 57), ("https://old.example/b.jpg", 58))
+    copied = reattach(source, {NEW: "812"})
+    assert copied != source
+    return {"reattach-source": source, "reattach-copied": copied}
+
+
 @pytest.fixture(scope="module")
 def validated() -> dict[str, tuple[str, dict[str, Any]]]:
-    documents = {**_new_blocks(), **_changed_blocks(), **_generated_posts(40), CONTROL: CONTROL_MARKUP}
+    documents = {
+        **_new_blocks(),
+        **_changed_blocks(),
+        **_generated_posts(40),
+        **_reattached_blocks(),
+        CONTROL: CONTROL_MARKUP,
+    }
     results = _run_validator(documents)
     return {name: (documents[name], results[name]) for name in documents}
 

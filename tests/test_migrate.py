@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from cmsbridge.backends.base import Backend, PostRef
+from cmsbridge.backends.base import Backend, Media, PostRef
 from cmsbridge.backends.files import FilesBackend
 from cmsbridge.errors import InvalidContentError, NotFoundError
 from cmsbridge.migrate import MigrationInterrupted, PostOutcome, migrate
@@ -362,25 +362,36 @@ def test_media_copy_moves_images_to_the_target_once_and_reports_what_it_cannot(t
     assert copied_gallery.content == gallery.replace(f"{web}/tanks.png", "media/tanks.png")
 
 
+class KnownMedia(dict[str, tuple[str, str | None]]):
+    """A media map in memory: source address -> (the copy's address, its id)."""
+
+    def get(self, source: str) -> str | None:  # type: ignore[override]
+        found = super().get(source)
+        return found[0] if found else None
+
+    def target_id(self, source: str) -> str | None:
+        found = super().get(source)
+        return found[1] if found else None
+
+    def put(self, source: str, target: str, target_id: str | None = None) -> None:
+        self[source] = (target, target_id)
+
+
 def test_images_in_raw_markup_are_fetched_unescaped_and_replaced_escaped(tmp_path: Path) -> None:
     from cmsbridge.media import copy_images
-
-    class Known(dict[str, str]):
-        def put(self, source: str, target: str) -> None:
-            self[source] = target
 
     (tmp_path / "www").mkdir()
     (tmp_path / "www" / "tanks.png").write_bytes(png(3, 2))
     uploads: list[bytes] = []
 
-    def upload(path: str) -> str:
+    def upload(path: str) -> Media:
         uploads.append(Path(path).read_bytes())
-        return "https://new.example/up/tanks.png?v=1&x=2"
+        return Media(id="", url="https://new.example/up/tanks.png?v=1&x=2")
 
     with serve(tmp_path / "www") as (web, hits):
         raw = Raw(format="html", content=f'<p><img srcset="a 1x" src="{web}/tanks.png?w=3&amp;h=2"></p>')
         site = "https://new.example"
-        known = Known()
+        known = KnownMedia()
         report = ConversionReport()
         post = copy_images(
             _post(1, blocks=(raw,)), upload=upload, target_site=site, known=known, report=report

@@ -168,3 +168,41 @@ def test_migrating_an_export_keeps_block_attributes(wordpress: dict[str, Any], t
     report = migrate(cmsbridge.connect(f"wxr:{export}"), target, state=tmp_path / "s.db")
     assert (report.created, report.posts[0].losses) == (1, [])
     assert target.get(report.posts[0].target_id or "").raw == STYLED
+
+
+@pytest.mark.parametrize("transport", ["rest", "xmlrpc"])
+def test_migrated_images_point_at_their_copies_in_the_media_library(
+    wordpress: dict[str, Any], tmp_path: Path, transport: str
+) -> None:
+    """``migrate --media copy`` from an export: the image block and the gallery image carry the id of the
+    uploaded copy (attribute, ``wp-image-`` class), not the source site's 57, and that attachment is the
+    picture at the address the post shows."""
+    from cmsbridge.migrate import migrate
+    from tests.image_server import png, serve
+    from tests.test_wordpress_attachments import gallery, image_block
+
+    name = f"pic-{uuid.uuid4().hex[:8]}"
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / f"{name}.png").write_bytes(png(3, 2))
+    target = site(wordpress, "editor", transport)
+    with serve(tmp_path / "www") as (web, _):
+        src = f"{web}/{name}.png"
+        post = cmsbridge.read(image_block(src, 57) + "\n\n" + gallery((src, 57)), "gutenberg")
+        export = tmp_path / "export.xml"
+        export.write_text(cmsbridge.write(post.replace(title=name, slug=name, status="publish"), "wxr"))
+        report = migrate(cmsbridge.connect(f"wxr:{export}"), target, state=tmp_path / "s.db", media="copy")
+    assert (report.created, report.posts[0].losses) == (1, [])
+    stored = target.get(report.posts[0].target_id or "").raw
+    ids = set(re.findall(r'"id":(\d+)', stored))
+    assert len(ids) == 1 and ids == set(re.findall(r"wp-image-(\d+)", stored)) and ids != {"57"}
+    [new_id] = ids
+    addresses = set(re.findall(r'<img src="([^"]+)"', stored))
+    admin = wordpress["users"]["admin"]
+    media = requests.get(
+        f"{wordpress['url']}/?rest_route=/wp/v2/media/{new_id}",
+        auth=(admin["user"], admin["app_password"]),
+        timeout=30,
+    )
+    media.raise_for_status()
+    assert addresses == {media.json()["source_url"]}
+    assert requests.get(media.json()["source_url"], timeout=30).content == png(3, 2)
