@@ -431,3 +431,15 @@ def test_clear_caches_empties_them_and_results_stay_the_same() -> None:
     assert not parser._ATTRS_CACHE and not parser._BLOCK_NAMES
     assert not any(serializer._CACHES.values()) and not any(serializer._DELIMITERS.values())
     assert gutenberg.serialize(gutenberg.parse(markup)) == first == markup
+
+
+@pytest.mark.parametrize("attrs", ['{"id":57}', '{"s":{"a":1}}'])
+def test_changing_parsed_attributes_does_not_change_the_next_parse(attrs: str) -> None:
+    gutenberg.clear_caches()
+    markup = f"<!-- wp:x {attrs} /-->"
+    [first] = gutenberg.parse(markup)  # the first parse of this text: decoded, not taken from the cache
+    assert first["attrs"] is not None
+    first["attrs"]["id"] = 812
+    first["attrs"]["more"] = True
+    [again] = gutenberg.parse(markup)
+    assert again["attrs"] == json.loads(attrs)

@@ -93,7 +93,9 @@ def decode_attrs(text: str) -> dict[str, Any] | None:
         flat = value is not None and text.find("{", 1) < 0 and "[" not in text
         if len(_ATTRS_CACHE) >= _ATTRS_CACHE_LIMIT:
             _ATTRS_CACHE.clear()
-        _ATTRS_CACHE[text] = (value, flat)
+        # The cache keeps its own copy of a flat object: the caller may change the one returned. (A
+        # nested object in the cache is never handed out; it is decoded again.)
+        _ATTRS_CACHE[text] = (value.copy() if flat and value is not None else value, flat)
         fresh: dict[str, Any] | None = value
         return fresh
     value, flat = cached
