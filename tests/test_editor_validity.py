@@ -211,9 +211,11 @@ def _reattached_blocks() -> dict[str, str]:
     gave their images the ids of their copies (``wordpress_attachments.reattach``)."""
     from cmsbridge.formats.wordpress_attachments import reattach
 
-    from .test_wordpress_attachments import NEW, gallery, image_block
+    from .test_wordpress_attachments import NEW, gallery, image_block, media_text
 
-    source = image_block(NEW, 57) + "\n\n" + gallery((NEW, 57), ("https://old.example/b.jpg", 58))
+    source = "\n\n".join(
+        [image_block(NEW, 57), gallery((NEW, 57), ("https://old.example/b.jpg", 58)), media_text(NEW, 57)]
+    )
     copied = reattach(source, {NEW: "812"})
     assert copied != source
     return {"reattach-source": source, "reattach-copied": copied}

@@ -35,6 +35,20 @@ def gallery(*images: tuple[str, int]) -> str:
     )
 
 
+def media_text(src: str, id_: int) -> str:
+    return (
+        f'<!-- wp:media-text {{"mediaId":{id_},"mediaType":"image"}} -->\n'
+        '<div class="wp-block-media-text is-stacked-on-mobile"><figure class="wp-block-media-text__media">'
+        f'<img src="{src}" alt="" class="wp-image-{id_} size-full"/></figure>'
+        '<div class="wp-block-media-text__content"><!-- wp:paragraph -->\n<p>Text</p>\n<!-- /wp:paragraph -->'
+        "</div></div>\n<!-- /wp:media-text -->"
+    )
+
+
+def test_a_media_and_text_block_gets_the_id_in_media_id() -> None:
+    assert reattach(media_text(NEW, 57), {NEW: "812"}) == media_text(NEW, 812)
+
+
 def test_an_image_block_gets_the_id_in_its_attribute_and_its_class() -> None:
     assert reattach(image_block(NEW, 57), {NEW: "812"}) == image_block(NEW, 812)
 
@@ -72,6 +86,11 @@ def test_what_cannot_be_matched_is_left_alone() -> None:
     assert reattach("<p>no image</p>", {NEW: "812"}) == "<p>no image</p>"
     near = image_block(NEW, 57).replace("wp-image-57", "wp-image-57x")  # not the class WordPress writes
     assert "wp-image-57x" in reattach(near, {NEW: "812"})
+    plugin = (
+        f'<!-- wp:acme/card {{"imageId":57}} --><div><img src="{NEW}" class="wp-image-57"/></div>'
+        "<!-- /wp:acme/card -->"
+    )
+    assert reattach(plugin, {NEW: "812"}) == plugin  # its own attribute name: left stale but consistent
 
 
 def test_replace_img_src_touches_the_image_and_not_the_link() -> None:

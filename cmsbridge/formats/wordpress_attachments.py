@@ -1,12 +1,12 @@
 """WordPress attachment ids in block markup, pointed at the copies of their images on another site.
 
 WordPress ties an image in a post to its media library entry three ways: the block's ``id`` attribute
-(``ids`` in an old gallery), the ``wp-image-ID`` class on the ``<img>``, and a gallery image's
-``data-id``. When ``migrate --media copy`` uploads a post's images to another WordPress, the ids it
-brings are the source site's: on the target they name nothing, or another picture. :func:`reattach`
-gives each copied image the id of its copy, in all three places together, so the block editor still
-finds the markup valid (its image block writes ``wp-image-ID`` from the ``id`` attribute) and WordPress
-can add the image's other sizes (``srcset``) to the page.
+(``mediaId`` in a media & text block, ``ids`` in an old gallery), the ``wp-image-ID`` class on the
+``<img>``, and a gallery image's ``data-id``. When ``migrate --media copy`` uploads a post's images to
+another WordPress, the ids it brings are the source site's: on the target they name nothing, or another
+picture. :func:`reattach` gives each copied image the id of its copy, in all three places together, so
+the block editor still finds the markup valid (its blocks write ``wp-image-ID`` from the id attribute)
+and WordPress can add the image's other sizes (``srcset``) to the page.
 
 Pure: markup in, markup out. Blocks are parsed and serialized with :mod:`cmsbridge.gutenberg`, so what
 is not an image copied here comes back byte for byte.
@@ -38,11 +38,19 @@ def reattach(markup: str, ids: Mapping[str, str]) -> str:
     return gutenberg.serialize(blocks)
 
 
+# Blocks whose markup and attributes this module knows to keep in step; None: classic HTML. Another
+# block (a plugin's) may keep an image's id under a name of its own: its ids are left as they are, stale
+# but consistent, rather than half changed (the editor would flag the block as invalid).
+_KNOWN_BLOCKS = frozenset({None, "core/image", "core/cover", "core/media-text", "core/gallery"})
+
+
 def _walk(blocks: list[gutenberg.ParsedBlock], ids: Mapping[str, int]) -> bool:
     changed = False
     for block in blocks:
         if _walk(block["innerBlocks"], ids):
             changed = True
+        if block["blockName"] not in _KNOWN_BLOCKS:
+            continue
         moved: dict[int, int] = {}
         chunks = block["innerContent"]
         for index, chunk in enumerate(chunks):
@@ -78,10 +86,14 @@ def _retag(match: re.Match[str], ids: Mapping[str, int], moved: dict[int, int]) 
     return tag
 
 
+_ID_ATTRIBUTES = ("id", "mediaId")  # image, cover; media & text (each writes wp-image-ID from it)
+
+
 def _reattach_attrs(attrs: dict[str, Any], moved: Mapping[int, int]) -> None:
-    """The block's own ``id`` and an old gallery's ``ids``, for the images whose tags moved."""
-    if type(attrs.get("id")) is int and attrs["id"] in moved:
-        attrs["id"] = moved[attrs["id"]]
+    """The block's own id and an old gallery's ``ids``, for the images whose tags moved."""
+    for name in _ID_ATTRIBUTES:
+        if type(attrs.get(name)) is int and attrs[name] in moved:
+            attrs[name] = moved[attrs[name]]
     ids = attrs.get("ids")
     if isinstance(ids, list):
         attrs["ids"] = [moved.get(i, i) if type(i) is int else i for i in ids]
