@@ -96,3 +96,13 @@ def test_a_disabled_collector_stays_disabled(collector: None) -> None:
     assert not gc.isenabled()
     assert generation_of(blocks) == 0
     assert gutenberg.serialize(blocks) == DOCUMENT
+
+
+def test_parsing_in_threads_gives_the_same_blocks_and_leaves_the_collector_on(collector: None) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = gutenberg.parse(DOCUMENT)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: gutenberg.parse(DOCUMENT * 20), range(200)))
+    assert all(result == expected * 20 for result in results)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
