@@ -164,7 +164,13 @@ def copy_images(
                 if new in new_ids:
                     moved[new] = new_ids[new]
         if attachment_ids and moved and block.format in ("gutenberg", "html"):
-            content = reattach(content, moved)
+            stale: list[str] = []
+            content = reattach(content, moved, stale)
+            for name in dict.fromkeys(stale):
+                report.warn(
+                    "migrate",
+                    f"image ids inside {name} (raw {block.format} content) left as the source site's",
+                )
         left = len(_SRCSET.findall(content))
         if left:
             report.warn(

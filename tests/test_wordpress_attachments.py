@@ -90,7 +90,9 @@ def test_what_cannot_be_matched_is_left_alone() -> None:
         f'<!-- wp:acme/card {{"imageId":57}} --><div><img src="{NEW}" class="wp-image-57"/></div>'
         "<!-- /wp:acme/card -->"
     )
-    assert reattach(plugin, {NEW: "812"}) == plugin  # its own attribute name: left stale but consistent
+    left: list[str] = []
+    assert reattach(plugin, {NEW: "812"}, left) == plugin  # its own attribute name: left stale but consistent
+    assert left == ["acme/card"]
 
 
 def test_replace_img_src_touches_the_image_and_not_the_link() -> None:
@@ -181,3 +183,27 @@ def test_an_id_map_from_before_gets_the_media_id_column(tmp_path: Path) -> None:
         assert media.target_id("https://old.example/b.jpg") == "813"
     finally:
         ids.close()
+
+
+def test_copy_images_reports_the_ids_it_leaves_in_a_plugins_block(tmp_path: Path) -> None:
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "a.jpg").write_bytes(png(3, 2))
+    with serve(tmp_path / "www") as (web, _):
+        card = (
+            f'<!-- wp:acme/card {{"imageId":57}} --><div><img src="{web}/a.jpg" class="wp-image-57"/></div>'
+            "<!-- /wp:acme/card -->"
+        )
+        report = ConversionReport()
+        post = copy_images(
+            cmsbridge.read(card, "gutenberg"),
+            upload=lambda path: Media(id="812", url=NEW),
+            target_site="https://new.example",
+            known=KnownMedia(),
+            report=report,
+            attachment_ids=True,
+        )
+    [raw] = post.blocks
+    assert isinstance(raw, Raw) and NEW in raw.content and "wp-image-57" in raw.content
+    assert report.messages() == [
+        "migrate: image ids inside acme/card (raw gutenberg content) left as the source site's"
+    ]

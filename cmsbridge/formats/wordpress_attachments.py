@@ -26,14 +26,18 @@ _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _WP_IMAGE = re.compile(r"(?<![\w-])wp-image-(\d+)(?![\w-])")
 
 
-def reattach(markup: str, ids: Mapping[str, str]) -> str:
+def reattach(markup: str, ids: Mapping[str, str], left: list[str] | None = None) -> str:
     """``markup`` with the attachment ids of the images whose ``src`` is a key of ``ids`` (an address
     as written on the page, unescaped) set to the matching value (the id on the site the address is
-    on). Images not in ``ids``, and ids that are not numbers, are left as they are."""
+    on). Images not in ``ids``, and ids that are not numbers, are left as they are.
+
+    ``left`` gets the name of each block that holds such an image with an id but is not one this module
+    knows (a plugin's block): its ids stay the source site's."""
     if not ids or "<img" not in markup.lower():
         return markup
     blocks = gutenberg.parse(markup)
-    if not _walk(blocks, {src: int(new) for src, new in ids.items() if new.isdigit()}):
+    numeric = {src: int(new) for src, new in ids.items() if new.isdigit()}
+    if not _walk(blocks, numeric, left if left is not None else []):
         return markup
     return gutenberg.serialize(blocks)
 
@@ -44,15 +48,22 @@ def reattach(markup: str, ids: Mapping[str, str]) -> str:
 _KNOWN_BLOCKS = frozenset({None, "core/image", "core/cover", "core/media-text", "core/gallery"})
 
 
-def _walk(blocks: list[gutenberg.ParsedBlock], ids: Mapping[str, int]) -> bool:
+def _walk(blocks: list[gutenberg.ParsedBlock], ids: Mapping[str, int], left: list[str]) -> bool:
     changed = False
     for block in blocks:
-        if _walk(block["innerBlocks"], ids):
+        if _walk(block["innerBlocks"], ids, left):
             changed = True
-        if block["blockName"] not in _KNOWN_BLOCKS:
+        chunks = block["innerContent"]
+        images = [c for c in chunks if isinstance(c, str) and "<img" in c.lower()]
+        if not images:
             continue
         moved: dict[int, int] = {}
-        chunks = block["innerContent"]
+        if block["blockName"] not in _KNOWN_BLOCKS:
+            for image in images:  # what would have moved, had the block been known
+                _IMG.sub(partial(_retag, ids=ids, moved=moved), image)
+            if moved:
+                left.append(str(block["blockName"]))
+            continue
         for index, chunk in enumerate(chunks):
             if isinstance(chunk, str) and "<img" in chunk.lower():
                 chunks[index] = _IMG.sub(partial(_retag, ids=ids, moved=moved), chunk)
