@@ -166,10 +166,9 @@ def strip_core_namespace(name: str | None) -> str | None:
 def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Callable[[Iterable[Any]], str]]:
     """serialize_block() and serialize_blocks() for one flavour, sharing its caches.
 
-    Both are written for speed: the attribute cache is looked up in place (a cache hit costs one
-    ``marshal.dumps`` and one dict lookup, no call); every block goes into one list of pieces
-    (delimiters, content, a container's chunks) for one final join; ``serialize_blocks`` handles the
-    commonest block itself (no inner blocks, no attributes, content). The result is the same as PHP's
+    Both are written for speed: every block goes into one list of pieces (delimiters, content, a
+    container's chunks) for one final join; ``serialize_blocks`` handles the commonest block itself (no
+    inner blocks, no attributes, content). The result is the same as PHP's
     ``serialize_block`` applied to each block.
     """
     _check_flavor(flavor)
@@ -193,10 +192,14 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
         )
         return delimiter
 
-    def attributes_of(attrs: Any, key: bytes | None = None) -> str:
-        """The cache's slow path: a miss (``key``: the marshal key already made), or attributes that
-        marshal refuses (a subclass), keyed by their JSON text."""
-        return _cached_attributes(cache, encode, attrs, key)
+    def attributes_of(attrs: Any) -> str:
+        """The attributes' JSON: a cache hit costs one ``marshal.dumps`` and one dict lookup; a miss,
+        or attributes that marshal refuses (a subclass, keyed by their JSON text), take the slow path."""
+        try:
+            key = marshal_key(attrs, 2)
+        except ValueError:
+            return _cached_attributes(cache, encode, attrs)
+        return cached(key) or _cached_attributes(cache, encode, attrs, key)
 
     def emit(block: Mapping[str, Any], out: list[str]) -> None:
         """Append ``serialize_block(block)`` to ``out``, a container's pieces one by one."""
@@ -237,12 +240,7 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
         delimiter = known(name) or delimiter_of(name)
         attrs = block["attrs"]
         if attrs and isinstance(attrs, containers):
-            try:
-                key = marshal_key(attrs, 2)
-            except ValueError:
-                serialized = attributes_of(attrs)
-            else:
-                serialized = cached(key) or attributes_of(attrs, key)
+            serialized = attributes_of(attrs)
             out[slot] = f"{delimiter[3]}{serialized} -->"
         else:
             out[slot] = delimiter[0]
@@ -255,12 +253,7 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
             return
         delimiter = known(name) or delimiter_of(name)
         if attrs and isinstance(attrs, containers):
-            try:
-                key = marshal_key(attrs, 2)
-            except ValueError:
-                serialized = attributes_of(attrs)
-            else:
-                serialized = cached(key) or attributes_of(attrs, key)
+            serialized = attributes_of(attrs)
             if not content or content == "0":
                 push(f"{delimiter[3]}{serialized} /-->")
                 return
