@@ -6,9 +6,12 @@ merely look like those. The conformance suite checks the same encoder against PH
 
 from __future__ import annotations
 
+import datetime
 import enum
+import uuid
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -117,37 +120,59 @@ def test_integer_subclasses_are_written_as_their_number() -> None:
     assert phpjson._encode_php(Loud(5), 0) == "5"
 
 
-flat_values = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(min_value=-(2**70), max_value=2**70),
-    texts,
-    st.floats(allow_nan=False),  # refused by the flat path: PHP writes floats its own way
-    st.just({}),  # refused: not flat
-)
-
-
 @settings(max_examples=1500, deadline=None)
-@given(st.dictionaries(keys, flat_values, min_size=1, max_size=5))
-def test_flat_path_equals_the_full_encoders(value: dict[str, Any]) -> None:
-    flat = phpjson.flat_encode(value)
-    if flat is not None:
-        assert phpjson.escape_line_terminators(flat) == reference(value)
-        assert flat == phpjson.js_encode(value)
-    if all(type(v) in (str, int, bool, type(None)) for v in value.values()) and "0" not in value:
-        assert flat is not None  # the fast path is taken where it can be
+@given(
+    st.one_of(st.dictionaries(keys, values, min_size=1, max_size=5), st.lists(values, min_size=1, max_size=5))
+)
+def test_the_attribute_cache_equals_the_exact_encoders(value: Any) -> None:
+    """``serialize_attributes`` (orjson's text as the cache key, the result computed from that text on a
+    miss) against each flavour's exact encoder, on a miss and on a hit; values from earlier examples stay
+    in the cache, so a text that two different values share would show up here."""
     for flavor, encode in serializer._SERIALIZERS.items():
-        assert serializer.serialize_attributes(value, flavor=flavor) == encode(value)  # type: ignore[arg-type]
+        expected = encode(value)
+        assert serializer.serialize_attributes(value, flavor=flavor) == expected  # type: ignore[arg-type]
+        assert serializer.serialize_attributes(value, flavor=flavor) == expected  # type: ignore[arg-type]
 
 
-def test_flat_path_refuses_what_it_cannot_write() -> None:
-    for value in (
-        {"0": "a"},
-        {},
-        {"a": 1.5},
-        {"a": [1]},
-        {1: "a"},
-        {"a": Level.THREE},
-        {"a": "x"} | {"b": {}},
-    ):
-        assert phpjson.flat_encode(value) is None
+@settings(max_examples=3000, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_orjson_writes_every_float_with_a_point_or_a_signed_exponent(value: float) -> None:
+    # the serializer looks for floats in orjson's text only where one of these occurs
+    text = orjson.dumps([value]).decode()
+    assert "." in text or "e+" in text or "e-" in text
+
+
+@pytest.mark.parametrize("first", [None, float("nan"), float("inf"), -float("inf")])
+def test_null_and_the_values_orjson_writes_as_null_never_share_an_entry(first: Any) -> None:
+    serializer.clear_caches()
+    order = [first] + [v for v in (None, float("nan"), float("inf"), -float("inf")) if v is not first]
+    for _ in range(2):
+        for item in order:
+            expected = '{"a":null}' if item is None else ""  # PHP cannot encode NaN or infinities
+            assert serializer.serialize_attributes({"a": item}) == expected
+            assert serializer.serialize_attributes({"a": item}, flavor="js") == '{"a":null}'
+
+
+class Colour(enum.Enum):
+    RED = "red"
+
+
+def test_values_beyond_json() -> None:
+    # orjson writes an Enum member as its value and a UUID as its string; dates are refused
+    assert serializer.serialize_attributes({"c": Colour.RED, "u": uuid.UUID(int=1)}) == (
+        '{"c":"red","u":"00000000-0000-0000-0000-000000000001"}'
+    )
+    for value in ({"d": datetime.date(2026, 11, 25)}, {"o": object()}):
+        with pytest.raises(TypeError):
+            serializer.serialize_attributes(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{1: "a"}, {"a": 2**70}, {"a": "\ud800"}, {"a": [[[[1.5]]]], "b": {}}, {"a": Level.THREE}],
+    ids=["int key", "big int", "lone surrogate", "nested", "int enum"],
+)
+def test_values_orjson_refuses_or_writes_its_own_way_take_the_exact_path(value: Any) -> None:
+    for _ in range(2):
+        for flavor, encode in serializer._SERIALIZERS.items():
+            assert serializer.serialize_attributes(value, flavor=flavor) == encode(value)  # type: ignore[arg-type]

@@ -290,45 +290,6 @@ def _same_in_php(value: Any) -> str | None:
     return escape_line_terminators(text)
 
 
-_KEY_PREFIXES: dict[str, str] = {}  # key -> '"key":', for flat_encode (keys recur from block to block)
-
-
-def flat_encode(value: Any) -> str | None:
-    """The JSON text of a dict with string keys and string, integer, boolean or None values (most block
-    attributes), as PHP's ``json_encode`` and ``JSON.stringify`` both write it, but with U+2028 and
-    U+2029 left raw (PHP escapes them); None for anything else.
-
-    One pass in Python with no check afterwards, about twice as fast as :func:`php_encode` on such a
-    dict. A key ``"0"`` is refused: PHP may read the dict as a list.
-    """
-    if value.__class__ is not dict or not value or "0" in value:
-        return None
-    string = _py_string
-    prefixes = _KEY_PREFIXES
-    pieces: list[str] = []
-    push = pieces.append
-    for key, item in value.items():
-        prefix = prefixes.get(key)
-        if prefix is None:
-            if key.__class__ is not str:
-                return None
-            if len(prefixes) >= 10_000:
-                prefixes.clear()
-            prefix = prefixes[key] = string(key) + ":"
-        kind = item.__class__
-        if kind is str:
-            push(prefix + string(item))
-        elif kind is int:
-            push(prefix + int.__repr__(item))
-        elif kind is bool:
-            push(prefix + ("true" if item else "false"))
-        elif item is None:
-            push(prefix + "null")
-        else:
-            return None
-    return "{" + ",".join(pieces) + "}"
-
-
 def escape_line_terminators(text: str) -> str:
     """U+2028 and U+2029 as PHP's ``json_encode`` writes them (``\\u2028``) in JSON text, where they can
     only stand inside strings."""

@@ -22,8 +22,11 @@ from __future__ import annotations
 
 import json
 import marshal
+import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
+
+import orjson
 
 from . import phpjson
 from .parser import ParsedBlock
@@ -52,9 +55,6 @@ def _escape_69(encoded: str) -> str:
 
 
 def _serialize_php(attrs: Any, escape: Callable[[str], str]) -> str:
-    flat = phpjson.flat_encode(attrs)  # most attributes: a flat dict of strings, numbers and booleans
-    if flat is not None:
-        return escape(phpjson.escape_line_terminators(flat))
     try:
         encoded = phpjson.php_encode(attrs)
     except phpjson.JSONEncodeFailure:
@@ -71,8 +71,7 @@ def _serialize_69(attrs: Any) -> str:
 
 
 def _serialize_js(attrs: Any) -> str:
-    flat = phpjson.flat_encode(attrs)
-    return _escape_69(flat if flat is not None else phpjson.js_encode(attrs))
+    return _escape_69(phpjson.js_encode(attrs))
 
 
 _SERIALIZERS: dict[str, Callable[[Any], str]] = {
@@ -81,11 +80,69 @@ _SERIALIZERS: dict[str, Callable[[Any], str]] = {
     "js": _serialize_js,
 }
 
-# Cache of serialized attributes. The key must fix every value, its exact type (1, 1.0 and True differ)
-# and the key order: ``marshal.dumps(attrs, 2)`` does, in C (version 2: no back-references; an
-# interning flag only costs a cache miss). marshal refuses anything but exact built-in types; then the
-# key is Python's JSON text of the attributes (a str, so the two kinds of key never collide).
-# The exact encoders run once per key.
+# --- the attribute cache ----------------------------------------------------------------------------
+#
+# Attributes are looked up by orjson's JSON text of them (``orjson.dumps``, in Rust: about 0.1 us for a
+# block's attributes). That text fixes every value, its type (1, 1.0 and true differ), each float
+# exactly (shortest round trip) and the key order, with one exception: NaN and the infinities are
+# written ``null``. So a text with ``null`` in it never enters this cache, and a text without one
+# determines what each flavour writes; a miss computes that from the text alone.
+#
+# Values orjson refuses (a key that is not a string, an integer beyond 64 bits, a lone surrogate, more
+# than 254 levels of nesting, a date or a dataclass) and texts with ``null`` take the exact encoders
+# above, cached under an exact key of their own: ``marshal.dumps(attrs, 2)``, or Python's JSON text
+# where marshal refuses a type. orjson writes an Enum member as its value and a UUID as its string: so
+# does every flavour, unless the attributes also hold something orjson refuses (then TypeError).
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+# In orjson's output a number inside an array or an object follows ":", "," or "["; a float has a
+# fraction or an exponent, and orjson writes every float with "." or "e+" or "e-" (a test holds it to
+# that). The same characters inside a string only cost the exact path.
+_FLOAT = re.compile(r"[:,\[]-?[0-9]+[.eE]")
+
+
+def _special(text: str) -> bool:
+    """Whether orjson's ``text`` may differ from PHP's or JavaScript's JSON of the same value by more than
+    the flavour's replacements: ``null`` (NaN?), a possible float, an empty object or keys 0..n-1 (PHP
+    arrays), or U+2028/U+2029 (non-ASCII). ``in`` on a str: it is slower on bytes."""
+    return (
+        "null" in text
+        or "." in text
+        or "e+" in text
+        or "e-" in text
+        or "{}" in text
+        or '"0":' in text
+        or not text.isascii()
+    )
+
+
+def _special_php(text: str, escape: Callable[[str], str]) -> str:
+    """What a PHP flavour writes for a special text with no ``null``."""
+    if "{}" in text or '"0":' in text or _FLOAT.search(text):  # PHP's arrays or PHP's floats
+        return escape(phpjson.php_encode(orjson.loads(text)))
+    return escape(phpjson.escape_line_terminators(text))
+
+
+def _special_61(text: str) -> str:
+    return _special_php(text, _escape_61)
+
+
+def _special_69(text: str) -> str:
+    return _special_php(text, _escape_69)
+
+
+def _special_js(text: str) -> str:
+    if _FLOAT.search(text):  # JavaScript's number format
+        return _escape_69(phpjson.js_encode(orjson.loads(text)))
+    return _escape_69(text)  # JSON.stringify leaves U+2028 raw and {} as it is
+
+
+# per flavour: (what a plain text gets, what a special text gets)
+_FROM_TEXT: dict[str, tuple[Callable[[str], str], Callable[[str], str]]] = {
+    "php-6.1": (_escape_61, _special_61),
+    "php-6.9": (_escape_69, _special_69),
+    "js": (_escape_69, _special_js),
+}
+
 _c_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
 _c_encode_basestring: Any = getattr(json.encoder, "c_encode_basestring", None)
 
@@ -108,16 +165,19 @@ else:  # pragma: no cover - CPython always has the C accelerator
         return _key_encoder.iterencode(attrs)
 
 
-def _cache_key(attrs: Any) -> bytes | str:
+def _exact_key(attrs: Any) -> bytes | str:
+    """The exact path's key: ``marshal.dumps(attrs, 2)`` (exact built-in types only; version 2 has no
+    back-references), else Python's JSON text (a str, so the two kinds of key never collide)."""
     try:
-        return _marshal(attrs, 2)
+        return marshal.dumps(attrs, 2)
     except ValueError:
         return "".join(_key_chunks(attrs, 0))
 
 
-_marshal = marshal.dumps
 _CACHE_LIMIT = 50_000
-_CACHES: dict[str, dict[bytes | str, str]] = {flavor: {} for flavor in FLAVORS}
+# per flavour: orjson text -> the attributes as written; the exact path's key -> the same
+_CACHES: dict[str, dict[bytes, str]] = {flavor: {} for flavor in FLAVORS}
+_EXACT_CACHES: dict[str, dict[bytes | str, str]] = {flavor: {} for flavor in FLAVORS}
 # per flavour, block name -> its delimiters, core/ stripped: ("<!-- wp:NAME -->", "<!-- /wp:NAME -->",
 # "<!-- wp:NAME /-->", "<!-- wp:NAME "), the last one followed by attributes.
 _DELIMITERS: dict[str, dict[str, tuple[str, str, str, str]]] = {flavor: {} for flavor in FLAVORS}
@@ -125,10 +185,9 @@ _DELIMITERS: dict[str, dict[str, tuple[str, str, str, str]]] = {flavor: {} for f
 
 def clear_caches() -> None:
     """Forget the attributes and block names serialized so far (memory, or a benchmark's fresh start)."""
-    for cache in _CACHES.values():
-        cache.clear()
-    for delimiters in _DELIMITERS.values():
-        delimiters.clear()
+    for caches in (_CACHES, _EXACT_CACHES, _DELIMITERS):
+        for cache in caches.values():
+            cache.clear()
 
 
 def _check_flavor(flavor: str) -> None:
@@ -136,24 +195,66 @@ def _check_flavor(flavor: str) -> None:
         raise ValueError(f"unknown serialization flavor {flavor!r}; expected one of {', '.join(FLAVORS)}")
 
 
-def _cached_attributes(
-    cache: dict[bytes | str, str], encode: Callable[[Any], str], attrs: Any, key: bytes | str | None = None
-) -> str:
-    if key is None:
-        key = _cache_key(attrs)
-    result = cache.get(key)
-    if result is None:
-        result = encode(attrs)
+class _Attributes(NamedTuple):
+    """One flavour's cached ``serialize_block_attributes``, and the parts the serializer's loop calls
+    itself (``cached(orjson.dumps(attrs, None, _ORJSON_OPTIONS)) or missed(attrs, text)``, one call
+    fewer per block; a TypeError from orjson goes to ``exactly``)."""
+
+    of: Callable[[Any], str]
+    cached: Callable[[bytes], str | None]
+    missed: Callable[[Any, bytes], str]
+    exactly: Callable[[Any], str]
+
+
+def _attributes(flavor: str) -> _Attributes:
+    cache = _CACHES[flavor]
+    cached = cache.get
+    exact_cache = _EXACT_CACHES[flavor]
+    encode = _SERIALIZERS[flavor]
+    plain, special = _FROM_TEXT[flavor]
+    dumps, options = orjson.dumps, _ORJSON_OPTIONS
+
+    def exactly(attrs: Any) -> str:
+        key = _exact_key(attrs)
+        result = exact_cache.get(key)
+        if result is None:
+            if len(exact_cache) >= _CACHE_LIMIT:
+                exact_cache.clear()
+            result = exact_cache[key] = encode(attrs)
+        return result
+
+    def attributes_of(attrs: Any) -> str:
+        try:
+            text = dumps(attrs, None, options)
+        except TypeError:  # orjson.JSONEncodeError
+            return exactly(attrs)
+        return cached(text) or missed(attrs, text)
+
+    def missed(attrs: Any, text: bytes) -> str:
+        decoded = text.decode()
+        if not _special(decoded):
+            result = plain(decoded)
+        elif "null" in decoded:  # None, or NaN or an infinity, which PHP cannot encode
+            return exactly(attrs)
+        else:
+            result = special(decoded)
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
-        cache[key] = result
-    return result
+        # the key is a copy of the right size: orjson's own buffer is larger, and keeping it costs
+        # about 1 us per key in memory allocation
+        cache[decoded.encode()] = result
+        return result
+
+    return _Attributes(attributes_of, cached, missed, exactly)
+
+
+_ATTRIBUTES: dict[str, _Attributes] = {flavor: _attributes(flavor) for flavor in FLAVORS}
 
 
 def serialize_attributes(attrs: Mapping[str, Any] | list[Any], *, flavor: Flavor = "php-6.1") -> str:
     """``serialize_block_attributes()``: the JSON written inside a block delimiter."""
     _check_flavor(flavor)
-    return _cached_attributes(_CACHES[flavor], _SERIALIZERS[flavor], attrs)
+    return _ATTRIBUTES[flavor].of(attrs)
 
 
 def strip_core_namespace(name: str | None) -> str | None:
@@ -172,13 +273,11 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
     ``serialize_block`` applied to each block.
     """
     _check_flavor(flavor)
-    cache = _CACHES[flavor]
-    cached = cache.get
-    encode = _SERIALIZERS[flavor]
+    attributes_of, cached, missed, exactly = _ATTRIBUTES[flavor]
+    dumps, options = orjson.dumps, _ORJSON_OPTIONS
     delimiters = _DELIMITERS[flavor]
     known = delimiters.get
     containers = (dict, list)
-    marshal_key = _marshal
 
     def delimiter_of(name: str) -> tuple[str, str, str, str]:
         short = name[5:] if name.startswith("core/") else name
@@ -191,15 +290,6 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
             f"<!-- wp:{short} ",
         )
         return delimiter
-
-    def attributes_of(attrs: Any) -> str:
-        """The attributes' JSON: a cache hit costs one ``marshal.dumps`` and one dict lookup; a miss,
-        or attributes that marshal refuses (a subclass, keyed by their JSON text), take the slow path."""
-        try:
-            key = marshal_key(attrs, 2)
-        except ValueError:
-            return _cached_attributes(cache, encode, attrs)
-        return cached(key) or _cached_attributes(cache, encode, attrs, key)
 
     def emit(block: Mapping[str, Any], out: list[str]) -> None:
         """Append ``serialize_block(block)`` to ``out``, a container's pieces one by one."""
@@ -215,7 +305,9 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
         push("")  # the opening delimiter, written once the content is known
         index = 0
         for chunk in chunks:
-            if chunk is None or not isinstance(chunk, str):  # PHP: not a string -> next inner block
+            if chunk.__class__ is str or isinstance(chunk, str):
+                push(chunk)
+            else:  # PHP: not a string -> the next inner block
                 child = inner[index]
                 index += 1
                 if child["innerBlocks"]:
@@ -224,8 +316,6 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
                     grandchunks = child["innerContent"]
                     content = grandchunks[0] if len(grandchunks) == 1 else "".join(grandchunks)
                     put_leaf(child["blockName"], child["attrs"], content, push)
-            else:
-                push(chunk)
         name = block["blockName"]
         if name is None:
             del out[slot]
@@ -253,7 +343,12 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
             return
         delimiter = known(name) or delimiter_of(name)
         if attrs and isinstance(attrs, containers):
-            serialized = attributes_of(attrs)
+            try:
+                text = dumps(attrs, None, options)
+            except TypeError:  # refused by orjson
+                serialized = exactly(attrs)
+            else:
+                serialized = cached(text) or missed(attrs, text)
             if not content or content == "0":
                 push(f"{delimiter[3]}{serialized} /-->")
                 return
@@ -287,11 +382,20 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
                 push(content)
                 continue
             attrs = block["attrs"]
-            if attrs or not content or content == "0":
+            if not content or content == "0" or (attrs and attrs.__class__ is not dict):
                 put_leaf(name, attrs, content, push)
                 continue
             delimiter = known(name) or delimiter_of(name)
-            push(delimiter[0])
+            if attrs:  # put_leaf's lookup, written out: the commonest block with attributes
+                try:
+                    text = dumps(attrs, None, options)
+                except TypeError:
+                    serialized = exactly(attrs)
+                else:
+                    serialized = cached(text) or missed(attrs, text)
+                push(f"{delimiter[3]}{serialized} -->")
+            else:
+                push(delimiter[0])
             push(content)
             push(delimiter[1])
         return "".join(out)
