@@ -9,12 +9,13 @@ import json
 import random
 from typing import Any
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cmsbridge import gutenberg
-from cmsbridge.gutenberg import phpjson
+from cmsbridge.gutenberg import parser, phpjson
 from tests import corpus
 
 
@@ -247,6 +248,32 @@ def test_json_integers_outside_php_range_become_floats() -> None:
     value = phpjson.decode('{"a":9223372036854775807,"b":9223372036854775808,"c":-9223372036854775809}')
     assert value == {"a": 2**63 - 1, "b": float(2**63), "c": -float(2**63)}
     assert isinstance(value["b"], float) and isinstance(value["a"], int)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a":[{"b":18446744073709551615}]}',  # orjson keeps 2**64 - 1 an int; PHP makes it a float
+        '{"a":1e400,"b":-1e400}',  # orjson refuses; PHP reads infinities
+        '{"a":"\\ud83d\\ude00","b":"\\u00e9\\/"}',
+        '{"a":1,"a":2,"b":-0,"c":-0.0,"d":1E2,"e":2.5e-324}',
+        '{"a":1} \t\n\r',
+        "[" * 300 + "]" * 300,
+    ],
+)
+def test_json_decode_by_orjson_or_by_the_scanner_agree(text: str) -> None:
+    decoded, by_orjson = phpjson.decode_checked(text)
+    expected = phpjson._decode_by_scanner(text)
+    assert repr(decoded) == repr(expected)  # repr: the types too (1 and 1.0, -0.0)
+    if by_orjson:
+        assert repr(orjson.loads(text)) == repr(expected)
+
+
+def test_nested_attributes_are_decoded_again_as_php_reads_them() -> None:
+    for text in ('{"a":{"b":9223372036854775808}}', '{"a":{"b":1.5,"c":"x"}}', '{"a":{"b":1e400}}'):
+        first = parser.decode_attrs(text)
+        again = parser.decode_attrs(text)
+        assert again is not first and repr(again) == repr(first) == repr(phpjson._decode_by_scanner(text))
 
 
 def test_php_value_turns_objects_into_arrays() -> None:

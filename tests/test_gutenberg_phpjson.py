@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import json
 import uuid
 from typing import Any
 
@@ -176,3 +177,18 @@ def test_values_orjson_refuses_or_writes_its_own_way_take_the_exact_path(value: 
     for _ in range(2):
         for flavor, encode in serializer._SERIALIZERS.items():
             assert serializer.serialize_attributes(value, flavor=flavor) == encode(value)  # type: ignore[arg-type]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(values, st.booleans())
+def test_decoding_by_orjson_equals_the_scanner_by_phps_rules(value: Any, ascii_only: bool) -> None:
+    """``decode`` tries orjson first; whatever it returns must be what Python's scanner gives by PHP's
+    rules (types included: repr tells 1 from 1.0 and -0.0 from 0.0)."""
+    try:
+        text = json.dumps({"v": value}, ensure_ascii=ascii_only, separators=(",", ":"))
+    except ValueError:  # a lone surrogate with ensure_ascii=False cannot be written out as UTF-8 here
+        return
+    decoded, by_orjson = phpjson.decode_checked(text)
+    assert repr(decoded) == repr(phpjson._decode_by_scanner(text))
+    if by_orjson:
+        assert repr(orjson.loads(text)) == repr(decoded)

@@ -30,9 +30,14 @@ import gc
 import re
 import sys
 import sysconfig
+from collections.abc import Callable
 from typing import Any, TypedDict
 
+import orjson
+
 from . import phpjson
+
+_orjson_loads = orjson.loads
 
 
 class ParsedBlock(TypedDict):
@@ -72,7 +77,8 @@ _split = re.compile(_LEAF_OR_TOKEN, re.DOTALL).split
 
 # --- attributes -----------------------------------------------------------------------------------
 
-_ATTRS_CACHE: dict[str, tuple[Any, bool]] = {}
+# text -> (the value, or the cache's own copy of a flat one; whether it is flat; what decodes it again)
+_ATTRS_CACHE: dict[str, tuple[Any, bool, Callable[[str], Any]]] = {}
 _ATTRS_CACHE_LIMIT = 20_000
 
 
@@ -80,12 +86,12 @@ def decode_attrs(text: str) -> dict[str, Any] | None:
     """Decode a delimiter's attribute JSON as ``json_decode(text, true)`` does; a fresh object each call.
 
     Results are cached by text (the same attributes recur across posts). A flat object is copied; a
-    nested one is decoded again by json's C scanner, which is as fast as a copy and needs no recursion
-    in Python (attributes may nest 511 deep).
+    nested one is decoded again (by orjson where it reads the text as PHP does, else by json's C
+    scanner), which is as fast as a copy and needs no recursion in Python (attributes may nest 511 deep).
     """
     cached = _ATTRS_CACHE.get(text)
     if cached is None:
-        value = phpjson.decode(text)
+        value, by_orjson = phpjson.decode_checked(text)
         if not isinstance(value, dict):
             value = None
         # flat: no object or array inside, so the text has no "{" after its first character and no "["
@@ -95,16 +101,20 @@ def decode_attrs(text: str) -> dict[str, Any] | None:
             _ATTRS_CACHE.clear()
         # The cache keeps its own copy of a flat object: the caller may change the one returned. (A
         # nested object in the cache is never handed out; it is decoded again.)
-        _ATTRS_CACHE[text] = (value.copy() if flat and value is not None else value, flat)
+        _ATTRS_CACHE[text] = (
+            value.copy() if flat and value is not None else value,
+            flat,
+            _orjson_loads if by_orjson else phpjson.decode_valid,
+        )
         fresh: dict[str, Any] | None = value
         return fresh
-    value, flat = cached
+    value, flat, again = cached
     if value is None:
         return None
     if flat:
         copied: dict[str, Any] = value.copy()
         return copied
-    return phpjson.decode_valid(text)  # type: ignore[no-any-return]
+    return again(text)  # type: ignore[no-any-return]
 
 
 def freeform(html: str) -> ParsedBlock:

@@ -381,23 +381,27 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
             if name is None:
                 push(content)
                 continue
+            try:
+                delimiter = delimiters[name]
+            except KeyError:
+                delimiter = delimiter_of(name)
             attrs = block["attrs"]
-            if not content or content == "0" or (attrs and attrs.__class__ is not dict):
-                put_leaf(name, attrs, content, push)
-                continue
-            delimiter = known(name) or delimiter_of(name)
-            if attrs:  # put_leaf's lookup, written out: the commonest block with attributes
+            if attrs:
+                if attrs.__class__ is not dict or not content or content == "0":
+                    put_leaf(name, attrs, content, push)
+                    continue
+                # put_leaf's lookup, written out: the commonest block with attributes
                 try:
                     text = dumps(attrs, None, options)
                 except TypeError:
                     serialized = exactly(attrs)
                 else:
                     serialized = cached(text) or missed(attrs, text)
-                push(f"{delimiter[3]}{serialized} -->")
+                out += (f"{delimiter[3]}{serialized} -->", content, delimiter[1])
+            elif content and content != "0":
+                out += (delimiter[0], content, delimiter[1])
             else:
-                push(delimiter[0])
-            push(content)
-            push(delimiter[1])
+                push(delimiter[2])
         return "".join(out)
 
     return serialize_block, serialize_blocks
