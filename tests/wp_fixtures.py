@@ -52,9 +52,13 @@ def wordpress() -> Iterator[dict[str, Any]]:
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
-    yield json.loads(started.stdout)
+    site = json.loads(started.stdout)
+    yield site
     if not was_running:
         _run("stop")
+        # the PHP server's workers (PHP_CLI_SERVER_WORKERS) stop with it, not serving on as orphans
+        left = subprocess.run(["pgrep", "-g", str(site["pid"])], capture_output=True, text=True).stdout
+        assert not left.strip(), f"processes of the stopped WordPress server still run: {left.split()}"
 
 
 @pytest.fixture(scope="session", params=["admin", "editor", "author"])
