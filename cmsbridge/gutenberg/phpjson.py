@@ -296,10 +296,21 @@ _C_ENCODE = (
     if _c_encoder is not None and _c_basestring is not None
     else None
 )
-# A float (a fraction or an exponent), which PHP writes its own way. In the C encoder's output a number
-# inside an array or an object always follows ":", "," or "["; the same characters inside a string
-# only cost a slow encode.
+# A float (a fraction or an exponent), which PHP writes its own way. In JSON text as Python's C encoder
+# or orjson writes it, a number inside an array or an object always follows ":", "," or "["; the same
+# characters inside a string only cost a slow encode.
 _FLOAT = re.compile(r"[:,\[]-?[0-9]+[.eE]")
+
+
+def has_float(text: str) -> bool:
+    """Whether compact JSON ``text`` may hold a float (a string that merely looks like one counts too)."""
+    return _FLOAT.search(text) is not None
+
+
+def differs_in_php(text: str) -> bool:
+    """Whether PHP may write the value of compact JSON ``text`` otherwise: a float, an empty object or an
+    object with keys 0..n-1 (PHP arrays, written ``[]`` and as lists). Lookalike strings count too."""
+    return '"0":' in text or "{}" in text or has_float(text)
 
 
 def _same_in_php(value: Any) -> str | None:
@@ -319,7 +330,7 @@ def _same_in_php(value: Any) -> str | None:
         text: str = "".join(_C_ENCODE(value, 0))
     except (TypeError, ValueError, RecursionError):
         return None
-    if '"0":' in text or "{}" in text or _FLOAT.search(text):
+    if differs_in_php(text):
         return None
     if text.count("{") + text.count("[") > MAX_ENCODE_DEPTH:  # a bound on the depth, counting strings too
         return None

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import marshal
-import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal, NamedTuple
 
@@ -94,16 +93,13 @@ _SERIALIZERS: dict[str, Callable[[Any], str]] = {
 # where marshal refuses a type. orjson writes an Enum member as its value and a UUID as its string: so
 # does every flavour, unless the attributes also hold something orjson refuses (then TypeError).
 _ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-# In orjson's output a number inside an array or an object follows ":", "," or "["; a float has a
-# fraction or an exponent, and orjson writes every float with "." or "e+" or "e-" (a test holds it to
-# that). The same characters inside a string only cost the exact path.
-_FLOAT = re.compile(r"[:,\[]-?[0-9]+[.eE]")
 
 
 def _special(text: str) -> bool:
     """Whether orjson's ``text`` may differ from PHP's or JavaScript's JSON of the same value by more than
     the flavour's replacements: ``null`` (NaN?), a possible float, an empty object or keys 0..n-1 (PHP
-    arrays), or U+2028/U+2029 (non-ASCII). ``in`` on a str: it is slower on bytes."""
+    arrays), or U+2028/U+2029 (non-ASCII). orjson writes every float with "." or "e+" or "e-" (a test
+    holds it to that). ``in`` on a str: it is slower on bytes."""
     return (
         "null" in text
         or "." in text
@@ -117,7 +113,7 @@ def _special(text: str) -> bool:
 
 def _special_php(text: str, escape: Callable[[str], str]) -> str:
     """What a PHP flavour writes for a special text with no ``null``."""
-    if "{}" in text or '"0":' in text or _FLOAT.search(text):  # PHP's arrays or PHP's floats
+    if phpjson.differs_in_php(text):  # PHP's arrays or PHP's floats
         return escape(phpjson.php_encode(orjson.loads(text)))
     return escape(phpjson.escape_line_terminators(text))
 
@@ -131,7 +127,7 @@ def _special_69(text: str) -> str:
 
 
 def _special_js(text: str) -> str:
-    if _FLOAT.search(text):  # JavaScript's number format
+    if phpjson.has_float(text):  # JavaScript's number format
         return _escape_69(phpjson.js_encode(orjson.loads(text)))
     return _escape_69(text)  # JSON.stringify leaves U+2028 raw and {} as it is
 
