@@ -116,7 +116,7 @@ def copy_images(
     def rehost(src: str) -> str:
         copied = known.get(src)
         if copied is not None:
-            copied_id = known.target_id(src)
+            copied_id = known.target_id(src) if attachment_ids else None  # a second query only if used
             if copied_id:
                 new_ids[copied] = copied_id
             return copied
