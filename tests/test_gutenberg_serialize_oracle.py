@@ -102,6 +102,28 @@ def test_serialize_equals_wordpress_on_built_blocks(php: list[str], index: int) 
     assert "".join(gutenberg.serialize_block(block) for block in blocks) == php[index]
 
 
+class Markup(str):
+    """A str subclass, as markupsafe's Markup: PHP's is_string() holds for it, so it is a chunk."""
+
+
+def with_markup_chunks(block: dict[str, Any], first: int) -> dict[str, Any]:
+    """``block`` with every string chunk from the ``first``-th on (of each block) a Markup."""
+    chunks = block["innerContent"]
+    return {
+        **block,
+        "innerBlocks": [with_markup_chunks(child, first) for child in block["innerBlocks"]],
+        "innerContent": chunks[:first] + [Markup(c) if isinstance(c, str) else c for c in chunks[first:]],
+    }
+
+
+@pytest.mark.parametrize("first", [0, 1])
+@pytest.mark.parametrize("index", range(0, len(BLOCK_LISTS), 7))
+def test_string_subclass_chunks_are_written_as_strings(php: list[str], index: int, first: int) -> None:
+    blocks = [with_markup_chunks(block, first) for block in BLOCK_LISTS[index]]
+    assert gutenberg.serialize(blocks) == php[index]
+    assert "".join(gutenberg.serialize_block(block) for block in blocks) == php[index]
+
+
 def test_the_built_blocks_reach_every_shape(php: list[str]) -> None:
     outputs = "".join(php)
     assert '<!-- wp:group {"a":1} /-->' in outputs  # a container emptied to a void delimiter

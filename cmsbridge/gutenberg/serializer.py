@@ -170,6 +170,12 @@ def _exact_key(attrs: Any) -> bytes | str:
         return "".join(_key_chunks(attrs, 0))
 
 
+# A text is *clean* when it has no "null", "{}" or '"0":' and none of the bytes . + - < > & \ nor any
+# beyond ASCII: then it is not special (above) and no flavour replaces anything in it. That is most
+# texts that miss (an image's id), and this table tells it in two passes in C:
+# ``text.translate(_CLEAN).isalpha()``, about half the cost of twelve ``in`` tests (measured in place).
+_CLEAN = bytes(48 if byte in b".+-<>&\\" or byte >= 128 else 97 for byte in range(256))  # "0", "a"
+
 _CACHE_LIMIT = 50_000
 # per flavour: orjson text -> the attributes as written; the exact path's key -> the same
 _CACHES: dict[str, dict[bytes, str]] = {flavor: {} for flavor in FLAVORS}
@@ -228,7 +234,14 @@ def _attributes(flavor: str) -> _Attributes:
 
     def missed(attrs: Any, text: bytes) -> str:
         decoded = text.decode()
-        if not _special(decoded):
+        if (
+            text.translate(_CLEAN).isalpha()
+            and "null" not in decoded
+            and "{}" not in decoded
+            and '"0":' not in decoded
+        ):
+            result = decoded  # every flavour writes this text as it is
+        elif not _special(decoded):
             result = plain(decoded)
         elif "null" in decoded:  # None, or NaN or an infinity, which PHP cannot encode
             return exactly(attrs)
@@ -366,8 +379,76 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
         out: list[str] = []
         push = out.append
         for block in blocks:
-            if block["innerBlocks"]:
-                emit(block, out)
+            inner = block["innerBlocks"]
+            if inner:
+                # A container of the common shape is written here, with its leaf children: a name, a
+                # first chunk of 2+ characters (so the content is not PHP-empty and the opener is known
+                # at once), attributes a dict or empty. emit() takes every other. Written out, not
+                # called: a container cost about 1.3 us through emit() and put_leaf(), a fifth of the
+                # whole serialize in a post with one container in five blocks.
+                name = block["blockName"]
+                chunks = block["innerContent"]
+                first = chunks[0] if chunks else None
+                attrs = block["attrs"]
+                if (
+                    name is None
+                    or first.__class__ is not str
+                    or len(first) < 2
+                    or (attrs and attrs.__class__ is not dict)
+                ):
+                    emit(block, out)
+                    continue
+                try:
+                    delimiter = delimiters[name]
+                except KeyError:
+                    delimiter = delimiter_of(name)
+                if attrs:
+                    try:
+                        text = dumps(attrs, None, options)
+                    except TypeError:
+                        serialized = exactly(attrs)
+                    else:
+                        serialized = cached(text) or missed(attrs, text)
+                    push(f"{delimiter[3]}{serialized} -->")
+                else:
+                    push(delimiter[0])
+                index = 0
+                for chunk in chunks:
+                    if chunk.__class__ is str or (chunk is not None and isinstance(chunk, str)):
+                        push(chunk)
+                        continue
+                    child = inner[index]  # PHP: not a string -> the next inner block
+                    index += 1
+                    if child["innerBlocks"]:
+                        emit(child, out)
+                        continue
+                    child_chunks = child["innerContent"]
+                    content = child_chunks[0] if len(child_chunks) == 1 else "".join(child_chunks)
+                    child_name = child["blockName"]
+                    child_attrs = child["attrs"]
+                    if (
+                        child_name is None
+                        or not content
+                        or content == "0"
+                        or (child_attrs and child_attrs.__class__ is not dict)
+                    ):
+                        put_leaf(child_name, child_attrs, content, push)
+                        continue
+                    try:
+                        child_delimiter = delimiters[child_name]
+                    except KeyError:
+                        child_delimiter = delimiter_of(child_name)
+                    if child_attrs:
+                        try:
+                            text = dumps(child_attrs, None, options)
+                        except TypeError:
+                            serialized = exactly(child_attrs)
+                        else:
+                            serialized = cached(text) or missed(child_attrs, text)
+                        out += (f"{child_delimiter[3]}{serialized} -->", content, child_delimiter[1])
+                    else:
+                        out += (child_delimiter[0], content, child_delimiter[1])
+                push(delimiter[1])
                 continue
             try:
                 [content] = block["innerContent"]  # one chunk: every block but a void one
