@@ -276,10 +276,11 @@ def strip_core_namespace(name: str | None) -> str | None:
 def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Callable[[Iterable[Any]], str]]:
     """serialize_block() and serialize_blocks() for one flavour, sharing its caches.
 
-    Both are written for speed: every block goes into one list of pieces (delimiters, content, a
-    container's chunks) for one final join; ``serialize_blocks`` handles the commonest block itself (no
-    inner blocks, no attributes, content). The result is the same as PHP's
-    ``serialize_block`` applied to each block.
+    Both are written for speed: every block goes into one list of pieces (delimiters, attributes,
+    content, a container's chunks) for one final join, with no string built in between;
+    ``serialize_blocks`` handles the common blocks itself (leaves, and containers of leaves) and
+    leaves the rest to ``emit``. The result is the same as PHP's ``serialize_block`` applied to each
+    block.
     """
     _check_flavor(flavor)
     attributes_of, cached, missed, exactly = _ATTRIBUTES[flavor]
@@ -409,7 +410,7 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
                         serialized = exactly(attrs)
                     else:
                         serialized = cached(text) or missed(attrs, text)
-                    push(f"{delimiter[3]}{serialized} -->")
+                    out += (delimiter[3], serialized, " -->")
                 else:
                     push(delimiter[0])
                 index = 0
@@ -445,7 +446,7 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
                             serialized = exactly(child_attrs)
                         else:
                             serialized = cached(text) or missed(child_attrs, text)
-                        out += (f"{child_delimiter[3]}{serialized} -->", content, child_delimiter[1])
+                        out += (child_delimiter[3], serialized, " -->", content, child_delimiter[1])
                     else:
                         out += (child_delimiter[0], content, child_delimiter[1])
                 push(delimiter[1])
@@ -474,7 +475,7 @@ def _serializers(flavor: str) -> tuple[Callable[[Mapping[str, Any]], str], Calla
                     serialized = exactly(attrs)
                 else:
                     serialized = cached(text) or missed(attrs, text)
-                out += (f"{delimiter[3]}{serialized} -->", content, delimiter[1])
+                out += (delimiter[3], serialized, " -->", content, delimiter[1])
             elif content and content != "0":
                 out += (delimiter[0], content, delimiter[1])
             else:
