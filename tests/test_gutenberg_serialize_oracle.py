@@ -78,6 +78,32 @@ def block_lists() -> list[list[dict[str, Any]]]:
                 }
             ]
         )
+    # a container of the common shape (a name, a first chunk of 2+ characters) with leaf children whose
+    # content is PHP-empty ("", "0", none), with and without attributes, and a freeform child
+    leaf = {**empty_child, "blockName": "core/paragraph"}
+    children = [
+        {**leaf, "innerContent": ["0"]},
+        {**leaf, "innerContent": [""]},
+        {**leaf, "innerContent": []},
+        {**leaf, "attrs": {"a": 1}, "innerContent": ["0"]},
+        {**leaf, "attrs": {"a": 1}, "innerContent": []},
+        {**leaf, "attrs": None, "innerContent": ["0"]},
+        {**leaf, "innerContent": ["<p>x</p>", "<p>y</p>"]},
+        {**empty_child, "innerContent": ["<br>"]},
+    ]
+    for child in children:
+        for attrs in ({}, {"layout": {"type": "flex"}}):
+            lists.append(
+                [
+                    {
+                        **empty_child,
+                        "blockName": "core/group",
+                        "attrs": attrs,
+                        "innerBlocks": [child, child],
+                        "innerContent": ["<div>", None, "\n", None, "</div>"],
+                    }
+                ]
+            )
     return lists
 
 
