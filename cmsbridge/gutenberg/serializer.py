@@ -96,19 +96,11 @@ _ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATAC
 
 
 def _special(text: str) -> bool:
-    """Whether orjson's ``text`` may differ from PHP's or JavaScript's JSON of the same value by more than
-    the flavour's replacements: ``null`` (NaN?), a possible float, an empty object or keys 0..n-1 (PHP
+    """Whether orjson's ``text`` (with no ``null``) may differ from PHP's or JavaScript's JSON of the same
+    value by more than the flavour's replacements: a possible float, an empty object or keys 0..n-1 (PHP
     arrays), or U+2028/U+2029 (non-ASCII). orjson writes every float with "." or "e+" or "e-" (a test
     holds it to that). ``in`` on a str: it is slower on bytes."""
-    return (
-        "null" in text
-        or "." in text
-        or "e+" in text
-        or "e-" in text
-        or "{}" in text
-        or '"0":' in text
-        or not text.isascii()
-    )
+    return "." in text or "e+" in text or "e-" in text or "{}" in text or '"0":' in text or not text.isascii()
 
 
 def _special_php(text: str, escape: Callable[[str], str]) -> str:
@@ -234,17 +226,12 @@ def _attributes(flavor: str) -> _Attributes:
 
     def missed(attrs: Any, text: bytes) -> str:
         decoded = text.decode()
-        if (
-            text.translate(_CLEAN).isalpha()
-            and "null" not in decoded
-            and "{}" not in decoded
-            and '"0":' not in decoded
-        ):
-            result = decoded  # every flavour writes this text as it is
+        if "null" in decoded:  # None, or NaN or an infinity, which PHP cannot encode
+            return exactly(attrs)
+        if text.translate(_CLEAN).isalpha() and "{}" not in decoded and '"0":' not in decoded:
+            result = decoded  # clean: every flavour writes this text as it is
         elif not _special(decoded):
             result = plain(decoded)
-        elif "null" in decoded:  # None, or NaN or an infinity, which PHP cannot encode
-            return exactly(attrs)
         else:
             result = special(decoded)
         if len(cache) >= _CACHE_LIMIT:
