@@ -27,6 +27,30 @@ from .errors import (
 
 T = TypeVar("T")
 
+
+@dataclass(frozen=True)
+class Deadline:
+    """A point in time that a whole run (an ``append``, a ``flush``, one request) must end by.
+
+    Shared by everything that waits: the HTTP boundary gives each request at most :meth:`remaining`
+    seconds in all (connect and the whole body), and a :class:`RetryPolicy` with a deadline takes no wait
+    that would end past it. ``clock`` is injectable (``time.monotonic`` by default)."""
+
+    at: float
+    clock: Callable[[], float] = time.monotonic
+
+    @classmethod
+    def after(cls, seconds: float, clock: Callable[[], float] = time.monotonic) -> Deadline:
+        """The deadline ``seconds`` from now."""
+        return cls(clock() + max(0.0, seconds), clock)
+
+    def remaining(self) -> float:
+        """Seconds left (0.0 once passed)."""
+        return max(0.0, self.at - self.clock())
+
+    def expired(self) -> bool:
+        return self.clock() >= self.at
+
 RETRIED_STATUSES = frozenset({502, 503, 504})
 
 
