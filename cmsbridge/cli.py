@@ -1,26 +1,44 @@
 """The ``cmsbridge`` command line: a thin layer over the library, one library call per command.
 
 Errors from the :class:`~cmsbridge.errors.CMSBridgeError` hierarchy are printed as one line on stderr and
-exit with the error's code (2 for bad input); there is never a traceback for them.
+exit with the error's code (2 for bad input); there is never a traceback for them. Any other exception is
+a bug: :func:`main`, the last line of defence, prints one line naming the command and exits with
+:data:`EX_SOFTWARE` (the whole trace only with ``--debug`` or ``CMSBRIDGE_DEBUG=1``).
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import traceback
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
 import click
 
-from .errors import CMSBridgeError, UsageError
+from .cli_args import one_line, post_id_argument
+from .errors import CMSBridgeError, UsageError, scrub
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+EX_SOFTWARE = 70
+"""The exit code of an unexpected exception (a bug in cmsbridge), as sysexits.h has it."""
+_run: dict[str, Any] = {"debug": False, "command": "cmsbridge"}
+"""This run's ``--debug`` and command name, for :func:`main`."""
 
 
 def _read_input(path: str) -> str:
     if path == "-":
-        return sys.stdin.read()
+        stdin = getattr(sys.stdin, "buffer", None)
+        if stdin is None:
+            return sys.stdin.read()
+        try:
+            return bytes(stdin.read()).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UsageError(
+                f"cannot read standard input: not UTF-8 ({exc.reason} at byte {exc.start})"
+            ) from None
     try:
         with open(path, encoding="utf-8") as handle:
             return handle.read()
@@ -34,9 +52,10 @@ def _write_output(path: str, text: str) -> None:
     if path == "-":
         sys.stdout.write(text)
         return
+    from .backends.files import write_atomically
+
     try:
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        write_atomically(path, text)
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
@@ -54,16 +73,30 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except CMSBridgeError as exc:
-            click.echo(f"cmsbridge: error: {exc}", err=True)
+            click.echo(f"cmsbridge: error: {one_line(exc)}", err=True)
             sys.exit(exc.exit_code)
 
     return wrapper  # type: ignore[return-value]
 
 
+def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    _run["debug"] = _run["debug"] or value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cmsbridge")
-def cli() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_debug,
+    help="Print the whole trace of an unexpected error (also CMSBRIDGE_DEBUG=1).",
+)
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Publish structured posts to CMSs, append live updates exactly once, migrate between CMSs."""
+    _run["command"] = ctx.invoked_subcommand or "cmsbridge"
 
 
 @cli.command()
@@ -130,15 +163,34 @@ def _guess_format(path: str, given: str | None) -> str:
 @_site_option
 @click.option("--status", type=click.Choice(["draft", "publish"]), default=None, help="Publication status.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object with id and link.")
+@click.option(
+    "--media-root",
+    "media_roots",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    metavar="DIR",
+    help="A folder the featured image may be read from (repeatable); FILE's own folder always is.",
+)
 @_insecure_option
 @handle_errors
 def publish(
-    file: str, src: str | None, site: str | None, status: str | None, as_json: bool, insecure: bool
+    file: str,
+    src: str | None,
+    site: str | None,
+    status: str | None,
+    as_json: bool,
+    media_roots: tuple[str, ...],
+    insecure: bool,
 ) -> None:
-    """Publish FILE ('-' for stdin) as a new post and print its id and link."""
+    """Publish FILE ('-' for stdin) as a new post and print its id and link.
+
+    A featured image given as a local path is uploaded only from FILE's folder or a --media-root folder;
+    any other is reported and left out."""
     import json
+    import os
 
     from . import formats
+    from .media import LocalMedia
     from .report import ConversionReport
     from .sites import connect
 
@@ -147,6 +199,9 @@ def publish(
     if status is not None:
         post = post.replace(status=status)
     backend = connect(site, insecure=insecure)
+    if isinstance(backend, LocalMedia):  # the user named FILE, and so its folder (cmsbridge.media)
+        given = [] if file == "-" else [os.path.dirname(os.path.abspath(file))]
+        backend.media_roots = (*media_roots, *given)
     ref = backend.create(post, report=report)
     if as_json:
         click.echo(
@@ -158,7 +213,7 @@ def publish(
 
 
 @cli.command()
-@click.argument("post_id")
+@post_id_argument
 @_site_option
 @click.option("--to", "dst", default="json", metavar="FMT", help="Output format (default json).")
 @click.option("-o", "--output", default="-", metavar="FILE", help="Output file ('-' for stdout).")
@@ -190,7 +245,8 @@ def list_posts(site: str | None, status: str | None, as_json: bool, insecure: bo
 
     from .sites import connect
 
-    for fetched in connect(site, insecure=insecure).list(status=status):
+    backend = connect(site, insecure=insecure)
+    for fetched in backend.list(status=status):
         post = fetched.post
         if as_json:
             click.echo(
@@ -206,10 +262,12 @@ def list_posts(site: str | None, status: str | None, as_json: bool, insecure: bo
             )
         else:
             click.echo(f"{fetched.ref.id}\t{post.status}\t{post.title}\t{fetched.ref.link or ''}")
+    for skipped in getattr(backend, "skipped", ()):
+        click.echo(f"warning: skipped {skipped}", err=True)
 
 
 @cli.command()
-@click.argument("post_id")
+@post_id_argument
 @_site_option
 @click.option("--force", is_flag=True, help="Delete for good instead of moving to the trash.")
 @_insecure_option
@@ -239,22 +297,37 @@ def _register_migrate_command() -> None:
 _register_migrate_command()
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``cmsbridge`` console script."""
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``cmsbridge`` console script: run the command line, return the exit code.
+
+    The last line of defence: an exception outside the :class:`~cmsbridge.errors.CMSBridgeError` tree is
+    a bug, printed as one line naming the command (secrets redacted) with exit code :data:`EX_SOFTWARE`;
+    the trace follows only with ``--debug`` or ``CMSBRIDGE_DEBUG=1``. Ctrl-C exits with 130.
+    """
+    args = sys.argv[1:] if argv is None else list(argv)
+    _run.update(debug=os.environ.get("CMSBRIDGE_DEBUG", "") not in ("", "0"), command="cmsbridge")
     try:
-        cli.main(args=argv, prog_name="cmsbridge", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("cmsbridge: aborted", err=True)
-        sys.exit(130)
+        cli.main(args=args, prog_name="cmsbridge", standalone_mode=False)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("cmsbridge: interrupted", err=True)
+        return 130
     except click.ClickException as exc:
         click.echo(f"cmsbridge: error: {exc.format_message()}", err=True)
-        sys.exit(2)
+        return 2
     except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except CMSBridgeError as exc:
-        click.echo(f"cmsbridge: error: {exc}", err=True)
-        sys.exit(exc.exit_code)
+        click.echo(f"cmsbridge: error: {one_line(exc)}", err=True)
+        return exc.exit_code
+    except Exception as exc:
+        if _run["debug"]:
+            click.echo(scrub(traceback.format_exc()).rstrip("\n"), err=True)
+        click.echo(f"cmsbridge: internal error in {_run['command']}: {one_line(exc, named=True)}", err=True)
+        return EX_SOFTWARE
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

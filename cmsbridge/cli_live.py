@@ -5,7 +5,11 @@ library is imported when a command runs (cron starts ``cmsbridge append`` every 
 
 Exit codes: 0 when the update is applied or already present, 75 (EX_TEMPFAIL) when it stays queued in the
 outbox, 2 for bad input, 1 for other errors (the update then stays queued unless the error is the update's
-own: a missing post, content the server refuses).
+own: a missing post, content the server refuses). ``flush`` exits 1 when an update failed for good in that
+run, else 75 when some stay queued.
+
+``--budget`` bounds the whole run (every request, retry wait and wait for a post's lock: one
+:class:`~cmsbridge.retry.Deadline`); ``--timeout`` each request, from connecting to the end of the answer.
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from .cli_args import post_id_argument
+
 if TYPE_CHECKING:
     from .backends.base import Backend
     from .live import Prepared
     from .outbox import Delivery, Outbox
-    from .retry import RetryPolicy
+    from .retry import Deadline, RetryPolicy
 
 EX_TEMPFAIL = 75
 
@@ -36,13 +42,30 @@ _outbox_option = click.option(
     metavar="PATH",
     help="Outbox database (default: in the user's state directory).",
 )
+
+
+def _seconds(minimum: float, *, inclusive: bool) -> Any:
+    """A click callback: a finite number of seconds above (or at, ``inclusive``) ``minimum``."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: float) -> float:
+        import math
+
+        if not math.isfinite(value) or value < minimum or (value == minimum and not inclusive):
+            bound = f"at least {minimum:g}" if inclusive else f"more than {minimum:g}"
+            raise click.BadParameter(f"{value:g} is not a number of seconds {bound}")
+        return value
+
+    return check
+
+
 _timeout_option = click.option(
     "--timeout",
     type=float,
     default=30.0,
     show_default=True,
     metavar="SECONDS",
-    help="Seconds allowed for each request.",
+    callback=_seconds(0.0, inclusive=False),
+    help="Seconds allowed for each request, from connecting to the end of the answer.",
 )
 _budget_option = click.option(
     "--budget",
@@ -50,7 +73,9 @@ _budget_option = click.option(
     default=45.0,
     show_default=True,
     metavar="SECONDS",
-    help="Seconds of retrying before an update is left queued.",
+    callback=_seconds(0.0, inclusive=True),
+    help="Seconds the whole run may take (requests, retries, waiting); what is not delivered by then "
+    "stays queued.",
 )
 _insecure_option = click.option("--insecure", is_flag=True, help="Allow http:// to a non-loopback host.")
 
@@ -72,20 +97,21 @@ def _given_site(site: str | None) -> str:
     return site or os.environ.get("CMSBRIDGE_SITE") or DEFAULT_SITE
 
 
-def _connector(timeout: float, insecure: bool) -> Any:
+def _connector(timeout: float, insecure: bool, deadline: Deadline) -> Any:
     def connect(site: str) -> Backend:
         from .backends.base import Transport
         from .sites import connect as connect_site
 
-        return connect_site(site, insecure=insecure, transport=Transport(timeout=timeout))
+        transport = Transport(timeout=timeout, deadline=deadline)
+        return connect_site(site, insecure=insecure, transport=transport)
 
     return connect
 
 
-def _policy(budget: float) -> RetryPolicy:
+def _policy(budget: float, deadline: Deadline) -> RetryPolicy:
     from .retry import RetryPolicy
 
-    return RetryPolicy(attempts=8, budget=budget)
+    return RetryPolicy(attempts=8, budget=budget, deadline=deadline)
 
 
 def _parse_at(value: str | None, tz: str | None) -> Any:
@@ -163,20 +189,23 @@ def _run_entry(
     insecure: bool,
 ) -> None:
     from .errors import CMSBridgeError
+    from .retry import Deadline
     from .sites import resolve
 
+    deadline = Deadline.after(budget)
     resolve(site, insecure=insecure)  # a wrong site is bad input (exit 2), before anything is recorded
     entry = outbox.record(site, post_id, op, update_id, payload, order=order)  # type: ignore[arg-type]
     error: Exception | None = None
     deliveries: list[Delivery] = []
     try:
         deliveries = outbox.flush(
-            _connector(timeout, insecure),
+            _connector(timeout, insecure, deadline),
             sites={site: site},
-            retry=_policy(budget),
+            retry=_policy(budget, deadline),
             wait=budget,
             post=post_id,
             until=entry.seq,
+            deadline=deadline,
         )
     except CMSBridgeError as exc:
         error = exc
@@ -193,14 +222,15 @@ def _run_entry(
     if error is not None:
         click.echo(f"cmsbridge: error: {error} (the update stays queued in {outbox.path})", err=True)
         sys.exit(getattr(error, "exit_code", 1))
-    if final.last_error:
-        click.echo(f"cmsbridge: {final.last_error}", err=True)
+    unreached = next((d.error for d in deliveries if d.entry.seq == entry.seq and d.error), None)
+    if unreached is not None or final.last_error:
+        click.echo(f"cmsbridge: {unreached or final.last_error}", err=True)
     click.echo("queued")
     sys.exit(EX_TEMPFAIL)
 
 
 @click.command()
-@click.argument("post_id")
+@post_id_argument
 @click.argument("file")
 @_site_option
 @click.option("--id", "update_id", default=None, metavar="ID", help="The update's id (default: derived).")
@@ -268,7 +298,7 @@ def append(
 
 
 @click.command()
-@click.argument("post_id")
+@post_id_argument
 @click.option("--id", "update_id", required=True, metavar="ID", help="The update to remove.")
 @_site_option
 @_outbox_option
@@ -306,25 +336,40 @@ def retract(
 @_budget_option
 @_insecure_option
 def flush(site: str | None, outbox_path: str | None, timeout: float, budget: float, insecure: bool) -> None:
-    """Deliver the outbox's queued updates, each post's in order. Exit 75 when some stay queued."""
+    """Deliver the outbox's queued updates, each post's in order, within --budget in all.
+
+    Each update goes to the site it was recorded for (a folder by its absolute path); --site (or
+    $CMSBRIDGE_SITE) gives the secret of a site that needs one. Exit 1 when an update failed for good,
+    else 75 when some stay queued."""
+    import os
+
     from .errors import CMSBridgeError
     from .outbox import Outbox
+    from .retry import Deadline
 
     try:
+        deadline = Deadline.after(budget)
+        given = site or os.environ.get("CMSBRIDGE_SITE")
         with Outbox(outbox_path) as outbox:
-            given = _given_site(site)
             deliveries = outbox.flush(
-                _connector(timeout, insecure),
-                sites={given: given},
-                retry=_policy(budget),
+                _connector(timeout, insecure, deadline),
+                sites={given: given} if given else {},
+                retry=_policy(budget, deadline),
                 wait=budget,
                 verify=True,
+                deadline=deadline,
             )
             for d in deliveries:
                 what = str(d.result.outcome) if d.result is not None else f"{d.state}: {d.error}"
                 click.echo(f"{d.entry.post}\t{d.entry.op}\t{d.entry.update_id}\t{what}")
-            if outbox.pending():
-                click.echo(f"{len(outbox.pending())} update(s) still queued", err=True)
+            failed = sum(1 for d in deliveries if d.state == "failed")
+            queued = len(outbox.pending())
+            if queued:
+                click.echo(f"{queued} update(s) still queued", err=True)
+            if failed:
+                click.echo(f"cmsbridge: error: {failed} update(s) failed (see cmsbridge outbox)", err=True)
+                sys.exit(1)
+            if queued:
                 sys.exit(EX_TEMPFAIL)
     except CMSBridgeError as exc:
         _fail(exc)
@@ -355,7 +400,7 @@ def outbox_command(outbox_path: str | None, show_all: bool) -> None:
 
 
 @click.command("schema")
-@click.argument("post_id")
+@post_id_argument
 @_site_option
 @click.option("--url", default=None, metavar="URL", help="The post's address (default: its link).")
 @click.option("--script", is_flag=True, help='Print a <script type="application/ld+json"> element.')

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from .cli_args import one_line
+
 if TYPE_CHECKING:
     from .migrate import MigrationReport, PostOutcome
 
@@ -115,6 +117,15 @@ def _print(report: MigrationReport, as_json: bool) -> None:
     help="Leave the posts' images where they are, or copy them to the target and point the posts there.",
 )
 @click.option(
+    "--media-root",
+    "media_roots",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    metavar="DIR",
+    help="A folder images named by a local path may be read from (repeatable); a files: source's folder"
+    " always is, nothing else is.",
+)
+@click.option(
     "--links",
     type=click.Choice(["keep", "rewrite"]),
     default="keep",
@@ -133,6 +144,7 @@ def migrate(
     limit: int | None,
     authors: str,
     media: str,
+    media_roots: tuple[str, ...],
     links: str,
     dry_run: bool,
     as_json: bool,
@@ -162,13 +174,14 @@ def migrate(
                 media=media,  # type: ignore[arg-type]
                 links=links,  # type: ignore[arg-type]
                 progress=display,
+                media_roots=media_roots,
             )
     except MigrationInterrupted as exc:
         _print(exc.report, as_json)
         click.echo("cmsbridge: interrupted; run the same command again to resume", err=True)
         sys.exit(130)
     except CMSBridgeError as exc:
-        click.echo(f"cmsbridge: error: {exc}", err=True)
+        click.echo(f"cmsbridge: error: {one_line(exc)}", err=True)
         sys.exit(exc.exit_code)
     _print(report, as_json)
     sys.exit(0 if report.ok else 1)
@@ -197,7 +210,7 @@ def redirects(source: str, target: str, state: str | None, fmt: str, insecure: b
         src, dst = connect(source, insecure=insecure), connect(target, insecure=insecure)
         text = build(state or _default_state(), src.site, dst.site, fmt)  # type: ignore[arg-type]
     except CMSBridgeError as exc:
-        click.echo(f"cmsbridge: error: {exc}", err=True)
+        click.echo(f"cmsbridge: error: {one_line(exc)}", err=True)
         sys.exit(exc.exit_code)
     click.echo(text, nl=False)
 

@@ -1,25 +1,121 @@
-"""One error hierarchy, rooted at :class:`CMSBridgeError`.
+"""One error hierarchy, rooted at :class:`CMSBridgeError`, and the one place secrets are scrubbed.
 
 Every failure that cmsbridge reports to its caller is one of these. Errors carry context (the post, the
 site, the HTTP status, the server's error code) as attributes and in their message; they never carry
-secrets: sites are shown through :func:`redact_url`.
+secrets: every message is passed through :func:`scrub` when the error is made.
+
+:func:`scrub` removes, from any text: the password of a URL's userinfo (whatever characters it holds),
+``Authorization`` header values (``Basic``, ``Bearer``, ``Ghost`` tokens, JWTs) and every secret registered
+with :func:`register_secret` (each backend registers its password or key when constructed). A secret
+shorter than :data:`SHORT_SECRET` characters is redacted only where it stands as a whole token (between
+spaces, quotes or credential punctuation), so a one-letter password does not star every such letter.
+Logging goes through :class:`ScrubFilter` (see :func:`logger`).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import logging
 import re
+import threading
 from typing import Any
+from urllib.parse import quote, quote_plus
 
-_USERINFO = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:@/\s]*)(?::[^@/]*)?@", re.I)
+SHORT_SECRET = 8
+"""Secrets shorter than this are redacted only as whole tokens."""
+
+_USERINFO = re.compile(
+    r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:@/\s\"'<>]*)(?::[^\s\"'<>]*)?@(?=[^\s\"'<>@]*(?:[\s\"'<>]|$))",
+    re.I,
+)
+_AUTH_HEADER = re.compile(
+    r"(?P<name>(?:proxy-)?authorization)(?P<sep>[\"']?\s*[:=]\s*[\"']?)(?P<value>[^\"'\r\n,;}]+)", re.I
+)
+_SCHEME_TOKEN = re.compile(r"\b(?P<scheme>Basic|Bearer|Ghost)\s+(?P<token>[A-Za-z0-9._~+/-]{6,}=*)")
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+_TOKEN_BEFORE = r"(?<![^\s\"'`:=,;(\[{<])"
+_TOKEN_AFTER = r"(?![^\s\"'`:@,;)\]}>.!?])"
+
+_lock = threading.Lock()
+_secrets: set[str] = set()
+_pattern: re.Pattern[str] | None = None
+
+
+def register_secret(secret: str | None) -> None:
+    """Have :func:`scrub` remove ``secret`` (and its forms without spaces or percent-encoded) from now on."""
+    global _pattern
+    if not secret:
+        return
+    forms = {secret, secret.replace(" ", ""), quote(secret, safe=""), quote_plus(secret)} - {""}
+    with _lock:
+        if forms <= _secrets:
+            return
+        _secrets.update(forms)
+        alternatives = [
+            re.escape(form)
+            if len(form) >= SHORT_SECRET
+            else f"{_TOKEN_BEFORE}{re.escape(form)}{_TOKEN_AFTER}"
+            for form in sorted(_secrets, key=len, reverse=True)
+        ]
+        _pattern = re.compile("|".join(alternatives))
 
 
 def redact_url(url: str) -> str:
-    """Return ``url`` with any password or key secret replaced by ``***``."""
+    """``url`` with the password of any userinfo replaced by ``***`` (the user name kept). Depends on
+    nothing but the text, so it may serve as a key (the outbox's sites)."""
     return _USERINFO.sub(lambda m: f"{m['scheme']}{m['user']}:***@" if m["user"] else m["scheme"], url)
 
 
+def _scheme_token(match: re.Match[str]) -> str:
+    token = match["token"]
+    if match["scheme"] == "Basic":
+        try:
+            if b":" not in base64.b64decode(token, validate=True):
+                return match[0]
+        except (binascii.Error, ValueError):
+            return match[0]
+    return f"{match['scheme']} ***"
+
+
+def scrub(text: str) -> str:
+    """``text`` without any secret: URL passwords, Authorization values, tokens, registered secrets."""
+    pattern = _pattern
+    if pattern is not None:
+        text = pattern.sub("***", text)
+    text = _AUTH_HEADER.sub(lambda m: f"{m['name']}{m['sep']}***", text)
+    text = _SCHEME_TOKEN.sub(_scheme_token, text)
+    text = _JWT.sub("***", text)
+    return redact_url(text)
+
+
+class ScrubFilter(logging.Filter):
+    """Scrubs every record's rendered message (and drops its arguments, now rendered)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            record.msg = scrub(record.getMessage())
+        except (TypeError, ValueError):  # arguments that do not fit the format: left to the handler
+            return True
+        record.args = None
+        if record.exc_info and record.exc_text is None and record.exc_info[1] is not None:
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+_FILTER = ScrubFilter()
+
+
+def logger(name: str) -> logging.Logger:
+    """The logger ``name`` with :class:`ScrubFilter` attached: what cmsbridge's modules log through."""
+    log = logging.getLogger(name)
+    if _FILTER not in log.filters:
+        log.addFilter(_FILTER)
+    return log
+
+
 class CMSBridgeError(Exception):
-    """Base of every error cmsbridge raises on purpose."""
+    """Base of every error cmsbridge raises on purpose (message and context scrubbed of secrets)."""
 
     exit_code = 1
 
@@ -32,11 +128,11 @@ class CMSBridgeError(Exception):
         status: int | None = None,
         code: str | None = None,
     ) -> None:
-        self.message = message
+        self.message = scrub(message)
         self.post = post
-        self.site = redact_url(site) if site else None
+        self.site = scrub(site) if site else None
         self.status = status
-        self.code = code
+        self.code = scrub(code) if code else code
         super().__init__(self._render())
 
     def _render(self) -> str:
@@ -49,7 +145,7 @@ class CMSBridgeError(Exception):
             context.append(f"HTTP {self.status}")
         if self.code:
             context.append(f"code {self.code}")
-        return f"{self.message} ({', '.join(context)})" if context else self.message
+        return scrub(f"{self.message} ({', '.join(context)})" if context else self.message)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._render()!r})"

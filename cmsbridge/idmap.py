@@ -1,5 +1,6 @@
-"""The migration state: which target post each source post became, where each copied image went, and which
-migrated posts still link to source posts not migrated yet.
+"""The migration state: which target post each source post became, where each copied image went, which
+migrated posts still link to source posts not migrated yet, and which creates were begun (the slug each was
+sent with) but not recorded as done: what lets a re-run after a crash adopt only a post this migration made.
 
 One SQLite file (WAL, mode 0600) per user by default; it survives crashes and Ctrl-C, which is what makes
 ``cmsbridge migrate`` resumable. Files written by an earlier version (without the links) are upgraded in
@@ -38,6 +39,14 @@ CREATE TABLE IF NOT EXISTS media (
     target_url TEXT NOT NULL,
     target_id TEXT,
     PRIMARY KEY (source_url, target_site)
+);
+CREATE TABLE IF NOT EXISTS creating (
+    source_site TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    target_site TEXT NOT NULL,
+    slug TEXT NOT NULL,
+    started REAL NOT NULL,
+    PRIMARY KEY (source_site, source_id, target_site)
 );
 CREATE TABLE IF NOT EXISTS pending_links (
     source_site TEXT NOT NULL,
@@ -119,7 +128,7 @@ class IdMap:
     ) -> None:
         """Map the source post to ``target_id`` as migrated at ``version`` (default: the fetched one), with
         both addresses when known (for rewriting links and for redirects) and how its links were written
-        (``"rewrite"`` or ``"keep"``)."""
+        (``"rewrite"`` or ``"keep"``). A create begun for it (:meth:`begin_create`) is over."""
         modified = fetched.post.modified.isoformat() if fetched.post.modified else None
         source_link = fetched.ref.link
         self._run(
@@ -141,6 +150,27 @@ class IdMap:
                 links,
             ),
         )
+        self._run(
+            "DELETE FROM creating WHERE source_site = ? AND source_id = ? AND target_site = ?",
+            (source_site, fetched.ref.id, target_site),
+        )
+
+    def begin_create(self, source_site: str, source_id: str, target_site: str, slug: str) -> None:
+        """Record, before sending it, that the source post is about to be created on the target under
+        ``slug`` (a slug no post on the target had then)."""
+        self._run(
+            "INSERT OR REPLACE INTO creating (source_site, source_id, target_site, slug, started) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (source_site, source_id, target_site, slug, time.time()),
+        )
+
+    def begun_create(self, source_site: str, source_id: str, target_site: str) -> str | None:
+        """The slug of a create begun for the source post and never recorded as done (a crash), or None."""
+        row = self._run(
+            "SELECT slug FROM creating WHERE source_site = ? AND source_id = ? AND target_site = ?",
+            (source_site, source_id, target_site),
+        ).fetchone()
+        return str(row[0]) if row else None
 
     def set_links(
         self, source_site: str, source_id: str, target_site: str, source_link: str, target_link: str

@@ -2,23 +2,32 @@
 media library, the images of a post being migrated (``migrate(media="copy")``).
 
 Fetched without any site's credentials, with a timeout and a size cap; only ``image/*`` answers are kept.
+
+Only ``http(s)`` addresses are fetched. A local file (a path or a ``file:`` URL, as an export, a post's
+front matter or a server may name one) is read only inside the folders the user named for it
+(:func:`local_media`): a ``files:`` source's own folder when migrating from it, ``--media-root DIR`` on
+``migrate`` and ``publish``, and for ``publish FILE`` the folder of the post file given on the command
+line. A backend reads none unless told (its ``media_roots``, empty by default). Anything else is reported
+as a loss naming the image and left out: not uploaded, not copied.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import html
 import mimetypes
 import os
 import re
+import stat
 import tempfile
-from collections.abc import Callable, Iterator
-from typing import Protocol
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
 from urllib.parse import unquote, urlsplit
 
-import requests
-
-from .backends.base import Media
+from . import http
+from .backends.base import Media, Transport
 from .errors import CMSBridgeError
 from .formats.wordpress_attachments import reattach, replace_img_src
 from .model import Image, Post, Raw
@@ -43,31 +52,87 @@ def same_host(url: str, site: str) -> bool:
     return urlsplit(url).netloc.rpartition("@")[2] == urlsplit(site).netloc.rpartition("@")[2]
 
 
+MediaRoots = Sequence[str | os.PathLike[str]]
+"""Folders inside which local image files may be read (see :func:`local_media`)."""
+
+
+@runtime_checkable
+class LocalMedia(Protocol):
+    """A backend that uploads or copies local image files: only those inside ``media_roots`` (none by
+    default), set by whoever named the folders (``--media-root``; see :func:`local_media`)."""
+
+    media_roots: MediaRoots
+
+
+def local_media(value: str | None, roots: MediaRoots) -> Path | None:
+    """The regular file a local image address names, when it lies inside one of ``roots``; else None.
+
+    The one place that decides whether a post's image may be read from this machine (to upload it, to
+    copy it into a folder): a post, an export, a server's answer name images, and none of them may make
+    cmsbridge send ``~/.ssh/id_rsa`` to a media library. ``value`` is a path or a ``file:`` URL; a relative
+    one is taken relative to each root in turn (``~`` is not expanded). The file's real path (``..`` and
+    symlinks resolved) must lie inside the root's real path, and be a regular file (no FIFO, no device).
+    Web addresses, other schemes, and anything not found give None: nothing is read."""
+    if not value or "\0" in value:
+        return None
+    if isinstance(roots, str | os.PathLike):  # one folder, not a sequence of one-letter folders
+        roots = (roots,)
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    path = value
+    if parts.scheme == "file":
+        if parts.netloc not in ("", "localhost"):
+            return None
+        path = unquote(parts.path)
+    elif parts.scheme:
+        return None  # http:, data: and the like: not a local file
+    for root in roots:
+        try:
+            top = os.path.realpath(root)
+            found = os.path.realpath(os.path.join(top, path))
+            if os.path.commonpath((top, found)) == top and stat.S_ISREG(os.stat(found).st_mode):
+                return Path(found)
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+def local_refused(value: str, what: str = "image") -> str:
+    """The loss reported for an image that is neither a web address nor a file :func:`local_media` allows
+    (whether such a file exists is not said)."""
+    return f"{what} {value!r} is not a web address nor a file in a folder named for media (--media-root)"
+
+
 @contextlib.contextmanager
-def fetched_image(url: str) -> Iterator[str]:
+def fetched_image(url: str, transport: Transport | None = None) -> Iterator[str]:
     """The image at ``url`` in a temporary file (its name kept), removed when the block ends.
 
-    Raises :class:`ImageUnavailable` when the answer is not a 200 image under :data:`MAX_IMAGE_BYTES`."""
+    Fetched through :mod:`cmsbridge.http` (``transport``'s deadline and session when given, redirects
+    followed, no credentials) within :data:`IMAGE_TIMEOUT` seconds in all. Raises
+    :class:`ImageUnavailable` when the answer is not a 200 image under :data:`MAX_IMAGE_BYTES`."""
     with tempfile.TemporaryDirectory(prefix="cmsbridge-image-") as folder:
-        yield _download_image(url, folder)
+        yield _download_image(url, folder, transport)
 
 
-def _download_image(url: str, folder: str) -> str:
+def _download_image(url: str, folder: str, transport: Transport | None = None) -> str:
     """Fetch the image at ``url`` into ``folder``; the file's path."""
+    base = transport or Transport()
+    images = dataclasses.replace(base, timeout=IMAGE_TIMEOUT, max_answer_bytes=MAX_IMAGE_BYTES)
     try:
-        with requests.get(url, stream=True, timeout=IMAGE_TIMEOUT) as response:
-            if response.status_code != 200:
-                raise ImageUnavailable(f"HTTP {response.status_code}")
-            kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            if not kind.startswith("image/"):
-                raise ImageUnavailable(f"not an image: {kind or 'no content type'}")
-            data = bytearray()
-            for chunk in response.iter_content(64 * 1024):
-                data += chunk
-                if len(data) > MAX_IMAGE_BYTES:
-                    raise ImageUnavailable(f"larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
-    except requests.RequestException as exc:
-        raise ImageUnavailable(type(exc).__name__) from None
+        answer = http.request(images, "GET", url, site=url, service="the image's site", follow_redirects=True)
+    except CMSBridgeError as exc:
+        raise ImageUnavailable(exc.message) from None
+    finally:
+        if transport is None and images.session is not None:
+            images.session.close()
+    if answer.status != 200:
+        raise ImageUnavailable(f"HTTP {answer.status}")
+    kind = answer.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if not kind.startswith("image/"):
+        raise ImageUnavailable(f"not an image: {kind or 'no content type'}")
+    data = answer.body
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", unquote(os.path.basename(urlsplit(url).path))).strip(".-")
     stem, extension = os.path.splitext(name or "image")
     if mimetypes.guess_type(f"x{extension}")[0] != kind:
@@ -105,7 +170,8 @@ def copy_images(
     address.
 
     Images on the web are fetched; ``local(src)`` names the file of an image given by a local address (a
-    folder's ``media/...``). Images already on the target, and those copied before (``known``), are not
+    folder's ``media/...``), and must only name files :func:`local_media` allows; any other local address
+    is reported and not copied. Images already on the target, and those copied before (``known``), are not
     uploaded again. An image that cannot be fetched or uploaded is reported and keeps its address.
 
     ``attachment_ids`` (a WordPress target): the WordPress markup that comes along (an image block's
@@ -128,6 +194,8 @@ def copy_images(
                 with fetched_image(src) as fetched:
                     media = upload(fetched)
             else:
+                if not is_web_address(src):
+                    report.warn("migrate", f"{local_refused(src)}; not copied, the post still points to it")
                 return src
         except (ImageUnavailable, CMSBridgeError) as exc:
             report.warn("migrate", f"image {src!r} not copied ({exc}); the post still points to it")

@@ -8,13 +8,16 @@ version; so a re-run (after Ctrl-C, a crash, or later to pick up changes):
 - updates the mapped target post when the source post changed (and creates it again if it was deleted);
 - creates the rest, recording the mapping right after each create returns.
 
-**Crash between create and record.** A post created on the target whose mapping was never recorded (the
-process was killed during or right after the create) is found again instead of duplicated: when the map
-has no entry for a source post that has a slug, ``target.find(slug=...)`` is asked first, and a post found
-there is *adopted* (mapped, then updated) when its ``sources`` name the source post (system, site and id)
-or, since most CMSs do not store ``sources``, when its title is the source post's title. Source posts
-without a slug are always created. A post of the same slug but another title is left alone and a new
-post is created (the CMS then picks another slug).
+**Crash between create and record; other people's posts.** Migration never overwrites a post it did not
+make. Before each create, the id map records that the create began and the slug it is sent with (a slug
+no post on the target holds then); the mapping, once recorded, ends it. When the map has no mapping for a
+source post that has a slug, a target post found by slug is *adopted* (mapped, then updated) only when
+this migration's id map or the post's own source reference proves it ours: it holds the slug of a create
+begun for this source post and never recorded (the process was killed during or right after it) and the
+source post's title, or its ``sources`` name the source post (system, site and id; where the target
+stores them). Any other post holding the slug (someone else's, even of the same title) is left alone: the
+source post is created under the first free slug ``SLUG-2``, ``SLUG-3``... and the change is reported as a
+loss of that post. Source posts without a slug are always created.
 
 **Authors** are site accounts on WordPress and Ghost: a source author the target does not know fails that
 post's create (NotFoundError). ``authors="drop"`` (the default) migrates posts to such targets without
@@ -33,22 +36,23 @@ migration goes on. Ctrl-C stops the run (what was recorded stays recorded) and r
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Literal
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-from .backends.base import Backend, Fetched
+from .backends.base import Backend, Fetched, PostRef
 from .backends.files import FilesBackend
-from .errors import CMSBridgeError, NotFoundError, redact_url
+from .errors import CMSBridgeError, ConflictError, NotFoundError, UsageError, redact_url
 from .formats import content_only
 from .formats import write as write_format
 from .idmap import IdMap, Mapped
 from .links import rewrite_links
-from .media import copy_images
+from .media import LocalMedia, MediaRoots, copy_images, local_media
 from .model import Post, SourceRef
 from .report import ConversionReport
 
@@ -154,6 +158,7 @@ def migrate(
     media: Media = "keep",
     links: Links = "keep",
     progress: Callable[[PostOutcome], None] | None = None,
+    media_roots: MediaRoots = (),
 ) -> MigrationReport:
     """Copy ``source``'s posts (modified since ``since``, of ``status``) to ``target``; see the module
     docstring. ``limit`` caps the posts created, updated or failed in this run (skipped ones do not
@@ -161,31 +166,63 @@ def migrate(
     nothing; its losses are those of converting to the target's content format. ``media="copy"`` uploads
     the posts' images to the target and points the posts at them (see :func:`cmsbridge.media.copy_images`);
     ``"keep"`` leaves them where they are. ``links="rewrite"`` points links between migrated posts at their
-    new addresses (see :class:`_Links`). ``progress`` is called after each post."""
+    new addresses (see :class:`_Links`). ``progress`` is called after each post.
+
+    Images named by a local path (an export's ``attachment_url``, a front matter's ``featured_image``) are
+    read only inside a ``files:`` source's own folder and the folders in ``media_roots``; the target may
+    read them there while the migration runs. Any other local image is reported and left out
+    (:func:`cmsbridge.media.local_media`)."""
+    _refuse_pointless(source, target)
     report = MigrationReport(source=redact_url(source.site), target=redact_url(target.site), dry_run=dry_run)
+    roots = (*media_roots, source.root) if isinstance(source, FilesBackend) else tuple(media_roots)
     ids = IdMap(state)
     rewriter = _Links(source, target, ids) if links == "rewrite" else None
     written = 0
     try:
-        for fetched in source.list(since=since, status=status):
-            if limit is not None and written >= limit:
-                break
-            outcome = _one(source, target, ids, fetched, dry_run, authors, media, rewriter)
-            report.posts.append(outcome)
-            if outcome.action != "skipped":
-                written += 1
-            if progress is not None:
-                progress(outcome)
-        if rewriter is not None and not dry_run:
-            rewriter.finish(
-                report, lambda f: _one(source, target, ids, f, False, authors, media, rewriter, True)
-            )
+        with _reading_media_from(target, roots):
+            for fetched in source.list(since=since, status=status):
+                if limit is not None and written >= limit:
+                    break
+                outcome = _one(source, target, ids, fetched, dry_run, authors, media, roots, rewriter)
+                report.posts.append(outcome)
+                if outcome.action != "skipped":
+                    written += 1
+                if progress is not None:
+                    progress(outcome)
+            for skipped in source.skipped if isinstance(source, FilesBackend) else ():
+                name, _, reason = skipped.partition(": ")  # a file of the folder that is not a post
+                report.posts.append(PostOutcome(source_id=name, title="", action="failed", error=reason))
+            if rewriter is not None and not dry_run:
+                rewriter.finish(
+                    report,
+                    lambda f: _one(source, target, ids, f, False, authors, media, roots, rewriter, True),
+                )
     except KeyboardInterrupt:
         report.interrupted = True
         raise MigrationInterrupted(report) from None
     finally:
         ids.close()
     return report
+
+
+_READ_ONLY_SYSTEMS = frozenset({"wxr"})
+
+
+def _refuse_pointless(source: Backend, target: Backend) -> None:
+    """A UsageError, before anything is read or written, for a target that is the source itself or
+    cannot be written at all (an export file)."""
+    if target.capabilities.system in _READ_ONLY_SYSTEMS:
+        raise UsageError(f"cannot migrate into {redact_url(target.site)}: it is read-only (a source only)")
+    if _site_key(source) == _site_key(target):
+        raise UsageError(f"cannot migrate {redact_url(source.site)} into itself")
+
+
+def _site_key(backend: Backend) -> str:
+    """What tells two sites apart: a folder's real path and file kind, else the site URL (host case-blind)."""
+    if isinstance(backend, FilesBackend):
+        return f"files:{backend.root.resolve()}{backend.extension}"
+    parts = urlsplit(backend.site)
+    return urlunsplit(parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower())).rstrip("/")
 
 
 class _Links:
@@ -282,6 +319,7 @@ def _one(
     dry_run: bool,
     authors: Authors,
     media: Media,
+    roots: MediaRoots,
     rewriter: _Links | None = None,
     again: bool = False,
 ) -> PostOutcome:
@@ -302,7 +340,7 @@ def _one(
             # unchanged, but written before its links were rewritten: written again below
         adopted = False
         if mapped is None:
-            found = _adoptable(target, source, fetched)
+            found, post = _placed(target, source, ids, fetched, post, losses)
             if found is not None:
                 adopted = True
                 mapped = Mapped(found.ref.id, "")
@@ -310,7 +348,7 @@ def _one(
                     # mapped first (as not yet up to date): never created twice
                     ids.record(src_site, fetched, dst_site, found.ref.id, version="")
         if media == "copy" and not dry_run:
-            post = _with_copied_images(source, target, ids, post, losses)
+            post = _with_copied_images(target, ids, post, losses, roots)
         unresolved: list[str] = []
         if rewriter is not None:
             post, unresolved = rewriter.apply(fetched, post, losses)
@@ -331,9 +369,9 @@ def _one(
                 ref = target.update(mapped.target_id, post, report=losses)
             except NotFoundError:  # deleted on the target since: create it again
                 ids.forget(src_site, fetched.ref.id, dst_site)
-                ref, action = target.create(post, report=losses), "created"
+                ref, action = _create(target, ids, src_site, fetched, post, losses), "created"
         else:
-            ref, action = target.create(post, report=losses), "created"
+            ref, action = _create(target, ids, src_site, fetched, post, losses), "created"
         links = "rewrite" if rewriter is not None else "keep"
         ids.record(src_site, fetched, dst_site, ref.id, target_link=ref.link, links=links)
         if rewriter is not None:
@@ -355,10 +393,27 @@ def _backfill_links(target: Backend, ids: IdMap, src_site: str, fetched: Fetched
         ids.set_links(src_site, fetched.ref.id, target.site, fetched.ref.link, link)
 
 
+@contextlib.contextmanager
+def _reading_media_from(target: Backend, roots: MediaRoots) -> Iterator[None]:
+    """The target may read local images inside ``roots`` (as well as its own) while the block runs."""
+    if not roots or not isinstance(target, LocalMedia):
+        yield
+        return
+    before = target.media_roots
+    target.media_roots = (*before, *roots)
+    try:
+        yield
+    finally:
+        target.media_roots = before
+
+
 def _with_copied_images(
-    source: Backend, target: Backend, ids: IdMap, post: Post, losses: ConversionReport
+    target: Backend, ids: IdMap, post: Post, losses: ConversionReport, roots: MediaRoots
 ) -> Post:
-    local = source.media_file if isinstance(source, FilesBackend) else (lambda src: None)
+    def local(src: str) -> str | None:
+        path = local_media(src, roots)
+        return None if path is None else str(path)
+
     by_address = target.capabilities.featured_image_by_address
     if not by_address and post.featured_image:  # the backend uploads it itself, from a file or the web
         post = post.replace(featured_image=local(post.featured_image) or post.featured_image)
@@ -410,15 +465,53 @@ def _same_source(a: SourceRef, b: SourceRef) -> bool:
     return (a.system, a.site, a.id) == (b.system, b.site, b.id)
 
 
-def _adoptable(target: Backend, source: Backend, fetched: Fetched) -> Fetched | None:
-    """The target post a create whose mapping was lost left behind (see the module docstring)."""
-    slug = fetched.post.slug
+MAX_SLUG_TRIES = 20
+"""How many slugs (``SLUG``, ``SLUG-2``...) are tried for a post whose slug other posts hold."""
+
+
+def _placed(
+    target: Backend, source: Backend, ids: IdMap, fetched: Fetched, post: Post, losses: ConversionReport
+) -> tuple[Fetched | None, Post]:
+    """For a source post the id map does not map: the target post to adopt (one this migration made, see
+    the module docstring), or None and the post to create, under a slug no target post holds."""
+    slug = post.slug
     if not slug:
-        return None
-    found = target.find(slug=slug)
-    if found is None:
-        return None
+        return None, post
     ref = _source_ref(source, fetched)
-    if any(_same_source(s, ref) for s in found.post.sources) or found.post.title == fetched.post.title:
-        return found
-    return None
+    begun = ids.begun_create(source.site, fetched.ref.id, target.site)
+    if begun is not None:
+        found = target.find(slug=begun)
+        if found is not None and (_names(found, ref) or found.post.title == fetched.post.title):
+            return found, post.replace(slug=begun)
+    for n in range(1, MAX_SLUG_TRIES + 1):
+        candidate = slug if n == 1 else f"{slug}-{n}"
+        found = target.find(slug=candidate)
+        if found is None:
+            if n == 1:
+                return None, post
+            losses.warn(
+                "migrate",
+                f"the slug {slug!r} is held on the target by a post this migration did not make "
+                f"(left alone): created as {candidate!r}",
+            )
+            return None, post.replace(slug=candidate)
+        if _names(found, ref):
+            return found, post.replace(slug=candidate)
+    raise ConflictError(
+        f"the slugs {slug!r} to '{slug}-{MAX_SLUG_TRIES}' are all held on the target by other posts",
+        site=target.site,
+    )
+
+
+def _names(found: Fetched, ref: SourceRef) -> bool:
+    """Whether the target post's own source references name the source post ``ref``."""
+    return any(_same_source(s, ref) for s in found.post.sources)
+
+
+def _create(
+    target: Backend, ids: IdMap, src_site: str, fetched: Fetched, post: Post, losses: ConversionReport
+) -> PostRef:
+    """Create ``post`` on the target, the create recorded as begun first (see the module docstring)."""
+    if post.slug:
+        ids.begin_create(src_site, fetched.ref.id, target.site, post.slug)
+    return target.create(post, report=losses)

@@ -86,11 +86,20 @@ class LineBreak(_Frozen):
     type: Literal["linebreak"] = "linebreak"
 
 
+RAW_FORMAT_PATTERN = r"[a-z0-9][a-z0-9+._-]{0,31}"
+"""What the format name of raw content looks like (``html``, ``gutenberg``, ``text``...): writers put it
+into comments and attributes (``<!--cmsbridge:raw format=NAME-->``), so a name that does not match it is
+refused when the model is built (a reader of hostile input reports a ParseError or does not recognise
+the raw wrapper at all)."""
+
+RawFormat = Annotated[str, Field(pattern=f"^{RAW_FORMAT_PATTERN}$")]
+
+
 class RawInline(_Frozen):
     """Inline markup the model does not understand (``<time>``, ``<sup>``...), kept verbatim."""
 
     type: Literal["raw_inline"] = "raw_inline"
-    format: str
+    format: RawFormat
     content: str
 
 
@@ -232,7 +241,7 @@ class Raw(_Block):
     """Content the model does not understand, kept verbatim and written back unchanged to ``format``."""
 
     type: Literal["raw"] = "raw"
-    format: str
+    format: RawFormat
     content: str
 
 

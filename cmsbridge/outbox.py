@@ -12,8 +12,16 @@ first, in order. An update that cannot be delivered within the retry budget stay
   file beside the database; the kernel releases it when the holder dies, so a killed process never blocks
   the queue).
 
-Sites are stored as given but with any secret redacted (:func:`cmsbridge.errors.redact_url`): delivering an
-entry whose site carried a secret needs the full site again (``--site``).
+Sites are stored so that a flush from any working directory (cron's) finds the same site
+(:func:`stored_site`): a ``files:`` folder as an absolute path, a profile name as the URL it names (its name
+is kept beside it, and used again when it still names that site), any secret redacted. Delivering an entry
+whose site needs a secret takes it from the site given to the flush (``--site``) or from the profile; a
+site that cannot be reached from here (no secret, a folder that does not exist here, an entry of an older
+version that stored a relative folder) leaves its entries queued and says why: it never fails them.
+
+Only an entry whose own data cannot be read fails for good, with the updates the server refuses
+(:data:`PERMANENT`); every other failure, transient or unexplained, leaves the entry queued. A flush given
+a :class:`~cmsbridge.retry.Deadline` starts no delivery once it has passed (the rest stays queued).
 """
 
 from __future__ import annotations
@@ -28,22 +36,29 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlsplit
 
 from .errors import (
     CMSBridgeError,
+    ConfigError,
     ConflictError,
+    ConnectionFailedError,
     InvalidContentError,
     NotFoundError,
     OutboxError,
     TransientError,
+    UnexpectedResponseError,
     UsageError,
     redact_url,
+    scrub,
 )
+from .retry import is_transient
 
 if TYPE_CHECKING:
     from . import live
     from .backends.base import Backend, RetryPolicy
     from .live import Order, Prepared, Result
+    from .retry import Deadline
 
 Operation = Literal["append", "replace", "retract"]
 State = Literal["pending", "done", "failed"]
@@ -68,8 +83,46 @@ CREATE TABLE IF NOT EXISTS entries (
 CREATE INDEX IF NOT EXISTS entries_pending ON entries (state, site, post, seq);
 """
 
-PERMANENT = (NotFoundError, InvalidContentError, UsageError)
-"""Failures of the entry itself: it is marked failed and the queue moves on."""
+PERMANENT = (NotFoundError, InvalidContentError)
+"""Failures of the update itself (no such post or update, content the server refuses): the entry is marked
+failed and the queue moves on. An entry whose stored data cannot be read fails too; nothing else does."""
+
+
+def stored_site(site: str) -> str:
+    """The site as the outbox stores it: a ``files:`` folder (or ``wxr:`` file) as an absolute path, a
+    profile name as the URL the profile names here, any secret redacted. Idempotent."""
+    if ":" not in site:
+        from .sites import load_profile
+
+        url = load_profile(site).get("url")
+        site = url if isinstance(url, str) else site
+    kind, _, rest = site.partition(":")
+    if kind not in ("files", "wxr") or not rest:
+        return redact_url(site)
+    if kind == "wxr":
+        path, query = rest, ""
+    elif rest.startswith("//"):
+        parts = urlsplit(site)
+        path, query = parts.path, parts.query
+    else:
+        path, _, query = rest.partition("?")
+    return f"{kind}:{os.path.abspath(path)}" + (f"?{query}" if query else "")
+
+
+def _relative_folder(site: str) -> bool:
+    """A ``files:`` or ``wxr:`` site of a relative path (stored by an older version)."""
+    kind, _, rest = site.partition(":")
+    return kind in ("files", "wxr") and not rest.startswith("/")
+
+
+def _missing_folder(site: str) -> str | None:
+    """For a ``files:`` site whose folder does not exist here, why it cannot be used."""
+    if not site.startswith("files:"):
+        return None
+    from .sites import parse_site
+
+    folder = parse_site(site).url[len("files:") :]
+    return None if os.path.isdir(folder) else f"the folder {os.path.abspath(folder)} does not exist here"
 
 
 def default_path() -> Path:
@@ -96,6 +149,8 @@ class Entry:
     attempts: int
     last_error: str | None
     exit_code: int | None
+    profile: str | None = None
+    """The profile name the site was given as (the site is stored as the URL it named)."""
 
     def prepared(self) -> Prepared:
         from .live import Prepared
@@ -105,17 +160,13 @@ class Entry:
 
 @dataclass(frozen=True)
 class Delivery:
-    """What flushing did with one entry: ``result`` when delivered, ``error`` otherwise."""
+    """What flushing did with one entry: the state it left it in, ``result`` when delivered, ``error``
+    otherwise (for a site that cannot be reached from here: the first entry of each post left queued)."""
 
     entry: Entry
+    state: State
     result: Result | None = None
     error: CMSBridgeError | None = None
-
-    @property
-    def state(self) -> State:
-        if self.result is not None:
-            return "done"
-        return "failed" if isinstance(self.error, PERMANENT) else "pending"
 
 
 class Outbox:
@@ -195,9 +246,13 @@ class Outbox:
         order: Order | None = None,
     ) -> Entry:
         """Record an operation (committed durably before this returns). The same operation already
-        pending is not recorded twice: its entry is returned."""
-        site = redact_url(site)
-        options = json.dumps({"order": order} if order else {})
+        pending is not recorded twice: its entry is returned. ``site`` is stored as :func:`stored_site`
+        says (a profile's name is kept in the entry's options)."""
+        given, site = site, stored_site(site)
+        hints: dict[str, str] = {"order": order} if order else {}
+        if ":" not in given:
+            hints["profile"] = given
+        options = json.dumps(hints)
         now = self.clock()
         with self._transaction() as db:
             row = db.execute(
@@ -227,12 +282,13 @@ class Outbox:
         site: str | None = None,
         post: str | None = None,
     ) -> list[Entry]:
-        """Entries in these states, oldest first (the order they are delivered in)."""
+        """Entries in these states, oldest first (the order they are delivered in). ``site`` matches the
+        site as given or as :func:`stored_site` stores it."""
         sql = f"SELECT * FROM entries WHERE state IN ({', '.join('?' * len(states))})"
         args: list[object] = list(states)
         if site is not None:
-            sql += " AND site = ?"
-            args.append(redact_url(site))
+            sql += " AND site IN (?, ?)"
+            args += [redact_url(site), stored_site(site)]
         if post is not None:
             sql += " AND post = ?"
             args.append(post)
@@ -248,8 +304,17 @@ class Outbox:
             raise OutboxError(f"outbox {self.path}: {exc}") from None
 
     def _mark(
-        self, entry: Entry, state: State, *, outcome: str | None = None, error: CMSBridgeError | None = None
+        self,
+        entry: Entry,
+        state: State,
+        *,
+        outcome: str | None = None,
+        error: CMSBridgeError | None = None,
+        detail: str | None = None,
     ) -> None:
+        """Store the entry's new state; the error (or ``detail``, a failure that is no CMSBridgeError) is
+        stored scrubbed of secrets."""
+        text = str(error) if error is not None else detail
         with self._transaction() as db:
             db.execute(
                 "UPDATE entries SET state = ?, outcome = ?, updated = ?, attempts = attempts + 1, "
@@ -258,8 +323,8 @@ class Outbox:
                     state,
                     outcome,
                     self.clock(),
-                    str(error) if error else None,
-                    error.exit_code if error else None,
+                    scrub(text) if text is not None else None,
+                    error.exit_code if error is not None else None,
                     entry.seq,
                 ),
             )
@@ -318,24 +383,30 @@ class Outbox:
         retry: RetryPolicy | None = None,
         wait: float = 60.0,
         until: int | None = None,
+        deadline: Deadline | None = None,
     ) -> list[Delivery]:
-        """Deliver the post's pending entries in order, under its lock. Stops at the first entry that stays
-        queued (a transient failure or too many conflicts). With ``until``, waiting for the lock ends as
-        soon as that entry is no longer pending (another process delivered it)."""
+        """Deliver the post's pending entries (of ``site`` as stored) in order, under its lock. Stops at the
+        first entry that stays queued (a transient failure or too many conflicts), and before any entry
+        once ``deadline`` has passed. With ``until``, waiting for the lock ends as soon as that entry is no
+        longer pending (another process delivered it)."""
 
         def delivered_elsewhere() -> bool:
             return until is not None and self.get(until).state != "pending"
 
+        if deadline is not None:
+            wait = min(wait, deadline.remaining())
         deliveries: list[Delivery] = []
         with self.locked(site, post, wait=wait, give_up=delivered_elsewhere) as held:
             if not held:
                 return deliveries
-            while True:
-                queue = self.pending(site=site, post=post)
+            while deadline is None or not deadline.expired():
+                queue = self._query(
+                    "SELECT * FROM entries WHERE state = 'pending' AND site = ? AND post = ? ORDER BY seq",
+                    (site, post),
+                )
                 if not queue:
                     return deliveries
-                entry = queue[0]
-                delivery = self._deliver(backend, entry, retry)
+                delivery = self._deliver(backend, queue[0], retry)
                 deliveries.append(delivery)
                 if delivery.state == "pending":
                     if delivery.error is not None and not isinstance(
@@ -343,6 +414,7 @@ class Outbox:
                     ):
                         raise delivery.error
                     return deliveries
+        return deliveries
 
     def _deliver(self, backend: Backend, entry: Entry, retry: RetryPolicy | None) -> Delivery:
         from . import live
@@ -355,31 +427,47 @@ class Outbox:
                 main = live.Replace(entry.prepared())
             else:
                 main = live.Retract(entry.update_id)
+        except ValueError as exc:  # the entry's own data no longer validates: it never will
+            return self._outcome(
+                entry, "failed", UsageError(f"outbox entry {entry.seq} cannot be read: {exc}")
+            )
+        try:
             also = self._recent(entry.site, entry.post, exclude=entry.update_id)
             result = live.deliver(backend, entry.post, live.AllOf(main, also), retry=retry, order=entry.order)
         except PERMANENT as exc:
-            self._mark(entry, "failed", error=exc)
-            return Delivery(entry, error=exc)
+            return self._outcome(entry, "failed", exc)
+        except UsageError as exc:  # raised while reading the server's answer, not the entry: stays queued
+            unreadable = UnexpectedResponseError(
+                f"the post as stored on the server could not be parsed: {exc.message}"
+            )
+            return self._outcome(entry, "pending", unreadable)
         except CMSBridgeError as exc:
-            self._mark(entry, "pending", error=exc)
-            return Delivery(entry, error=exc)
-        except ValueError as exc:  # a payload that no longer validates
-            error = UsageError(f"outbox entry {entry.seq} cannot be read: {exc}")
-            self._mark(entry, "failed", error=error)
-            return Delivery(entry, error=error)
+            return self._outcome(entry, "pending", exc)
+        except Exception as exc:
+            if is_transient(exc):  # a raw transport failure that no backend translated
+                failure = ConnectionFailedError(f"{type(exc).__name__}: {exc}", post=entry.post)
+                return self._outcome(entry, "pending", failure)
+            # a failure nothing classified (a bug?): the entry stays queued, the failure is raised
+            self._mark(entry, "pending", detail=f"{type(exc).__name__}: {exc}")
+            raise
         self._mark(entry, "done", outcome=str(result.outcome))
-        return Delivery(entry, result=result)
+        return Delivery(entry, "done", result=result)
+
+    def _outcome(self, entry: Entry, state: State, error: CMSBridgeError) -> Delivery:
+        self._mark(entry, state, error=error)
+        return Delivery(entry, state, error=error)
 
     def _recent(self, site: str, post: str, *, exclude: str | None = None) -> list[live.Operation]:
-        """Appends delivered to the post in the last ``recheck`` seconds, to keep present: a write delayed
-        in the network (sent before a timeout, applied after) may have put back older content since."""
+        """Appends delivered to the post (``site`` as stored) in the last ``recheck`` seconds, to keep
+        present: a write delayed in the network (sent before a timeout, applied after) may have put back
+        older content since."""
         from . import live
 
         since = self.clock() - self.recheck
         rows = self._query(
             "SELECT * FROM entries WHERE state = 'done' AND site = ? AND post = ? AND updated >= ? "
             "ORDER BY seq DESC LIMIT 50",
-            (redact_url(site), post, since),
+            (site, post, since),
         )
         retracted = {e.update_id for e in rows if e.op == "retract"}
         ops: list[live.Operation] = []
@@ -398,7 +486,9 @@ class Outbox:
         ).fetchall()
         return [(row["site"], row["post"]) for row in rows]
 
-    def verify(self, backend: Backend, site: str, post: str, *, retry: RetryPolicy | None = None) -> int:
+    def verify(
+        self, backend: Backend, site: str, post: str, *, retry: RetryPolicy | None = None, wait: float = 60.0
+    ) -> int:
         """Check that the post still holds the updates recently delivered to it, and put back any that a
         stale write removed. Returns how many were put back."""
         from . import live
@@ -406,7 +496,7 @@ class Outbox:
         recent = self._recent(site, post)
         if not recent:
             return 0
-        with self.locked(site, post, wait=60.0) as held:
+        with self.locked(site, post, wait=wait) as held:
             if not held:
                 return 0
             current = backend.read_versioned(post)
@@ -426,50 +516,99 @@ class Outbox:
         post: str | None = None,
         until: int | None = None,
         verify: bool = False,
+        deadline: Deadline | None = None,
     ) -> list[Delivery]:
         """Deliver every pending entry, post by post, each post's queue in order.
 
-        ``sites`` maps a stored (redacted) site to the full site to connect with; a stored site that is not
-        in it is connected as stored when it carried no secret, and left queued otherwise. ``post`` limits
-        the flush to one post; posts whose lock another process holds are left to it (except ``post``,
-        whose lock is waited for up to ``wait`` seconds). With ``verify``, posts that received updates
-        in the last ``recheck`` seconds are read once more and any update missing is put back.
+        ``sites`` holds the full sites to connect with (a secret included), matched to the stored sites by
+        :func:`stored_site`; a stored site not among them is connected through the profile it was given as
+        (when that profile still names it) or as stored (when it needs no secret). A site that cannot be
+        connected from here leaves its entries queued: the first entry of each of its posts is returned
+        with the reason. ``post`` limits the flush to one post; posts whose lock another process holds are
+        left to it (except ``post``, whose lock is waited for up to ``wait`` seconds). No delivery starts
+        once ``deadline`` has passed. With ``verify``, posts that received updates in the last ``recheck``
+        seconds are read once more and any update missing is put back.
         """
-        sites = {redact_url(k): v for k, v in (sites or {}).items()}
-        groups: dict[tuple[str, str], None] = {}
+        given: dict[str, str] = {}
+        for site, full in (sites or {}).items():
+            given[redact_url(site)] = full  # as typed: matches an entry stored by an older version
+            given[stored_site(site)] = full
+        groups: dict[tuple[str, str], Entry] = {}
         for entry in self.pending():
             if post is None or entry.post == post:
-                groups.setdefault((entry.site, entry.post), None)
+                groups.setdefault((entry.site, entry.post), entry)
         deliveries: list[Delivery] = []
-        backends: dict[str, Backend] = {}
+        backends: dict[str, Backend | CMSBridgeError] = {}
+
+        def backend_of(entry: Entry) -> Backend | CMSBridgeError:
+            if entry.site not in backends:
+                backends[entry.site] = self._connect(connect, entry, given)
+            return backends[entry.site]
+
         try:
-            for stored_site, post_id in groups:
-                full = sites.get(stored_site) or (stored_site if "***" not in stored_site else None)
-                if full is None:
+            for (stored, post_id), first in groups.items():
+                if deadline is not None and deadline.expired():
+                    break
+                backend = backend_of(first)
+                if isinstance(backend, CMSBridgeError):
+                    deliveries.append(Delivery(first, "pending", error=backend))
                     continue
-                if stored_site not in backends:
-                    backends[stored_site] = connect(full)
                 deliveries += self.flush_post(
-                    backends[stored_site],
-                    stored_site,
+                    backend,
+                    stored,
                     post_id,
                     retry=retry,
                     wait=wait if post_id == post else 0.0,
                     until=until,
+                    deadline=deadline,
                 )
-            if verify:
-                for stored_site, post_id in self._recent_posts():
-                    full = sites.get(stored_site) or (stored_site if "***" not in stored_site else None)
-                    if full is None or (post is not None and post_id != post):
-                        continue
-                    if stored_site not in backends:
-                        backends[stored_site] = connect(full)
-                    self.verify(backends[stored_site], stored_site, post_id, retry=retry)
+            for stored, post_id in self._recent_posts() if verify else []:
+                if (post is not None and post_id != post) or (deadline is not None and deadline.expired()):
+                    continue
+                done = self._query(
+                    "SELECT * FROM entries WHERE site = ? AND post = ? LIMIT 1", (stored, post_id)
+                )
+                backend = backend_of(done[0])
+                if not isinstance(backend, CMSBridgeError):
+                    lock_wait = 60.0 if deadline is None else deadline.remaining()
+                    self.verify(backend, stored, post_id, retry=retry, wait=lock_wait)
         finally:
             for backend in backends.values():
-                with contextlib.suppress(Exception):
-                    backend.close()
+                if not isinstance(backend, CMSBridgeError):
+                    with contextlib.suppress(Exception):
+                        backend.close()
         return deliveries
+
+    def _connect(
+        self, connect: Callable[[str], Backend], entry: Entry, given: dict[str, str]
+    ) -> Backend | CMSBridgeError:
+        """The backend for the entry's stored site, or why it cannot be reached from here."""
+        site = entry.site
+        candidates = [given[site]] if site in given else []
+        profile = entry.profile
+        if profile is not None:
+            with contextlib.suppress(CMSBridgeError):
+                if stored_site(profile) == site:
+                    candidates.append(profile)
+        if "***" not in site and not _relative_folder(site):
+            candidates.append(site)
+        reason = (
+            "recorded as a relative folder by an older version"
+            if _relative_folder(site)
+            else "it needs its secret"
+        )
+        for full in candidates:
+            try:
+                missing = _missing_folder(full if _relative_folder(site) else site)
+                if missing is None:
+                    return connect(full)
+                reason = missing
+            except CMSBridgeError as exc:
+                reason = exc.message
+        return ConfigError(
+            f"updates to {site} stay queued: it cannot be reached from here ({reason}); "
+            "flush where it can be, or give it with --site"
+        )
 
 
 def _entry(row: sqlite3.Row) -> Entry:
@@ -488,4 +627,5 @@ def _entry(row: sqlite3.Row) -> Entry:
         attempts=row["attempts"],
         last_error=row["last_error"],
         exit_code=row["exit_code"],
+        profile=options.get("profile"),
     )

@@ -51,6 +51,7 @@ class Deadline:
     def expired(self) -> bool:
         return self.clock() >= self.at
 
+
 RETRIED_STATUSES = frozenset({502, 503, 504})
 
 
@@ -90,7 +91,8 @@ class RetryPolicy:
     """Retry transient failures with exponential backoff and full jitter, honouring ``Retry-After``.
 
     ``attempts`` bounds the number of tries, ``budget`` the seconds from the first try to the last
-    (a wait that would end past the budget is not taken: the failure is raised instead). The n-th wait is
+    (a wait that would end past the budget, or past the run's ``deadline``, is not taken: the failure is
+    raised instead). The n-th wait is
     uniform in ``[0, min(cap, base * 2**n)]``, raised to ``Retry-After`` when the server gave one (a
     ``Retry-After`` longer than ``max_retry_after`` is not honoured: the failure is raised).
     """
@@ -105,6 +107,8 @@ class RetryPolicy:
     rng: random.Random = field(default_factory=random.Random)
     on_retry: Callable[[BaseException, float], None] | None = None
     """Called before each wait with the failure and the seconds about to be slept (for logging)."""
+    deadline: Deadline | None = None
+    """The end of the whole run: a wait that would end past it is not taken (the failure is raised)."""
 
     def backoff(self, attempt: int, exc: BaseException | None) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
@@ -134,6 +138,8 @@ class RetryPolicy:
             exc = state.outcome.exception() if state.outcome is not None else None
             after = retry_after(exc)
             if after is not None and after > self.max_retry_after:
+                return True
+            if self.deadline is not None and state.upcoming_sleep >= self.deadline.remaining():
                 return True
             return self.clock() - start + state.upcoming_sleep > self.budget
 

@@ -22,6 +22,9 @@ Profiles: a bare name (no ``:``) is looked up as ``[sites.NAME]`` in ``./cmsbrid
     password_env = "WP_APP_PASSWORD"     # the secret comes from the environment, never the file
     insecure = false
 
+A profile has only these keys (``key_env`` may stand for ``password_env``), each of its TOML type:
+``insecure = "false"`` or an unknown key is a :class:`~cmsbridge.errors.ConfigError`, never a guess.
+
 With no site given, ``$CMSBRIDGE_SITE`` (a URL or a profile name) is used, else :data:`DEFAULT_SITE`: the
 folder ``posts/`` in the current directory.
 """
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,12 +99,23 @@ def parse_site(url: str, *, insecure: bool = False, secret: str | None = None) -
             f"unknown site scheme {scheme!r}: use wordpress+https://, wordpress-xmlrpc+https://, "
             "ghost+https:// or files:PATH"
         )
-    parts = urlsplit(url[len(system) + 1 :])
-    if not parts.hostname:
+    try:
+        parts = urlsplit(url[len(system) + 1 :])
+        port = parts.port
+        hostname = parts.hostname
+        if hostname and ":" in hostname:
+            ipaddress.IPv6Address(hostname.partition("%")[0])
+        elif hostname and not _HOST.fullmatch(hostname):
+            raise ValueError("not a host name")
+        if port == 0:
+            raise ValueError("port 0")
+    except ValueError:
+        raise ConfigError(f"site URL with a bad host or port: {redact_url(url)!r}") from None
+    if not hostname:
         raise ConfigError(f"site URL without a host: {redact_url(url)!r}")
-    if transport == "http" and not insecure and not _loopback(parts.hostname):
+    if transport == "http" and not insecure and not _loopback(hostname):
         raise ConfigError(
-            f"refusing plain http:// to {parts.hostname}: credentials would travel unencrypted; "
+            f"refusing plain http:// to {hostname}: credentials would travel unencrypted; "
             "use https:// (or --insecure)"
         )
     user = unquote(parts.username or "")
@@ -110,8 +125,8 @@ def parse_site(url: str, *, insecure: bool = False, secret: str | None = None) -
     if not user or not password:
         needed = "KEY_ID:KEY_SECRET" if kind == "ghost" else "USER:PASSWORD"
         raise ConfigError(f"{redact_url(url)} needs {needed}@host or a profile with password_env")
-    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
-    netloc = f"{host}:{parts.port}" if parts.port else host
+    host = hostname if ":" not in hostname else f"[{hostname}]"
+    netloc = f"{host}:{port}" if port else host
     options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     return Site(
         kind=kind,
@@ -121,6 +136,10 @@ def parse_site(url: str, *, insecure: bool = False, secret: str | None = None) -
         options=options,
         insecure=insecure,
     )
+
+
+_HOST = re.compile(r"[\w.-]+")
+"""A host name (letters of any script, digits, dots, dashes) or an IPv4 address."""
 
 
 def _loopback(host: str) -> bool:
@@ -151,22 +170,35 @@ def load_profile(name: str, paths: list[Path] | None = None) -> dict[str, Any]:
     )
 
 
+_PROFILE_KEYS: dict[str, type] = {"url": str, "password_env": str, "key_env": str, "insecure": bool}
+"""The keys a site profile may have, and the TOML type of each (a string is never a boolean)."""
+
+
 def resolve(site: str | None = None, *, insecure: bool = False, paths: list[Path] | None = None) -> Site:
     """The :class:`Site` for a URL, a profile name, ``$CMSBRIDGE_SITE`` or the default folder."""
     given = site or os.environ.get("CMSBRIDGE_SITE") or DEFAULT_SITE
     if ":" in given:
         return parse_site(given, insecure=insecure)
     profile = load_profile(given, paths)
+    for key, value in profile.items():
+        wanted = _PROFILE_KEYS.get(key)
+        if wanted is None:
+            raise ConfigError(
+                f"site profile {given!r} has an unknown key {key!r} (known: {', '.join(_PROFILE_KEYS)})"
+            )
+        if not isinstance(value, wanted):
+            kind = "true or false" if wanted is bool else "a string"
+            raise ConfigError(f"site profile {given!r}: {key} must be {kind}, not {type(value).__name__}")
     url = profile.get("url")
-    if not isinstance(url, str):
+    if url is None:
         raise ConfigError(f"site profile {given!r} has no url")
     secret = None
     env = profile.get("password_env") or profile.get("key_env")
-    if isinstance(env, str):
+    if env:
         secret = os.environ.get(env)
         if not secret:
             raise ConfigError(f"site profile {given!r} takes its secret from ${env}, which is not set")
-    return parse_site(url, insecure=insecure or bool(profile.get("insecure", False)), secret=secret)
+    return parse_site(url, insecure=insecure or profile.get("insecure", False), secret=secret)
 
 
 def connect(
@@ -176,8 +208,11 @@ def connect(
     spec = resolve(site, insecure=insecure)
     if spec.kind == "files":
         from .backends.files import FilesBackend
+        from .formats import get as known_format
 
-        return FilesBackend(spec.url[len("files:") :], format=spec.options.get("format", "markdown"))
+        fmt = spec.options.get("format", "markdown")
+        known_format(fmt)  # an unknown format is an error, not a folder of unreadable files
+        return FilesBackend(spec.url[len("files:") :], format=fmt)
     if spec.kind == "wxr":
         from .backends.wxr_file import WXRFileBackend
 

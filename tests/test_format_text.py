@@ -211,15 +211,20 @@ def test_markdown_constructs() -> None:
 def test_code_fence_is_raw_text_and_raw_of_other_formats_round_trips() -> None:
     post = read("T\n\n```python\nprint(1)\n```")
     assert post.blocks == (Raw(format="text", content="```python\nprint(1)\n```"),)
-    raw = Post(
-        title="T",
-        blocks=(
-            Raw(format="gutenberg", content="<!-- wp:x /-->\n```\n"),
-            Raw(format="html", content="<div>x</div>"),
-        ),
-    )
+    raw = Post(title="T", blocks=(Raw(format="latex", content="\\begin{x}\n```\n"),))
     again, report = round_trip(raw)
     assert again == raw and not report
+
+
+def test_markup_fences_stay_text() -> None:
+    """Text that was text never becomes markup: a ``{=html}`` fence (or gutenberg, lexical, markdown)
+    reads as a text block, and writing such a Raw block as text says so."""
+    for fmt in ("html", "gutenberg", "lexical", "markdown"):
+        fenced = f"```{{={fmt}}}\n<script>alert(1)</script>\n```"
+        assert read(f"T\n\n{fenced}").blocks == (Raw(format="text", content=fenced),)
+        again, report = round_trip(Post(title="T", blocks=(Raw(format=fmt, content="<b>x</b>"),)))
+        assert again.blocks == (Raw(format="text", content=f"```{{={fmt}}}\n<b>x</b>\n```"),)
+        assert any("kept as text" in m for m in report.messages())
 
 
 def test_escapes_round_trip() -> None:

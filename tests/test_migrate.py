@@ -292,7 +292,7 @@ def test_cli_migrates_and_exits_by_outcome(source: FilesBackend, tmp_path: Path)
     again = run(*args, cwd=tmp_path)
     assert again.returncode == 0 and "5 skipped" in again.stdout
 
-    # a read-only target: every post fails, the report says why, exit 1
+    # a read-only target: refused before it starts, one line, exit 2 (issue 13)
     (tmp_path / "export.xml").write_text("<rss><channel></channel></rss>", encoding="utf-8")
     failed = run(
         "migrate",
@@ -304,8 +304,8 @@ def test_cli_migrates_and_exits_by_outcome(source: FilesBackend, tmp_path: Path)
         str(tmp_path / "state.db"),
         cwd=tmp_path,
     )
-    assert failed.returncode == 1
-    assert "5 failed" in failed.stdout and "read-only" in failed.stdout
+    assert failed.returncode == 2
+    assert "read-only" in failed.stderr and len(failed.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize("bad", [["--since", "yesterday"], ["--to", "nonsense://x"], ["--limit", "0"]])

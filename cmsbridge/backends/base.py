@@ -5,7 +5,8 @@ A backend is obtained from :func:`cmsbridge.connect` and speaks :class:`~cmsbrid
 - ``create(post) -> PostRef``; ``get(ref) -> Fetched`` (the post, plus the CMS's raw content and version);
   ``update(ref, post) -> PostRef``; ``delete(ref)``; ``list(...)`` streams every page lazily;
   ``find(slug=...)``. Categories and tags are created on demand, authors looked up by name, login or
-  e-mail, and a featured image given as a local file is uploaded.
+  e-mail, and a featured image given as a local file is uploaded when it lies inside the backend's
+  ``media_roots`` (none by default; :func:`cmsbridge.media.local_media`), else reported and left out.
 - The live-update primitive (issue 4): ``read_versioned(ref) -> Versioned`` (the raw stored content and an
   opaque :class:`Version`) and ``write_content(ref, content, expected) -> Written`` which writes the content
   *only* (never title, excerpt, status...). Where the CMS has conditional writes (XML-RPC
@@ -18,32 +19,22 @@ A backend is obtained from :func:`cmsbridge.connect` and speaks :class:`~cmsbrid
   condition too; both WordPress backends find that in the revisions afterwards, write back the title and
   excerpt it undid, and raise the same ``applied=True`` error (:mod:`.wordpress_revisions`).
 
-Transport (a ``requests.Session``), the retry policy and the sleep function are injected through
-:class:`Transport`; nothing is sent at construction time.
+Transport (a ``requests.Session``), the retry policy, the run's deadline and the sleep function are injected
+through :class:`Transport` (:mod:`cmsbridge.http`, through which every request goes); nothing is sent at
+construction time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Protocol, Self, TypeVar, runtime_checkable
+from typing import Any, Literal, Protocol, Self, runtime_checkable
 
 from ..errors import ConflictError
+from ..http import DEFAULT_TIMEOUT, USER_AGENT, NoRetry, RetryPolicy, Transport
 from ..model import Post
 from ..report import ConversionReport
-
-if TYPE_CHECKING:
-    import requests
-
-T = TypeVar("T")
-
-DEFAULT_TIMEOUT = 30.0
-"""Seconds allowed for connecting and for each read, on every request."""
-
-USER_AGENT = "cmsbridge/0.1 (+https://github.com/cmsbridge/cmsbridge)"
-
 
 # --- references, fetched posts, versions -----------------------------------------------------------
 
@@ -187,46 +178,7 @@ class Capabilities:
     max_page_size: int = 100
 
 
-# --- transport, retries ------------------------------------------------------------------------------
-
-
-class RetryPolicy(Protocol):
-    """Runs one logical request, retrying transient failures as the policy sees fit.
-
-    ``idempotent`` is False for requests that must not be replayed blindly (creating a post): a policy
-    must then retry only failures where the request certainly did not reach the server.
-    """
-
-    def call(self, func: Callable[[], T], *, idempotent: bool) -> T: ...
-
-
-class NoRetry:
-    """Runs the request once. The retrying policy is :class:`cmsbridge.retry.RetryPolicy` (tenacity)."""
-
-    def call(self, func: Callable[[], T], *, idempotent: bool) -> T:
-        return func()
-
-
-@dataclass
-class Transport:
-    """How a network backend talks: the session, timeouts, user agent, TLS verification and retries.
-
-    Everything is injectable; a test passes its own session, a policy with a fake sleep, and so on.
-    """
-
-    session: requests.Session | None = None
-    timeout: float | tuple[float, float] = DEFAULT_TIMEOUT
-    user_agent: str = USER_AGENT
-    verify: bool | str = True
-    retry: RetryPolicy = field(default_factory=NoRetry)
-    sleep: Callable[[float], None] = time.sleep
-
-    def get_session(self) -> requests.Session:
-        if self.session is None:
-            import requests
-
-            self.session = requests.Session()
-        return self.session
+# --- transport, retries (defined in :mod:`cmsbridge.http`, the one HTTP boundary) ------------------------
 
 
 class TransportBackend:
@@ -316,3 +268,24 @@ class Backend(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "USER_AGENT",
+    "Backend",
+    "Capabilities",
+    "Fetched",
+    "Media",
+    "NoRetry",
+    "PostRef",
+    "Ref",
+    "RetryPolicy",
+    "Transport",
+    "TransportBackend",
+    "Version",
+    "Versioned",
+    "WriteConflictError",
+    "Written",
+    "as_ref",
+]

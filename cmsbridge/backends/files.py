@@ -4,26 +4,33 @@ The default backend: it needs no server. A post's id is its file name without th
 made unique with ``-2``, ``-3``...). Files are written atomically (a temporary file, then a rename);
 ``write_content`` is conditional on the file's content hash under an exclusive lock, so two writers never
 overwrite each other. Media go to ``PATH/media/``.
+
+One bad file (not a regular file, such as a FIFO or a folder named ``x.md``; unreadable; not UTF-8; bad
+front matter) does not stop a listing: it is left out and named in :attr:`FilesBackend.skipped`, and
+reading it by its id gives one error. A folder that cannot be written is a :class:`UsageError`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import os
 import re
+import secrets
 import shutil
-import tempfile
+import stat
 import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from ..errors import BackendError, NotFoundError, UsageError
+from ..errors import BackendError, CMSBridgeError, NotFoundError, UsageError
 from ..formats import read as read_format
 from ..formats import write as write_format
 from ..live import LiveUpdates
+from ..media import MediaRoots, is_web_address, local_media, local_refused
 from ..model import Post, SourceRef
 from ..report import ConversionReport, ensure_report
 from .base import (
@@ -40,16 +47,32 @@ from .base import (
 )
 
 EXTENSIONS = {"markdown": ".md", "json": ".json", "html": ".html", "gutenberg": ".html", "text": ".txt"}
-_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+_CALLERS_FAULT = {
+    errno.EACCES,
+    errno.EPERM,
+    errno.EROFS,
+    errno.EEXIST,
+    errno.ENOTDIR,
+    errno.EISDIR,
+    errno.ENAMETOOLONG,
+}
+"""What makes a folder or file unusable as given (the caller's to fix): a :class:`UsageError`."""
 
 
 class FilesBackend(LiveUpdates):
     """A local folder of posts in one format (``markdown`` unless told otherwise)."""
 
+    media_roots: MediaRoots = ()
+    """Folders a post's featured image may be copied from into ``media/`` (none unless set; see
+    :func:`cmsbridge.media.local_media`)."""
+
     def __init__(self, path: str | os.PathLike[str], *, format: str = "markdown") -> None:
         self.root = Path(path).expanduser()
         self.format = format
         self.extension = EXTENSIONS.get(format, f".{format}")
+        self.skipped: list[str] = []
+        """The files the last :meth:`list` left out, each as ``name: reason``."""
 
     @property
     def site(self) -> str:
@@ -77,7 +100,8 @@ class FilesBackend(LiveUpdates):
 
     def _path(self, ref: PostRef) -> Path:
         if not _SAFE_ID.match(ref.id) or ref.id.endswith(self.extension):
-            raise UsageError(f"not a post id in {self.site}: {ref.id!r}")
+            shown = repr(ref.id) if len(ref.id) <= 200 else f"{len(ref.id)} characters long"
+            raise UsageError(f"not a post id in {self.site}: {shown}")
         return self.root / f"{ref.id}{self.extension}"
 
     def _ref(self, path: Path) -> PostRef:
@@ -85,33 +109,31 @@ class FilesBackend(LiveUpdates):
 
     def _read(self, ref: PostRef) -> str:
         try:
-            return self._path(ref).read_text(encoding="utf-8")
+            return read_regular_file(self._path(ref))
         except FileNotFoundError:
             raise NotFoundError("no such post", site=self.site, post=ref.id) from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise BackendError(f"cannot read the post: {exc}", site=self.site, post=ref.id) from None
+            raise BackendError(f"cannot read the post: {_reason(exc)}", site=self.site, post=ref.id) from None
+
+    def _failed(self, action: str, exc: OSError) -> CMSBridgeError:
+        error = UsageError if exc.errno in _CALLERS_FAULT else BackendError
+        return error(f"cannot {action}: {exc.strerror or exc}", site=self.site)
 
     def _write(self, path: Path, text: str) -> None:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".tmp-", suffix=self.extension)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    handle.write(text)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(tmp, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            write_atomically(path, text)
         except OSError as exc:
-            raise BackendError(f"cannot write {path.name}: {exc.strerror or exc}", site=self.site) from None
+            raise self._failed(f"write {path.name}", exc) from None
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".lock", "a") as handle:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            handle = open(self.root / ".lock", "a")  # noqa: SIM115 - held for the block below
+        except OSError as exc:
+            raise self._failed("write to the folder", exc) from None
+        with handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             yield
 
@@ -127,8 +149,11 @@ class FilesBackend(LiveUpdates):
 
     def _serialise(self, post: Post, report: ConversionReport) -> str:
         image = post.featured_image
-        if image and "://" not in image and os.path.isfile(image):
-            post = post.replace(featured_image=self.upload_media(image).url)
+        path = local_media(image, self.media_roots)
+        if path is not None:
+            post = post.replace(featured_image=self.upload_media(str(path)).url)
+        elif image and not is_web_address(image) and self.media_file(image) is None:
+            report.warn("files", f"{local_refused(image, 'featured image')}; not copied, kept as written")
         text = write_format(post.replace(sources=()), self.format, report=report)
         return text if text.endswith("\n") else text + "\n"
 
@@ -168,6 +193,8 @@ class FilesBackend(LiveUpdates):
             self._path(ref).unlink()
         except FileNotFoundError:
             raise NotFoundError("no such post", site=self.site, post=ref.id) from None
+        except OSError as exc:
+            raise self._failed(f"delete {ref.id}", exc) from None
 
     def list(
         self,
@@ -178,13 +205,23 @@ class FilesBackend(LiveUpdates):
         search: str | None = None,
         page_size: int | None = None,
     ) -> Iterator[Fetched]:
+        self.skipped = []
         if not self.root.is_dir():
             return iter(())
-        paths = sorted(
-            (p for p in self.root.glob(f"*{self.extension}") if not p.name.startswith(".")),
-            key=lambda p: (p.stat().st_mtime, p.name),
-            reverse=True,
-        )
+        found: list[tuple[float, str, Path]] = []
+        for path in self.root.glob(f"*{self.extension}"):
+            if path.name.startswith("."):
+                continue
+            try:
+                info = path.stat()
+            except OSError as exc:
+                self.skipped.append(f"{path.name}: {_reason(exc)}")
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                self.skipped.append(f"{path.name}: not a regular file")
+                continue
+            found.append((info.st_mtime, path.name, path))
+        paths = [path for _, _, path in sorted(found, reverse=True)]
         return self._matching(paths, since, status, author, search)
 
     def _matching(
@@ -196,10 +233,13 @@ class FilesBackend(LiveUpdates):
         search: str | None,
     ) -> Iterator[Fetched]:
         for path in paths:
-            ref = self._ref(path)
             try:
-                fetched = self._fetched(ref, path.read_text(encoding="utf-8"))
+                ref = self._ref(path)
+                fetched = self._fetched(ref, read_regular_file(path))
             except FileNotFoundError:
+                continue
+            except (OSError, UnicodeDecodeError, CMSBridgeError) as exc:
+                self.skipped.append(f"{path.name}: {_reason(exc)}")
                 continue
             post = fetched.post
             if status and status != "any" and post.status != status:
@@ -215,16 +255,14 @@ class FilesBackend(LiveUpdates):
             yield fetched
 
     def find(self, *, slug: str) -> Fetched | None:
-        if _SAFE_ID.match(slug) and (self.root / f"{slug}{self.extension}").exists():
+        if _SAFE_ID.match(slug) and (self.root / f"{slug}{self.extension}").is_file():
             return self.get(slug)
         return next((f for f in self.list() if f.post.slug == slug), None)
 
     def media_file(self, src: str) -> str | None:
         """The file of an image the folder's posts point at by a relative address (``media/x.png``)."""
-        if "://" in src or src.startswith("/"):
-            return None
-        path = (self.root / src).resolve()
-        return str(path) if path.is_file() and path.is_relative_to(self.root.resolve()) else None
+        path = local_media(src, (self.root,))
+        return None if path is None else str(path)
 
     def upload_media(self, path: str) -> Media:
         source = Path(path)
@@ -259,6 +297,55 @@ class FilesBackend(LiveUpdates):
                 )
             self._write(path, content)
         return Written(ref=self._ref(path), content=content, version=_version(content))
+
+
+def read_regular_file(path: Path) -> str:
+    """The UTF-8 text of the regular file at ``path``; anything else (a FIFO, a device, a folder) is an
+    OSError at once: the file is opened without blocking and checked before it is read."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with open(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return handle.read().decode("utf-8")
+
+
+def write_atomically(path: str | os.PathLike[str], text: str) -> None:
+    """Replace the file at ``path`` with ``text`` (UTF-8) all at once: written to a temporary file in the
+    same folder, flushed to disk, then renamed over it, so a failure (a full disk) leaves the old file
+    whole. The file keeps its permissions (a new one gets the umask's). A symbolic link is written
+    through; a target that is not a regular file (``/dev/null``, a FIFO) is written in place."""
+    target = Path(os.path.realpath(path))
+    try:
+        info: os.stat_result | None = target.stat()
+    except FileNotFoundError:
+        info = None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        with open(target, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return
+    tmp = target.parent / f".{target.name}.{secrets.token_hex(8)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if info is None else 0o600)  # umask applies
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+            if info is not None:
+                os.fchmod(handle.fileno(), stat.S_IMODE(info.st_mode))
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _reason(exc: Exception) -> str:
+    """Why a file could not be read, on one line."""
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 ({exc.reason} at byte {exc.start})"
+    return " ".join(str(exc).split())
 
 
 def _version(text: str) -> Version:

@@ -7,9 +7,11 @@ Every request carries a fresh JWT (HS256, signed with the hex-decoded secret, ``
 one with 409 ``UPDATE_COLLISION`` (:class:`ConflictError`; :class:`WriteConflictError` for
 :meth:`GhostAdmin.write_content`), so writes are conditional natively.
 
-Every failure is mapped once, in :meth:`GhostAdmin._check`, to :mod:`cmsbridge.errors` with Ghost's own
-message, the site (without the key), the HTTP status and Ghost's error code. The key secret never appears
-in a repr, a message or a log line.
+Every request goes through :mod:`cmsbridge.http`, which maps failures to :mod:`cmsbridge.errors` with
+Ghost's own message and code (read from its error shape by :meth:`GhostAdmin._check`), the site (without
+the key) and the HTTP status; every answer is checked against its shape (:mod:`.answers`). The key secret
+is registered with :func:`cmsbridge.errors.register_secret`: it never appears in a repr, a message or a
+log line.
 """
 
 from __future__ import annotations
@@ -24,28 +26,24 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 import jwt
-import requests
 
+from .. import http
 from ..errors import (
-    AuthenticationError,
-    BackendError,
     ConfigError,
     ConflictError,
-    ConnectionFailedError,
-    InvalidContentError,
     NotFoundError,
-    PermissionDeniedError,
-    RateLimitedError,
-    RequestTimeoutError,
-    ServerError,
+    ParseError,
     UnexpectedResponseError,
     UsageError,
     redact_url,
+    register_secret,
 )
 from ..formats import content_only, lexical
 from ..live import LiveUpdates
+from ..media import MediaRoots, is_web_address, local_media, local_refused
 from ..model import Post, SourceRef
 from ..report import ConversionReport, ensure_report
+from .answers import GhostImages, GhostPost, GhostPosts, GhostUsers
 from .base import (
     Capabilities,
     Fetched,
@@ -67,6 +65,7 @@ TOKEN_LIFETIME = 5 * 60
 """Seconds a token is valid: Ghost's limit (``exp - iat`` at most five minutes)."""
 PAGE_SIZE = 100
 ACCEPT_VERSION = "v6.0"
+SERVICE = "Ghost"
 _TO_GHOST = {"draft": "draft", "publish": "published", "scheduled": "scheduled", "future": "scheduled"}
 _FROM_GHOST = {"draft": "draft", "published": "publish", "scheduled": "scheduled", "sent": "publish"}
 _INCLUDE = "tags,authors"
@@ -87,6 +86,10 @@ def parse_site(url: str) -> tuple[str, str, str]:
 class GhostAdmin(LiveUpdates, TransportBackend):
     """A Ghost site over the Admin API. Nothing is sent until the first operation."""
 
+    media_roots: MediaRoots = ()
+    """Folders a post's featured image may be read from as a local file (none unless set; see
+    :func:`cmsbridge.media.local_media`)."""
+
     def __init__(
         self,
         url: str,
@@ -101,6 +104,7 @@ class GhostAdmin(LiveUpdates, TransportBackend):
             raise ConfigError(f"not an http(s) site URL: {redact_url(url)}")
         self.base = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path.rstrip('/')}"
         self.key_id = key_id
+        register_secret(key_secret)
         try:
             self.__secret = bytes.fromhex(key_secret)
         except ValueError:
@@ -159,91 +163,63 @@ class GhostAdmin(LiveUpdates, TransportBackend):
         data: Mapping[str, str] | None = None,
         post: str | None = None,
         idempotent: bool = True,
+        shape: Any = None,
+        what: str = "",
     ) -> Any:
+        """The JSON answer to one request (retried as the transport's policy says), checked against
+        ``shape`` (:mod:`.answers`, ``what`` naming it) when given."""
         url = f"{self.base}/ghost/api/admin/{route.lstrip('/')}"
 
         def attempt() -> Any:
-            t = self.transport
             headers = {
-                "User-Agent": t.user_agent,
                 "Accept": "application/json",
                 "Accept-Version": ACCEPT_VERSION,
                 "Authorization": f"Ghost {self.token()}",
             }
-            try:
-                response = t.get_session().request(
-                    method,
-                    url,
-                    params=params,
-                    json=json_body,
-                    files=files,
-                    data=data,
-                    headers=headers,
-                    timeout=t.timeout,
-                    verify=t.verify,
-                    allow_redirects=False,
-                )
-            except requests.exceptions.SSLError as exc:
-                raise BackendError(f"TLS verification failed: {_reason(exc)}", site=self.site) from None
-            except (requests.exceptions.ConnectTimeout, requests.exceptions.ConnectionError) as exc:
-                raise ConnectionFailedError(f"cannot reach Ghost: {_reason(exc)}", site=self.site) from None
-            except requests.exceptions.Timeout:
-                raise RequestTimeoutError(
-                    f"Ghost did not answer within {t.timeout} s", site=self.site
-                ) from None
-            except requests.exceptions.RequestException as exc:
-                raise BackendError(f"request failed: {_reason(exc)}", site=self.site) from None
-            return self._check(response, post=post)
-
-        return self.transport.retry.call(attempt, idempotent=idempotent)
-
-    def _check(self, response: requests.Response, *, post: str | None) -> Any:
-        """The JSON body of a successful answer; every other answer raised as the matching error."""
-        status = response.status_code
-        ctx: dict[str, Any] = {"site": self.site, "status": status, "post": post}
-        if 300 <= status < 400:
-            location = redact_url(response.headers.get("Location", "")) or "nowhere"
-            hint = "; use an https:// site URL" if location.startswith("https://") else ""
-            raise UnexpectedResponseError(f"Ghost redirected the request to {location}{hint}", **ctx)
-        if status == 204:
-            return None
-        try:
-            body = response.json() if response.content else None
-        except ValueError:
-            body = None  # an HTML error page from a proxy; mapped by its status below
-        error = _first_error(body)
-        ctx["code"] = error.get("code") or error.get("type") if error else None
-        message = _error_message(error) if error else _snippet(response)
-        if status == 429:
-            raise RateLimitedError(
-                f"Ghost is rate limiting: {message}",
-                retry_after=_retry_after(response.headers.get("Retry-After")),
-                **ctx,
+            answer = http.request(
+                self.transport,
+                method,
+                url,
+                site=self.site,
+                service=SERVICE,
+                params=params,
+                json_body=json_body,
+                files=files,
+                data=data,
+                headers=headers,
             )
-        if status >= 500:
-            raise ServerError(f"Ghost failed: {message}", **ctx)
-        if status < 300:
-            if body is None:
-                raise UnexpectedResponseError(f"the answer is not Ghost JSON: {_snippet(response)}", **ctx)
-            return body
-        if status == 401:
-            raise AuthenticationError(f"Ghost refused the Admin API key: {message}", **ctx)
-        if status == 403:
-            raise PermissionDeniedError(f"not allowed: {message}", **ctx)
-        if status == 404:
-            raise NotFoundError(f"not found: {message}", **ctx)
-        if status == 409:
-            raise ConflictError(f"conflict: {message}", **ctx)
-        if status in (400, 413, 415, 422):
-            raise InvalidContentError(f"Ghost rejected the request: {message}", **ctx)
-        raise BackendError(f"Ghost refused the request: {message}", **ctx)
+            body = self._check(answer, post=post)
+            if shape is None:
+                return body
+            return http.validate(
+                shape, body, service=SERVICE, site=self.site, what=what, status=answer.status
+            )
+
+        return self.transport.call(attempt, idempotent=idempotent)
+
+    def _check(self, answer: http.Answer, *, post: str | None) -> Any:
+        """The JSON body of a successful answer; every other answer raised as the matching error."""
+        if answer.status == 204:
+            return None
+        body, problem = http.decode_json(answer)
+        error = _first_error(body)
+        code = error.get("code") or error.get("type") if error else None
+        said = http.Said(_error_message(error) if error else None, code if isinstance(code, str) else None)
+        http.raise_for_status(answer, service=SERVICE, site=self.site, said=said, post=post)
+        if problem is not None:
+            raise UnexpectedResponseError(
+                f"the answer is not Ghost JSON: {problem}", site=self.site, status=answer.status, post=post
+            )
+        return body
 
     # --- helpers ---------------------------------------------------------------------------------------
 
     def _author(self, name: str) -> dict[str, str]:
         if self._users is None:
-            body = self._request("GET", "users/", params={"limit": "all"})
-            self._users = list(body.get("users", []))
+            body = self._request(
+                "GET", "users/", params={"limit": "all"}, shape=GhostUsers, what="staff users"
+            )
+            self._users = [dict(user) for user in body["users"]]
         for user in self._users:
             if name in (user.get("slug"), user.get("name"), user.get("email")):
                 return {"id": str(user["id"])}
@@ -271,9 +247,13 @@ class GhostAdmin(LiveUpdates, TransportBackend):
             report.warn(SYSTEM, f"Ghost has no categories; not written: {', '.join(post.categories)}")
         if post.featured_image:
             image = post.featured_image
-            if os.path.isfile(image):
-                image = self.upload_media(image).url
-            fields["feature_image"] = image
+            path = local_media(image, self.media_roots)
+            if path is not None:
+                fields["feature_image"] = self.upload_media(str(path)).url
+            elif is_web_address(image):
+                fields["feature_image"] = image
+            else:
+                report.warn(SYSTEM, f"{local_refused(image, 'featured image')}; not uploaded")
         return fields
 
     def _fetched(self, body: Mapping[str, Any]) -> Fetched:
@@ -281,7 +261,11 @@ class GhostAdmin(LiveUpdates, TransportBackend):
         report = ConversionReport()
         if not raw and body.get("mobiledoc"):
             report.warn(SYSTEM, "the post is stored as mobiledoc (an old Ghost editor); content not read")
-        read = lexical.read(raw, report)
+        try:
+            read = lexical.read(raw, report)
+        except ParseError as exc:  # the server's content, not the user's input
+            problem = f"post {body['id']}: lexical: {exc.message}"
+            raise http.fail(SERVICE, self.site, problem) from None
         ref = PostRef(id=str(body["id"]), link=body.get("url"))
         post = read.replace(
             title=str(body.get("title") or ""),
@@ -305,11 +289,10 @@ class GhostAdmin(LiveUpdates, TransportBackend):
             report=report,
         )
 
-    def _one(self, body: Any) -> dict[str, Any]:
-        posts = body.get("posts") if isinstance(body, dict) else None
-        if not posts:
+    def _one(self, body: GhostPosts) -> GhostPost:
+        if not body["posts"]:
             raise UnexpectedResponseError("Ghost answered without a post", site=self.site)
-        return dict(posts[0])
+        return body["posts"][0]
 
     # --- the protocol ------------------------------------------------------------------------------------
 
@@ -321,6 +304,8 @@ class GhostAdmin(LiveUpdates, TransportBackend):
             params={"include": _INCLUDE},
             json_body={"posts": [self._fields(post, report)]},
             idempotent=False,
+            shape=GhostPosts,
+            what="the created post",
         )
         created = self._one(body)
         return PostRef(id=str(created["id"]), link=created.get("url"))
@@ -332,6 +317,8 @@ class GhostAdmin(LiveUpdates, TransportBackend):
             f"posts/{_id(ref)}/",
             params={"formats": "lexical,mobiledoc", "include": _INCLUDE},
             post=ref.id,
+            shape=GhostPosts,
+            what="a post",
         )
         return self._fetched(self._one(body))
 
@@ -347,6 +334,8 @@ class GhostAdmin(LiveUpdates, TransportBackend):
             params={"include": _INCLUDE},
             json_body={"posts": [fields]},
             post=ref.id,
+            shape=GhostPosts,
+            what="the updated post",
         )
         updated = self._one(body)
         return PostRef(id=str(updated["id"]), link=updated.get("url"))
@@ -391,14 +380,14 @@ class GhostAdmin(LiveUpdates, TransportBackend):
         while True:
             clauses = [*filters, *([f"id:<{_nql_string(last)}"] if last is not None else [])]
             query = {**params, **({"filter": "+".join(clauses)} if clauses else {})}
-            body = self._request("GET", "posts/", params=query)
-            items = body.get("posts") or []
+            body = self._request("GET", "posts/", params=query, shape=GhostPosts, what="posts")
+            items = body["posts"]
             for item in items:
                 yield self._fetched(item)
             pagination = (body.get("meta") or {}).get("pagination") or {}
             if not items or not pagination.get("next"):
                 return
-            last = str(items[-1].get("id"))
+            last = items[-1]["id"]
 
     def find(self, *, slug: str) -> Fetched | None:
         try:
@@ -406,6 +395,8 @@ class GhostAdmin(LiveUpdates, TransportBackend):
                 "GET",
                 f"posts/slug/{quote(slug, safe='')}/",
                 params={"formats": "lexical,mobiledoc", "include": _INCLUDE},
+                shape=GhostPosts,
+                what="a post",
             )
         except NotFoundError:
             return None
@@ -426,8 +417,10 @@ class GhostAdmin(LiveUpdates, TransportBackend):
             files={"file": (name, content, kind)},
             data={"purpose": "image", "ref": name},
             idempotent=False,
+            shape=GhostImages,
+            what="the upload",
         )
-        images = body.get("images") if isinstance(body, dict) else None
+        images = body["images"]
         if not images:
             raise UnexpectedResponseError("Ghost answered the upload without an image", site=self.site)
         return Media(id=str(images[0]["url"]), url=str(images[0]["url"]))
@@ -439,6 +432,8 @@ class GhostAdmin(LiveUpdates, TransportBackend):
             f"posts/{_id(ref)}/",
             post=ref.id,
             params={"formats": "lexical", "fields": "id,url,lexical,updated_at"},
+            shape=GhostPosts,
+            what="a post",
         )
         data = self._one(body)
         new_ref = PostRef(id=str(data["id"]), link=data.get("url"))
@@ -461,6 +456,8 @@ class GhostAdmin(LiveUpdates, TransportBackend):
                 post=ref.id,
                 params={"formats": "lexical"},
                 json_body={"posts": [{"lexical": content, "updated_at": expected.token}]},
+                shape=GhostPosts,
+                what="the written post",
             )
         except ConflictError as exc:
             raise WriteConflictError(
@@ -513,18 +510,6 @@ def _details(details: Any) -> str:
     return json.dumps(details, ensure_ascii=False)[:300]
 
 
-def _snippet(response: requests.Response) -> str:
-    text = " ".join(response.text[:300].split())
-    return repr(text[:120]) if text else response.headers.get("Content-Type", "an empty body")
-
-
-def _retry_after(value: str | None) -> float | None:
-    try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
-        return None
-
-
 def _parse_time(value: Any) -> dt.datetime | None:
     if not value:
         return None
@@ -548,10 +533,6 @@ def _id(ref: PostRef) -> str:
 
 def _nql_string(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def _reason(exc: Exception) -> str:
-    return redact_url(str(exc))[:300]
 
 
 __all__ = ["GhostAdmin", "parse_site"]

@@ -7,13 +7,13 @@ import datetime as dt
 import difflib
 import html
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..formats import content_only
 from ..formats import read as read_format
 from ..formats import write as write_format
-from ..media import ImageUnavailable, fetched_image, is_web_address, same_host
+from ..media import ImageUnavailable, fetched_image, is_web_address, local_media, local_refused, same_host
 from ..model import Post
 from ..report import ConversionReport
 
@@ -104,28 +104,27 @@ def unescape(value: str) -> str:
     return html.unescape(value)
 
 
-def local_file(value: str | None) -> str | None:
-    """``value`` when it names an existing local file (a featured image to upload)."""
-    if not value or "://" in value:
-        return None
-    path = value.removeprefix("file:")
-    return path if os.path.isfile(path) else None
-
-
 @contextlib.contextmanager
-def featured_image_file(value: str | None, site_url: str, report: ConversionReport) -> Iterator[str | None]:
+def featured_image_file(
+    value: str | None,
+    site_url: str,
+    report: ConversionReport,
+    roots: Sequence[str | os.PathLike[str]] = (),
+) -> Iterator[str | None]:
     """A local file of the featured image ``value`` to upload to WordPress, or None.
 
-    A local path is used as it is. An image on another web site (a post from Ghost, a migration) is
-    downloaded, without the site's credentials, to a temporary file kept while the block runs. An image
-    already on this site, or one that cannot be fetched, is reported and not uploaded.
+    A local file is used only inside ``roots`` (the backend's ``media_roots``; see
+    :func:`cmsbridge.media.local_media`). An image on another web site (a post from Ghost, a migration) is
+    downloaded, without the site's credentials, to a temporary file kept while the block runs. Any other
+    local address, an image already on this site, or one that cannot be fetched, is reported and not
+    uploaded.
     """
-    path = local_file(value)
+    path = local_media(value, roots)
     if path is not None or not value:
-        yield path
+        yield None if path is None else str(path)
         return
     if not is_web_address(value):
-        report.warn(SYSTEM, f"featured image {value!r} is not a local file or a web address; not uploaded")
+        report.warn(SYSTEM, f"{local_refused(value, 'featured image')}; not uploaded")
         yield None
         return
     if same_host(value, site_url):

@@ -1,19 +1,19 @@
 """WordPress over its REST API (``/wp/v2``), with application passwords.
 
-Every request has a timeout, the cmsbridge user agent and TLS verification; redirects are not followed
-(a POST redirected to https would silently become a GET). Every failure is mapped once, in
-:meth:`WordPressREST._send`, to :mod:`cmsbridge.errors` with the site (without credentials), the HTTP status
-and WordPress's error code. The API root is discovered on first use from the site's ``Link:
-<...>; rel="https://api.w.org/"`` header (``/wp-json/`` or ``?rest_route=``), unless given.
+Every request goes through :mod:`cmsbridge.http` (a total timeout, a size cap, the cmsbridge user agent,
+TLS verification); redirects are not followed (a POST redirected to https would silently become a GET).
+Failures are mapped there, with WordPress's own message and code (:func:`_said`) and, here, the
+not-logged-in probe; every answer is checked against its shape (:mod:`.answers`). The API root is
+discovered on first use from the site's ``Link: <...>; rel="https://api.w.org/"`` header (``/wp-json/``
+or ``?rest_route=``), unless given.
 """
 
 from __future__ import annotations
 
+import base64
 import builtins
 import contextlib
 import datetime as dt
-import email.utils
-import json
 import mimetypes
 import os
 import re
@@ -22,28 +22,25 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-import requests
-
+from .. import http
 from ..errors import (
     AuthenticationError,
     BackendError,
-    ConflictError,
-    ConnectionFailedError,
     InvalidContentError,
     NotFoundError,
     PermissionDeniedError,
-    RateLimitedError,
-    RequestTimeoutError,
-    ServerError,
     UnexpectedResponseError,
     UsageError,
+    register_secret,
 )
+from ..http import Said
 from ..live import LiveUpdates
-from ..media import is_web_address, same_host
+from ..media import MediaRoots, is_web_address, same_host
 from ..model import Post, SourceRef
 from ..report import ConversionReport, ensure_report
 from . import paging
 from . import wordpress_revisions as revisions
+from .answers import WPMedia, WPPost, WPPostFields, WPTerm, WPUser
 from .base import (
     Capabilities,
     Fetched,
@@ -77,12 +74,17 @@ AUTH_HINT = (
     "Authorization header"
 )
 PAGE_SIZE = 100
+SERVICE = "WordPress"
 STATUSES = frozenset({"draft", "publish", "pending", "private", "future"})
 ApiStyle = Literal["auto", "wp-json", "rest_route"]
 
 
 class WordPressREST(LiveUpdates, TransportBackend):
     """A WordPress site over REST. Nothing is sent until the first operation."""
+
+    media_roots: MediaRoots = ()
+    """Folders a post's featured image may be read from as a local file (none unless set; see
+    :func:`cmsbridge.media.local_media`)."""
 
     def __init__(
         self,
@@ -99,6 +101,8 @@ class WordPressREST(LiveUpdates, TransportBackend):
         self.base = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path.rstrip('/')}"
         self.user = user
         self.__password = password
+        register_secret(password)
+        register_secret(base64.b64encode(f"{user}:{password}".encode()).decode())
         self.transport = transport or Transport()
         self._api: ApiStyle = api
         self._api_root: str | None = None
@@ -146,10 +150,10 @@ class WordPressREST(LiveUpdates, TransportBackend):
         elif self._api == "rest_route":
             self._api_root = self.base + "/?rest_route="
         else:
-            response = self._http("HEAD", self.base + "/", params={}, auth=False)
-            if 300 <= response.status_code < 400:
-                self._redirected(response)
-            links = API_LINK.findall(response.headers.get("Link", ""))
+            answer = self._http("HEAD", self.base + "/", params={}, auth=False)
+            if 300 <= answer.status < 400:
+                http.raise_for_status(answer, service=SERVICE, site=self.site)
+            links = API_LINK.findall(answer.headers.get("Link", ""))
             if links:
                 root = links[0]
                 self._api_root = root if "rest_route=" not in root else self.base + "/?rest_route="
@@ -169,37 +173,19 @@ class WordPressREST(LiveUpdates, TransportBackend):
         data: bytes | None = None,
         headers: Mapping[str, str] | None = None,
         auth: bool = True,
-    ) -> requests.Response:
-        t = self.transport
-        try:
-            return t.get_session().request(
-                method,
-                url,
-                params=params,
-                json=json_body,
-                data=data,
-                headers={"User-Agent": t.user_agent, "Accept": "application/json", **(headers or {})},
-                auth=(self.user, self.__password) if auth else None,
-                timeout=t.timeout,
-                verify=t.verify,
-                allow_redirects=False,
-            )
-        except requests.exceptions.SSLError as exc:
-            raise BackendError(f"TLS verification failed: {self._reason(exc)}", site=self.site) from None
-        except (requests.exceptions.ConnectTimeout, requests.exceptions.ConnectionError) as exc:
-            raise ConnectionFailedError(
-                f"cannot reach WordPress: {self._reason(exc)}", site=self.site
-            ) from None
-        except requests.exceptions.Timeout:
-            raise RequestTimeoutError(
-                f"WordPress did not answer within {t.timeout} s", site=self.site
-            ) from None
-        except requests.exceptions.RequestException as exc:
-            raise BackendError(f"request failed: {self._reason(exc)}", site=self.site) from None
-
-    def _reason(self, exc: Exception) -> str:
-        """An exception's message without the password (in a URL or anywhere else)."""
-        return _scrub(str(exc), self.__password)
+    ) -> http.Answer:
+        return http.request(
+            self.transport,
+            method,
+            url,
+            site=self.site,
+            service=SERVICE,
+            params=params,
+            json_body=json_body,
+            data=data,
+            headers={"Accept": "application/json", **(headers or {})},
+            auth=(self.user, self.__password) if auth else None,
+        )
 
     def _request(
         self,
@@ -212,58 +198,57 @@ class WordPressREST(LiveUpdates, TransportBackend):
         headers: Mapping[str, str] | None = None,
         post: str | None = None,
         idempotent: bool = True,
-    ) -> tuple[Any, requests.Response]:
-        def attempt() -> tuple[Any, requests.Response]:
+        shape: Any = None,
+        what: str = "",
+    ) -> tuple[Any, http.Answer]:
+        """The JSON answer to one request (retried as the transport's policy says), checked against
+        ``shape`` (:mod:`.answers`, ``what`` naming it) when given."""
+
+        def attempt() -> tuple[Any, http.Answer]:
             url, query = self._url(route, params or {})
-            response = self._http(method, url, params=query, json_body=json_body, data=data, headers=headers)
-            return self._check(response, post=post), response
+            answer = self._http(method, url, params=query, json_body=json_body, data=data, headers=headers)
+            body = self._check(answer, post=post)
+            if shape is not None:
+                body = http.validate(
+                    shape, body, service=SERVICE, site=self.site, what=what, status=answer.status
+                )
+            return body, answer
 
-        return self.transport.retry.call(attempt, idempotent=idempotent)
+        return self.transport.call(attempt, idempotent=idempotent)
 
-    def _check(self, response: requests.Response, *, post: str | None) -> Any:
+    def _check(self, answer: http.Answer, *, post: str | None) -> Any:
         """The JSON body of a successful answer; every other answer raised as the matching error."""
-        status = response.status_code
-        ctx: dict[str, Any] = {"site": self.site, "status": status, "post": post}
-        if 300 <= status < 400:
-            self._redirected(response)
-        body, problem = _json_body(response)
-        code = body.get("code") if isinstance(body, dict) and isinstance(body.get("code"), str) else None
-        message = _message(body) if problem is None else None
-        ctx["code"] = code
-        if status == 429:
-            raise RateLimitedError(
-                f"WordPress is rate limiting: {message or 'too many requests'}",
-                retry_after=_retry_after(response.headers.get("Retry-After")),
-                **ctx,
-            )
-        if status >= 500:
-            raise ServerError(f"WordPress failed: {message or _snippet(response)}", **ctx)
+        status = answer.status
+        body, problem = http.decode_json(answer)
+        said = _said(body)
+        if not 200 <= status < 300 and (status < 400 or status == 429 or status >= 500):
+            http.raise_for_status(answer, service=SERVICE, site=self.site, said=said, post=post)
+        ctx: dict[str, Any] = {"site": self.site, "status": status, "post": post, "code": said.code}
         if problem is not None:
             if status == 403:
                 raise PermissionDeniedError(
                     f"refused with an HTML page, not WordPress JSON (a firewall or security plugin?): "
-                    f"{_snippet(response)}",
+                    f"{answer.snippet()}",
                     **ctx,
                 )
             raise UnexpectedResponseError(f"the answer is not WordPress JSON: {problem}", **ctx)
         if status < 300:
             return body
-        text = message or "no message"
         if status in (400, 401, 403) and not self._is_logged_in():
             # WordPress ignores credentials it does not accept and answers as to a visitor, whose refusal
             # ("Status is forbidden", "not allowed to edit") hides the cause
+            text = said.message or "no message"
             raise AuthenticationError(f"WordPress did not log {self.user!r} in ({text}); {AUTH_HINT}", **ctx)
-        if status == 401:
-            raise AuthenticationError(f"authentication failed: {text}; {AUTH_HINT}", **ctx)
-        if status == 403:
-            raise PermissionDeniedError(f"not allowed: {text}", **ctx)
-        if status in (404, 410):
-            raise NotFoundError(f"not found: {text}", **ctx)
-        if status == 409:
-            raise ConflictError(f"conflict: {text}", **ctx)
-        if status in (400, 413, 415, 422):
-            raise InvalidContentError(f"WordPress rejected the request: {text}{_param_details(body)}", **ctx)
-        raise BackendError(f"WordPress refused the request: {text}", **ctx)
+        http.raise_for_status(
+            answer,
+            service=SERVICE,
+            site=self.site,
+            said=Said(said.message or "no message", said.code),
+            post=post,
+            auth_hint=AUTH_HINT,
+            details=_param_details(body),
+        )
+        return body  # not reached: every status left is a failure
 
     def _is_logged_in(self) -> bool:
         """Whether WordPress accepts the credentials (asked once, after a refusal: ``users/me``)."""
@@ -273,25 +258,16 @@ class WordPressREST(LiveUpdates, TransportBackend):
                 probe = self._http("GET", url, params=query, json_body=None, data=None, headers=None)
             except BackendError:
                 return True  # cannot tell: keep the original error
-            self._logged_in = probe.status_code != 401
+            self._logged_in = probe.status != 401
         return self._logged_in
-
-    def _redirected(self, response: requests.Response) -> None:
-        location = response.headers.get("Location", "")
-        hint = ""
-        if location.startswith("https://") and self.base.startswith("http://"):
-            hint = "; the site redirects to https: use an https:// site URL"
-        raise UnexpectedResponseError(
-            f"WordPress redirected the request to {_safe(location) or 'nowhere'}{hint}",
-            site=self.site,
-            status=response.status_code,
-        )
 
     # --- helpers -------------------------------------------------------------------------------------
 
     def _me_info(self) -> dict[str, Any]:
         if self._me is None:
-            body, _ = self._request("GET", "wp/v2/users/me", params={"context": "edit"})
+            body, _ = self._request(
+                "GET", "wp/v2/users/me", params={"context": "edit"}, shape=WPUser, what="the current user"
+            )
             self._me = dict(body)
         return self._me
 
@@ -301,18 +277,24 @@ class WordPressREST(LiveUpdates, TransportBackend):
         if key in self._terms:
             return self._terms[key]
         route = f"wp/v2/{taxonomy}"
-        found, _ = self._request("GET", route, params={"search": name, "per_page": PAGE_SIZE})
-        for term in found if isinstance(found, list) else []:
+        search = {"search": name, "per_page": PAGE_SIZE}
+        found, _ = self._request("GET", route, params=search, shape=list[WPTerm], what="terms")
+        for term in found:
             if unescape(str(term.get("name", ""))).casefold() == name.casefold() or term.get("slug") == name:
                 self._terms[key] = int(term["id"])
                 return self._terms[key]
         try:
-            created, _ = self._request("POST", route, json_body={"name": name}, idempotent=False)
+            created, _ = self._request(
+                "POST", route, json_body={"name": name}, idempotent=False, shape=WPTerm, what="a term"
+            )
             term_id = int(created["id"])
         except InvalidContentError as exc:
             if exc.code != "term_exists":
                 raise
-            body, _ = self._request("GET", route, params={"search": name, "per_page": PAGE_SIZE})
+            body, _ = self._request("GET", route, params=search, shape=list[WPTerm], what="terms")
+            if not body:
+                problem = f"no term {name!r} after WordPress said it exists"
+                raise http.fail(SERVICE, self.site, problem) from None
             term_id = int(body[0]["id"])
         self._terms[key] = term_id
         return term_id
@@ -320,7 +302,7 @@ class WordPressREST(LiveUpdates, TransportBackend):
     def _term_name(self, taxonomy: str, term_id: int) -> str:
         key = (taxonomy, term_id)
         if key not in self._term_names:
-            body, _ = self._request("GET", f"wp/v2/{taxonomy}/{term_id}")
+            body, _ = self._request("GET", f"wp/v2/{taxonomy}/{term_id}", shape=WPTerm, what="a term")
             self._term_names[key] = unescape(str(body.get("name", term_id)))
         return self._term_names[key]
 
@@ -329,10 +311,9 @@ class WordPressREST(LiveUpdates, TransportBackend):
         me = self._me_info()
         if name in {me.get("username"), me.get("slug"), me.get("name"), me.get("email")}:
             return None
-        found, _ = self._request(
-            "GET", "wp/v2/users", params={"search": name, "context": "edit", "per_page": PAGE_SIZE}
-        )
-        for user in found if isinstance(found, list) else []:
+        params = {"search": name, "context": "edit", "per_page": PAGE_SIZE}
+        found, _ = self._request("GET", "wp/v2/users", params=params, shape=list[WPUser], what="users")
+        for user in found:
             if name in {user.get("username"), user.get("slug"), user.get("name"), user.get("email")}:
                 return int(user["id"])
         raise NotFoundError(f"no WordPress user {name!r}", site=self.site)
@@ -340,7 +321,7 @@ class WordPressREST(LiveUpdates, TransportBackend):
     def _author_name(self, user_id: int) -> str:
         if user_id not in self._users:
             try:
-                body, _ = self._request("GET", f"wp/v2/users/{user_id}")
+                body, _ = self._request("GET", f"wp/v2/users/{user_id}", shape=WPUser, what="a user")
                 self._users[user_id] = str(body.get("slug") or user_id)
             except (NotFoundError, PermissionDeniedError, AuthenticationError):
                 self._users[user_id] = str(user_id)
@@ -372,7 +353,7 @@ class WordPressREST(LiveUpdates, TransportBackend):
         if own is not None:
             fields["featured_media"] = own
             return fields, content
-        with featured_image_file(post.featured_image, self.base, report) as image:
+        with featured_image_file(post.featured_image, self.base, report, self.media_roots) as image:
             if image is not None:
                 fields["featured_media"] = int(self.upload_media(image).id)
         return fields, content
@@ -383,8 +364,8 @@ class WordPressREST(LiveUpdates, TransportBackend):
             return None
         stem = os.path.splitext(os.path.basename(urlsplit(url).path))[0]
         params = {"search": stem, "per_page": PAGE_SIZE, "_fields": "id,source_url"}
-        body, _ = self._request("GET", "wp/v2/media", params=params)
-        for item in body if isinstance(body, list) else []:
+        body, _ = self._request("GET", "wp/v2/media", params=params, shape=list[WPMedia], what="media")
+        for item in body:
             if isinstance(item, dict) and item.get("source_url") == url and isinstance(item.get("id"), int):
                 return int(item["id"])
         return None
@@ -420,7 +401,7 @@ class WordPressREST(LiveUpdates, TransportBackend):
 
     def _media_url(self, media_id: int) -> str | None:
         try:
-            body, _ = self._request("GET", f"wp/v2/media/{media_id}")
+            body, _ = self._request("GET", f"wp/v2/media/{media_id}", shape=WPMedia, what="a media item")
         except NotFoundError:
             return None
         return str(body.get("source_url")) if body.get("source_url") else None
@@ -431,21 +412,40 @@ class WordPressREST(LiveUpdates, TransportBackend):
         report = ensure_report(report)
         fields, sent = self._fields(post, report)
         body, _ = self._request(
-            "POST", "wp/v2/posts", params={"context": "edit"}, json_body=fields, idempotent=False
+            "POST",
+            "wp/v2/posts",
+            params={"context": "edit"},
+            json_body=fields,
+            idempotent=False,
+            shape=WPPost,
+            what="the created post",
         )
         report_filtered(sent, _raw(body, "content"), report, user=self.user)
         return PostRef(id=str(body["id"]), link=body.get("link"))
 
     def get(self, ref: Ref) -> Fetched:
         ref = as_ref(ref)
-        body, _ = self._request("GET", f"wp/v2/posts/{_id(ref)}", params={"context": "edit"}, post=ref.id)
+        body, _ = self._request(
+            "GET",
+            f"wp/v2/posts/{_id(ref)}",
+            params={"context": "edit"},
+            post=ref.id,
+            shape=WPPost,
+            what="a post",
+        )
         return self._fetched(body)
 
     def update(self, ref: Ref, post: Post, *, report: ConversionReport | None = None) -> PostRef:
         ref, report = as_ref(ref), ensure_report(report)
         fields, sent = self._fields(post, report)
         body, _ = self._request(
-            "PUT", f"wp/v2/posts/{_id(ref)}", params={"context": "edit"}, json_body=fields, post=ref.id
+            "PUT",
+            f"wp/v2/posts/{_id(ref)}",
+            params={"context": "edit"},
+            json_body=fields,
+            post=ref.id,
+            shape=WPPost,
+            what="the updated post",
         )
         report_filtered(sent, _raw(body, "content"), report, user=self.user)
         return PostRef(id=str(body["id"]), link=body.get("link"))
@@ -488,9 +488,8 @@ class WordPressREST(LiveUpdates, TransportBackend):
 
         def fetch(offset: int, count: int) -> list[Any]:
             try:
-                body, _ = self._request(
-                    "GET", "wp/v2/posts", params={**params, "per_page": count, "offset": offset}
-                )
+                query = {**params, "per_page": count, "offset": offset}
+                body, _ = self._request("GET", "wp/v2/posts", params=query, shape=list[WPPost], what="posts")
             except InvalidContentError as exc:
                 if exc.code == "rest_post_invalid_page_number":
                     return []
@@ -510,8 +509,8 @@ class WordPressREST(LiveUpdates, TransportBackend):
 
     def find(self, *, slug: str) -> Fetched | None:
         params = {"slug": slug, "status": "any", "context": "edit"}
-        body, _ = self._request("GET", "wp/v2/posts", params=params)
-        return self._fetched(body[0]) if isinstance(body, list) and body else None
+        body, _ = self._request("GET", "wp/v2/posts", params=params, shape=list[WPPost], what="posts")
+        return self._fetched(body[0]) if body else None
 
     def upload_media(self, path: str) -> Media:
         try:
@@ -525,7 +524,15 @@ class WordPressREST(LiveUpdates, TransportBackend):
             "Content-Type": mimetypes.guess_type(name)[0] or "application/octet-stream",
             "Content-Disposition": f'attachment; filename="{ascii_name}"',
         }
-        body, _ = self._request("POST", "wp/v2/media", data=data, headers=headers, idempotent=False)
+        body, _ = self._request(
+            "POST",
+            "wp/v2/media",
+            data=data,
+            headers=headers,
+            idempotent=False,
+            shape=WPMedia,
+            what="the upload",
+        )
         return Media(id=str(body["id"]), url=str(body.get("source_url", "")))
 
     def read_versioned(self, ref: Ref) -> Versioned:
@@ -535,6 +542,8 @@ class WordPressREST(LiveUpdates, TransportBackend):
             f"wp/v2/posts/{_id(ref)}",
             post=ref.id,
             params={"context": "edit", "_fields": "id,link,content,modified_gmt,_links"},
+            shape=WPPost,
+            what="a post",
         )
         new_ref = PostRef(id=str(body["id"]), link=body.get("link"))
         content = _raw(body, "content")
@@ -565,6 +574,8 @@ class WordPressREST(LiveUpdates, TransportBackend):
                 json_body=dict(fields),
                 params={"context": "edit", "_fields": "id,link,content,modified_gmt,_links"},
                 idempotent=False,
+                shape=WPPost,
+                what="the written post",
             )
         new_ref = PostRef(id=str(body["id"]), link=body.get("link"))
         version = _version(body)
@@ -597,6 +608,8 @@ class WordPressREST(LiveUpdates, TransportBackend):
             f"wp/v2/posts/{_id(ref)}",
             post=ref.id,
             params={"context": "edit", "_fields": "title,excerpt"},
+            shape=WPPostFields,
+            what="a post's title and excerpt",
         )
         return {name: _raw(body, name) for name in revisions.REVISIONED}
 
@@ -625,10 +638,12 @@ class WordPressREST(LiveUpdates, TransportBackend):
                 f"wp/v2/posts/{_id(ref)}/revisions",
                 post=ref.id,
                 params={"context": "edit", "per_page": count, "orderby": "id", "order": "desc"},
+                shape=list[WPPost],
+                what="revisions",
             )
         except (PermissionDeniedError, NotFoundError):
             return None
-        return [dict(item) for item in body] if isinstance(body, list) else None
+        return [dict(item) for item in body]
 
 
 @contextlib.contextmanager
@@ -653,38 +668,15 @@ def _write_turn(site: str, post: str) -> Iterator[None]:
 # --- answer parsing ------------------------------------------------------------------------------------
 
 
-def _json_body(response: requests.Response) -> tuple[Any, str | None]:
-    """The parsed JSON body and None, or None and what is wrong with the answer."""
-    text = response.text
-    if response.request is not None and response.request.method == "HEAD":
-        return {}, None
-    if not text.strip():
-        return None, "an empty body" if response.status_code != 204 else None
-    stripped = text.lstrip("\ufeff \t\r\n")
-    try:
-        return json.loads(stripped), None
-    except ValueError:
-        pass
-    lowered = stripped[:2000].lower()
-    if lowered.startswith(("<!doctype", "<html")) or "<html" in lowered:
-        kind = "a login page" if "wp-login" in lowered or 'type="password"' in lowered else "an HTML page"
-        return None, f"{kind} ({_snippet(response)})"
-    start = min((i for i in (stripped.find("{"), stripped.find("[")) if i >= 0), default=-1)
-    if start > 0:
-        try:
-            json.loads(stripped[start:])
-        except ValueError:
-            pass
-        else:
-            junk = " ".join(stripped[:start].split())[:120]
-            return None, f"output before the JSON (a PHP notice or a plugin printing?): {junk!r}"
-    return None, f"not JSON ({_snippet(response)})"
-
-
-def _message(body: Any) -> str | None:
-    if isinstance(body, dict) and isinstance(body.get("message"), str):
-        return unescape(re.sub(r"<[^>]+>", "", body["message"]))
-    return None
+def _said(body: Any) -> Said:
+    """WordPress's error message (tags removed) and code, from a ``{"code", "message"}`` answer."""
+    if not isinstance(body, dict):
+        return Said()
+    message, code = body.get("message"), body.get("code")
+    return Said(
+        unescape(re.sub(r"<[^>]+>", "", message)) if isinstance(message, str) else None,
+        code if isinstance(code, str) else None,
+    )
 
 
 def _param_details(body: Any) -> str:
@@ -696,28 +688,6 @@ def _param_details(body: Any) -> str:
     if isinstance(params, dict) and params:
         return " (" + "; ".join(f"{k}: {v}" for k, v in params.items()) + ")"
     return ""
-
-
-def _snippet(response: requests.Response) -> str:
-    text = re.sub(r"<(script|style)\b.*?</\1>", " ", response.text[:4000], flags=re.S | re.I)
-    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", text)).split())
-    return repr(text[:120]) if text else f"{response.headers.get('Content-Type', 'no content type')}"
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
 def _raw(body: Mapping[str, Any], field: str) -> str:
@@ -756,21 +726,6 @@ def _id(ref: PostRef) -> int:
         return int(ref.id)
     except ValueError:
         raise UsageError(f"a WordPress post id is a number, not {ref.id!r}") from None
-
-
-def _scrub(text: str, secret: str) -> str:
-    """``text`` without URL credentials and without ``secret`` (with or without its spaces)."""
-    from ..errors import redact_url
-
-    for form in {secret, secret.replace(" ", "")} - {""}:
-        text = text.replace(form, "***")
-    return redact_url(text)[:300]
-
-
-def _safe(url: str) -> str:
-    from ..errors import redact_url
-
-    return redact_url(url)
 
 
 __all__ = ["WordPressREST"]

@@ -18,15 +18,15 @@ collision), and give both revisions as :class:`Revision`. :func:`write_content` 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from ..errors import logger
 from .base import PostRef, Version, Versioned, WriteConflictError, Written
 from .wordpress_common import CONTENT_FORMAT
 
-log = logging.getLogger("cmsbridge.backends.wordpress")
+log = logger("cmsbridge.backends.wordpress")
 
 REVISIONED = ("title", "excerpt")
 """The fields besides content that WordPress keeps in a revision, and that a content write can undo."""

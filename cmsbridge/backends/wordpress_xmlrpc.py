@@ -11,10 +11,13 @@ The library's quirks, each fixed inside this module without touching the library
   the fields we mean to set, so a content-only edit never touches the title.
 - A fetched post carries ``sticky=False``, and sending it back fails for authors (fault 401): fetched
   posts are never sent back; ``sticky`` is never sent.
-- No timeout, user agent or TLS control: requests go through the injected ``requests.Session`` with a
-  timeout, the cmsbridge user agent and TLS verification, and every failure is mapped once to
-  :mod:`cmsbridge.errors` (faults 403 -> authentication, 401 -> permission, 404 -> not found,
-  409 -> conflict, 405 -> XML-RPC disabled).
+- No timeout, user agent or TLS control: requests go through :mod:`cmsbridge.http` (the injected
+  session, a total timeout, a size cap, the cmsbridge user agent, TLS verification), and every failure
+  is mapped once to :mod:`cmsbridge.errors` (faults 403 -> authentication, 401 -> permission, 404 -> not
+  found, 409 -> conflict, 405 -> XML-RPC disabled).
+- Answers are trusted as parsed: values that do not parse (``<int>x</int>``, a fault that is not a
+  struct) and results of the wrong shape (:data:`_SHAPES`, :mod:`.answers`) are one
+  :class:`~cmsbridge.errors.UnexpectedResponseError` before the library touches them.
 """
 
 from __future__ import annotations
@@ -30,31 +33,30 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from xml.parsers.expat import ExpatError
 
-import requests
 from wordpress_xmlrpc import AuthenticatedMethod, Client, WordPressPost
 from wordpress_xmlrpc.methods import media, posts, users
 
+from .. import http
 from ..errors import (
     AuthenticationError,
     BackendError,
     ConflictError,
-    ConnectionFailedError,
     InvalidContentError,
     NotFoundError,
     PermissionDeniedError,
-    RateLimitedError,
-    RequestTimeoutError,
     ServerError,
     UnexpectedResponseError,
     UnsupportedError,
     UsageError,
-    redact_url,
+    register_secret,
 )
 from ..live import LiveUpdates
+from ..media import MediaRoots
 from ..model import Post, SourceRef
 from ..report import ConversionReport, ensure_report
 from . import paging
 from . import wordpress_revisions as revisions
+from .answers import XMLRPCId, XMLRPCPost, XMLRPCUpload, XMLRPCUser
 from .base import (
     Capabilities,
     Fetched,
@@ -81,6 +83,7 @@ from .wordpress_revisions import Checked, Revision
 
 T = TypeVar("T")
 PAGE_SIZE = 100
+SERVICE = "WordPress"
 STATUSES = frozenset({"draft", "publish", "pending", "private", "future"})
 
 
@@ -97,16 +100,36 @@ class _SessionTransport(xmlrpc.client.Transport):
     def request(self, host: Any, handler: Any, request_body: Any, verbose: bool = False) -> Any:
         body = self._post(request_body if isinstance(request_body, bytes) else str(request_body).encode())
         parser, unmarshaller = self.getparser()
-        parser.feed(body)
-        parser.close()
-        return unmarshaller.close()
+        try:
+            parser.feed(body)
+            parser.close()
+            return unmarshaller.close()
+        except xmlrpc.client.Fault as fault:
+            if not isinstance(fault.faultCode, int) or not isinstance(fault.faultString, str):
+                raise _Malformed("a fault without an integer code and a message") from None
+            raise
+        except (ExpatError, xmlrpc.client.ResponseError, ValueError, TypeError, OverflowError) as exc:
+            # a value that is not its type (<int>x</int>), a fault that is not a struct, truncated XML
+            raise _Malformed(f"{type(exc).__name__}: {exc}") from None
+
+
+class _Malformed(Exception):
+    """An XML-RPC answer that does not parse (raised by the transport, mapped by the backend)."""
 
 
 class _Client(Client):  # type: ignore[misc]
     """python-wordpress-xmlrpc's Client without the request in the constructor and without the
     ``collections.Iterable`` crash."""
 
-    def __init__(self, url: str, username: str, password: str, transport: _SessionTransport) -> None:
+    def __init__(
+        self,
+        url: str,
+        username: str,
+        password: str,
+        transport: _SessionTransport,
+        check: Callable[[Any, Any], None],
+    ) -> None:
+        self.check = check
         self.url = url
         self.username = username
         self.password = password
@@ -116,6 +139,7 @@ class _Client(Client):  # type: ignore[misc]
 
     def call(self, method: Any) -> Any:
         raw = getattr(self.server, method.method_name)(*method.get_args(self))
+        self.check(method, raw)
         results_class = method.results_class
         if results_class and raw:
             if isinstance(raw, dict):
@@ -163,6 +187,10 @@ class _GetTerms(AuthenticatedMethod):  # type: ignore[misc]
 class WordPressXMLRPC(LiveUpdates, TransportBackend):
     """A WordPress site over XML-RPC. Nothing is sent until the first operation."""
 
+    media_roots: MediaRoots = ()
+    """Folders a post's featured image may be read from as a local file (none unless set; see
+    :func:`cmsbridge.media.local_media`)."""
+
     def __init__(
         self,
         url: str,
@@ -179,7 +207,10 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
         self.endpoint = f"{self.base}/{endpoint}"
         self.user = user
         self.transport = transport or Transport()
-        self._client = _Client(self.endpoint, user, password, _SessionTransport(self._post))
+        register_secret(password)
+        self._client = _Client(
+            self.endpoint, user, password, _SessionTransport(self._post), self._check_shape
+        )
         self._me: Any = None
         self._users: dict[str, str] = {}
 
@@ -207,56 +238,24 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
     # --- transport and error mapping --------------------------------------------------------------------
 
     def _post(self, body: bytes) -> bytes:
-        t = self.transport
-        try:
-            response = t.get_session().post(
-                self.endpoint,
-                data=body,
-                timeout=t.timeout,
-                verify=t.verify,
-                allow_redirects=False,
-                headers={"User-Agent": t.user_agent, "Content-Type": "text/xml; charset=utf-8"},
-            )
-        except requests.exceptions.SSLError as exc:
-            reason = _scrub(str(exc), self._client.password)
-            raise BackendError(f"TLS verification failed: {reason}", site=self.site) from None
-        except (requests.exceptions.ConnectTimeout, requests.exceptions.ConnectionError) as exc:
-            raise ConnectionFailedError(
-                f"cannot reach WordPress: {_scrub(str(exc), self._client.password)}", site=self.site
-            ) from None
-        except requests.exceptions.Timeout:
-            message = f"WordPress did not answer within {t.timeout} s"
-            raise RequestTimeoutError(message, site=self.site) from None
-        except requests.exceptions.RequestException as exc:
-            raise BackendError(
-                f"request failed: {_scrub(str(exc), self._client.password)}", site=self.site
-            ) from None
-        status = response.status_code
+        answer = http.request(
+            self.transport,
+            "POST",
+            self.endpoint,
+            site=self.site,
+            service=SERVICE,
+            data=body,
+            headers={"Content-Type": "text/xml; charset=utf-8"},
+        )
+        status = answer.status
         ctx: dict[str, Any] = {"site": self.site, "status": status}
-        if 300 <= status < 400:
-            location = redact_url(response.headers.get("Location", ""))
-            hint = (
-                "; the site redirects to https: use an https:// site URL"
-                if location.startswith("https://") and self.base.startswith("http://")
-                else ""
-            )
-            raise UnexpectedResponseError(f"WordPress redirected the request to {location}{hint}", **ctx)
-        if status == 429:
-            retry = response.headers.get("Retry-After", "")
-            raise RateLimitedError(
-                "WordPress is rate limiting", **ctx, retry_after=float(retry) if retry.isdigit() else None
-            )
-        if status >= 500:
-            raise ServerError("WordPress failed", **ctx)
-        if status == 401:
-            raise AuthenticationError("authentication failed at the HTTP level (a proxy?)", **ctx)
-        if status == 403:
-            raise PermissionDeniedError("refused at the HTTP level (a firewall or security plugin?)", **ctx)
+        if status in (401, 403):
+            said = http.Said("at the HTTP level (a proxy, a firewall or a security plugin?)")
+            http.raise_for_status(answer, service=SERVICE, site=self.site, said=said)
         if status == 404:
             raise UnexpectedResponseError(f"no XML-RPC endpoint at {self.endpoint}", **ctx)
-        if status >= 400:
-            raise BackendError("WordPress refused the request", **ctx)
-        content = response.content
+        http.raise_for_status(answer, service=SERVICE, site=self.site, said=http.Said("an HTTP error"))
+        content = answer.body
         head = content.lstrip()[:200].lower()
         if not head.startswith(b"<?xml") and not head.startswith(b"<methodresponse"):
             kind = "an HTML page" if b"<html" in head or b"<!doctype" in head else "output before the XML"
@@ -266,18 +265,25 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
             )
         return content
 
+    def _check_shape(self, method: Any, raw: Any) -> None:
+        """Check an XML-RPC result against what its method answers (:mod:`.answers`)."""
+        shape = _SHAPES.get(type(method))
+        if shape is not None:
+            what = f"{method.method_name}"
+            http.validate(shape, raw, service=SERVICE, site=self.site, what=what)
+
     def _call(self, method: Any, *, post: str | None = None, idempotent: bool = True) -> Any:
         def attempt() -> Any:
             try:
                 return self._client.call(method)
             except xmlrpc.client.Fault as fault:
                 raise self._fault(fault, post) from None
-            except (ExpatError, xmlrpc.client.ResponseError) as exc:
+            except _Malformed as exc:
                 raise UnexpectedResponseError(
                     f"the answer is not valid XML-RPC: {exc}", site=self.site, post=post
                 ) from None
 
-        return self.transport.retry.call(attempt, idempotent=idempotent)
+        return self.transport.call(attempt, idempotent=idempotent)
 
     def _fault(self, fault: xmlrpc.client.Fault, post: str | None) -> BackendError:
         code, text = fault.faultCode, str(fault.faultString)
@@ -355,7 +361,7 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
                 struct["post_author"] = author
             if len(post.authors) > 1:
                 report.warn(SYSTEM, f"WordPress has one author per post; kept {post.authors[0]!r}")
-        with featured_image_file(post.featured_image, self.base, report) as image:
+        with featured_image_file(post.featured_image, self.base, report, self.media_roots) as image:
             if image is not None:
                 struct["post_thumbnail"] = self.upload_media(image).id
         return struct, content
@@ -492,7 +498,10 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
             "overwrite": False,
         }
         result = self._call(media.UploadFile(upload), idempotent=False)
-        return Media(id=str(result.get("id") or result.get("attachment_id")), url=str(result.get("url", "")))
+        media_id = result.get("id") or result.get("attachment_id")
+        if media_id is None:
+            raise http.fail(SERVICE, self.site, "wp.uploadFile: no id")
+        return Media(id=str(media_id), url=str(result.get("url", "")))
 
     def read_versioned(self, ref: Ref) -> Versioned:
         return self._versioned(as_ref(ref))[0]
@@ -579,13 +588,6 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
         )
 
 
-def _scrub(text: str, secret: str) -> str:
-    """``text`` without URL credentials and without ``secret`` (with or without its spaces)."""
-    for form in {secret, secret.replace(" ", "")} - {""}:
-        text = text.replace(form, "***")
-    return redact_url(text)[:300]
-
-
 def _utc(value: Any) -> dt.datetime | None:
     if not isinstance(value, dt.datetime) or value.year < 1971:
         return None
@@ -613,5 +615,20 @@ def _id(ref: PostRef) -> int:
     except ValueError:
         raise UsageError(f"a WordPress post id is a number, not {ref.id!r}") from None
 
+
+_SHAPES: dict[type, Any] = {
+    posts.GetPost: XMLRPCPost,
+    posts.GetPosts: list[XMLRPCPost],
+    posts.DeletePost: bool,
+    users.GetProfile: XMLRPCUser,
+    users.GetUser: XMLRPCUser,
+    users.GetUsers: list[XMLRPCUser],
+    media.UploadFile: XMLRPCUpload,
+    _NewPost: XMLRPCId,
+    _EditPost: bool,
+    _GetFields: dict[str, Any],
+    _GetRevisionIds: list[dict[str, Any]],
+}
+"""What each method answers; a result of another shape is an UnexpectedResponseError."""
 
 __all__ = ["WordPressPost", "WordPressXMLRPC"]

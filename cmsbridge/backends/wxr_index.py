@@ -101,7 +101,7 @@ class _Indexer:
         self.parser.EndElementHandler = self.end
         self.parser.CharacterDataHandler = self.text
         self.parser.XmlDeclHandler = self.declaration
-        # entity references go to a handler that drops them: never expanded (as lxml, resolve_entities off)
+        # entity references go to a handler that keeps them as text: never expanded (as the reader does)
         self.parser.DefaultHandler = self.skip
         self.root_start = 0
         self.depth = 0
@@ -115,7 +115,8 @@ class _Indexer:
         self.channel: dict[str, str] = {}
 
     def skip(self, data: str) -> None:
-        pass
+        if self.capture is not None and data.startswith("&"):
+            self.buffer.append(data)
 
     def declaration(self, version: str, encoding: str | None, standalone: int) -> None:
         if encoding:

@@ -1,47 +1,125 @@
-"""Embed URLs: the canonical URL of a provider's video id, and the provider and id a URL names."""
+"""Embed providers, in one table: the URLs that name a provider's item, the pattern its ids follow, its
+canonical URL and its player (iframe) URL.
+
+An id that does not match its provider's pattern is never put into a URL (``../../x`` or
+``x?autoplay=1&list=...`` would reach an iframe's ``src``): :func:`valid_id` is the one check.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..model import Embed
 
-_CANONICAL = {
-    "youtube": "https://www.youtube.com/watch?v={id}",
-    "vimeo": "https://vimeo.com/{id}",
-    "dailymotion": "https://www.dailymotion.com/video/{id}",
+
+@dataclass(frozen=True)
+class Provider:
+    name: str
+    id_pattern: re.Pattern[str]
+    urls: tuple[re.Pattern[str], ...]
+    canonical: str | None = None
+    player: str | None = None
+
+
+def _re(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.ASCII)
+
+
+PROVIDERS: dict[str, Provider] = {
+    p.name: p
+    for p in (
+        Provider(
+            "youtube",
+            _re(r"[A-Za-z0-9_-]{1,64}"),
+            (
+                _re(
+                    r"^https?://(?:(?:www|m)\.)?youtube(?:-nocookie)?\.com/"
+                    r"(?:watch\?(?:.*&)?v=|embed/|shorts/|v/)([\w-]{6,})"
+                ),
+                _re(r"^https?://youtu\.be/([\w-]{6,})"),
+            ),
+            "https://www.youtube.com/watch?v={id}",
+            "https://www.youtube.com/embed/{id}",
+        ),
+        Provider(
+            "vimeo",
+            _re(r"[0-9]{1,20}"),
+            (_re(r"^https?://(?:www\.|player\.)?vimeo\.com/(?:video/)?(\d+)"),),
+            "https://vimeo.com/{id}",
+            "https://player.vimeo.com/video/{id}",
+        ),
+        Provider(
+            "dailymotion",
+            _re(r"[A-Za-z0-9]{1,32}"),
+            (_re(r"^https?://(?:www\.)?dailymotion\.com/(?:embed/)?video/([A-Za-z0-9]+)"),),
+            "https://www.dailymotion.com/video/{id}",
+            "https://www.dailymotion.com/embed/video/{id}",
+        ),
+        Provider(
+            "twitter",
+            _re(r"[0-9]{1,25}"),
+            (_re(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/[^/]+/status(?:es)?/(\d+)"),),
+        ),
+        Provider(
+            "instagram",
+            _re(r"[A-Za-z0-9_-]{1,64}"),
+            (_re(r"^https?://(?:www\.)?instagram\.com/(?:p|reel)/([\w-]+)"),),
+        ),
+        Provider(
+            "tiktok", _re(r"[0-9]{1,25}"), (_re(r"^https?://(?:www\.)?tiktok\.com/@[^/]+/video/(\d+)"),)
+        ),
+        Provider(
+            "spotify",
+            _re(r"[a-z]{1,16}/[A-Za-z0-9]{1,64}"),
+            (_re(r"^https?://open\.spotify\.com/(?:embed/)?(\w+/\w+)"),),
+        ),
+        Provider(
+            "soundcloud",
+            _re(r"[A-Za-z0-9_-]{1,100}(?:/[A-Za-z0-9_-]{1,100}){0,3}"),
+            (_re(r"^https?://(?:www\.)?soundcloud\.com/([^?#]+)"),),
+        ),
+    )
 }
 
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "youtube",
-        re.compile(
-            r"^https?://(?:(?:www|m)\.)?youtube(?:-nocookie)?\.com/(?:watch\?(?:.*&)?v=|embed/|shorts/|v/)([\w-]{6,})"
-        ),
-    ),
-    ("youtube", re.compile(r"^https?://youtu\.be/([\w-]{6,})")),
-    ("vimeo", re.compile(r"^https?://(?:www\.|player\.)?vimeo\.com/(?:video/)?(\d+)")),
-    ("dailymotion", re.compile(r"^https?://(?:www\.)?dailymotion\.com/(?:embed/)?video/([A-Za-z0-9]+)")),
-    ("twitter", re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/[^/]+/status(?:es)?/(\d+)")),
-    ("instagram", re.compile(r"^https?://(?:www\.)?instagram\.com/(?:p|reel)/([\w-]+)")),
-    ("tiktok", re.compile(r"^https?://(?:www\.)?tiktok\.com/@[^/]+/video/(\d+)")),
-    ("spotify", re.compile(r"^https?://open\.spotify\.com/(?:embed/)?(\w+/\w+)")),
-    ("soundcloud", re.compile(r"^https?://(?:www\.)?soundcloud\.com/([^?#]+)")),
-]
+OTHER_ID = _re(r"[A-Za-z0-9_-][A-Za-z0-9_.:-]{0,127}")
+"""The ids of providers that have no entry in :data:`PROVIDERS` (no ``/``, ``?``, ``&``, ``#``, ``..``)."""
+
+PROVIDER_SLUG = _re(r"[a-z0-9][a-z0-9_-]{0,63}")
+"""What a provider slug looks like (``youtube``, ``generic``...)."""
+
+
+def valid_id(provider: str, provider_id: str) -> bool:
+    """Whether ``provider_id`` follows ``provider``'s id pattern (and so may be put into a URL)."""
+    known = PROVIDERS.get(provider)
+    pattern = known.id_pattern if known is not None else OTHER_ID
+    return pattern.fullmatch(provider_id) is not None and ".." not in provider_id
 
 
 def canonical_url(provider: str, provider_id: str) -> str | None:
     """The usual watch URL of a video id at ``provider``, or None when there is no such rule."""
-    template = _CANONICAL.get(provider)
-    return template.format(id=provider_id) if template else None
+    known = PROVIDERS.get(provider)
+    if known is None or known.canonical is None or not valid_id(provider, provider_id):
+        return None
+    return known.canonical.format(id=provider_id)
+
+
+def player_url(provider: str, provider_id: str | None) -> str | None:
+    """The iframe URL that plays ``provider_id`` at ``provider``, or None (no player, or a bad id)."""
+    known = PROVIDERS.get(provider)
+    if known is None or known.player is None or not provider_id or not valid_id(provider, provider_id):
+        return None
+    return known.player.format(id=provider_id)
 
 
 def identify(url: str) -> tuple[str, str | None]:
     """The provider slug and the provider's id that ``url`` names (``generic``, None when unknown)."""
-    for provider, pattern in _PATTERNS:
-        match = pattern.match(url)
-        if match:
-            return provider, match[1]
+    for provider in PROVIDERS.values():
+        for pattern in provider.urls:
+            match = pattern.match(url)
+            if match:
+                found = match[1]
+                return provider.name, found if valid_id(provider.name, found) else None
     return "generic", None
 
 

@@ -21,7 +21,9 @@ from lxml import etree
 from pydantic import ValidationError
 
 from ..errors import ParseError
+from ..limits import check_element_depth, check_parser_limits
 from ..model import (
+    RAW_FORMAT_PATTERN,
     Block,
     Embed,
     Heading,
@@ -41,7 +43,8 @@ from ..model import (
 )
 from ..report import ConversionReport
 from . import report_unwritten_fields
-from .embeds import embed_for_url, identify
+from .embeds import embed_for_url, identify, player_url
+from .inert import make_inert
 from .inline_html import (
     escape_attr,
     escape_text,
@@ -61,14 +64,9 @@ _INLINE_TAGS = {
     "var",
 }  # fmt: skip
 _DOCUMENT = re.compile(
-    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype|html|head|body)\b", re.I | re.S
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--(?:(?!-->).)*-->\s*)*+<(?:!doctype|html|head|body)\b", re.I | re.S
 )
 _SPACE = re.compile(r"[ \t\n\r\f]+")
-_PLAYERS = {
-    "youtube": "https://www.youtube.com/embed/{id}",
-    "vimeo": "https://player.vimeo.com/video/{id}",
-    "dailymotion": "https://www.dailymotion.com/embed/video/{id}",
-}
 _TIME_IN_LABEL = re.compile(r"\d{1,2}[:.h]\d{2}(?:\s*[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?", re.I)
 
 
@@ -169,7 +167,7 @@ class _Reader:
         tag = _tag(node)
         if not tag:  # comment or processing instruction
             self._raw(node)
-        elif node.get("data-cmsbridge-raw") is not None:
+        elif re.fullmatch(RAW_FORMAT_PATTERN, node.get("data-cmsbridge-raw") or ""):
             self.blocks.append(
                 Raw(format=node.get("data-cmsbridge-raw") or "html", content=node.get("data-content", ""))
             )
@@ -419,6 +417,10 @@ def read(data: str, report: ConversionReport) -> Post:
             container = lxml.html.fragment_fromstring(data, create_parent="div", parser=_PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise ParseError(f"html: cannot parse: {exc}") from exc
+    except (AssertionError, IndexError):  # lxml asserts that a fragment has a body (head elements only)
+        raise ParseError("html: cannot parse: no body content") from None
+    check_element_depth(container, NAME)
+    check_parser_limits(_PARSER, NAME)
     blocks = _Reader(report).read(container)
     return Post(title=title, blocks=tuple(blocks))
 
@@ -472,9 +474,8 @@ class _Writer:
     def embed(self, embed: Embed) -> str:
         attrs = _attr("data-provider", embed.provider) + _attr("data-url", embed.url)
         attrs += _attr("data-provider-id", embed.provider_id or "")
-        player = _PLAYERS.get(embed.provider)
-        if player and embed.provider_id:
-            src = player.format(id=embed.provider_id)
+        src = player_url(embed.provider, embed.provider_id)
+        if src is not None:
             inner = f"<iframe{_attr('src', src)} allowfullscreen></iframe>"
         else:
             link = f"<a{_attr('href', embed.url)}>{escape_text(embed.url)}</a>"
@@ -524,6 +525,7 @@ class _Writer:
 
 def write(post: Post, report: ConversionReport) -> str:
     report_unwritten_fields(post, NAME, report, written=("title",))
+    post = make_inert(post, NAME, report)
     writer = _Writer(report)
     chunks: list[str] = []
     for index, block in enumerate(post.blocks):

@@ -13,6 +13,8 @@ from html import escape
 import lxml.html
 from lxml import etree
 
+from ..errors import ParseError
+from ..limits import check_element_depth, check_parser_limits
 from ..model import Bold, Code, Inline, Inlines, Italic, LineBreak, Link, RawInline, Text
 
 _PARSER = lxml.html.HTMLParser(no_network=True, remove_comments=False)
@@ -29,8 +31,17 @@ def escape_attr(value: str) -> str:
 
 
 def parse_fragment(html: str) -> etree._Element:
-    """Parse an HTML fragment into a ``<div>`` wrapper element."""
-    wrapper: etree._Element = lxml.html.fragment_fromstring(html or "", create_parent="div", parser=_PARSER)
+    """Parse an HTML fragment into a ``<div>`` wrapper element; ParseError if it nests too deeply."""
+    try:
+        wrapper: etree._Element = lxml.html.fragment_fromstring(
+            html or "", create_parent="div", parser=_PARSER
+        )
+    except (etree.ParserError, ValueError) as exc:  # a lone doctype, a control character
+        raise ParseError(f"html: cannot parse: {exc}") from exc
+    except (AssertionError, IndexError):  # lxml asserts that a fragment has a body (head elements only)
+        raise ParseError("html: cannot parse: no body content") from None
+    check_element_depth(wrapper, "html")
+    check_parser_limits(_PARSER, "html")
     return wrapper
 
 

@@ -1,4 +1,11 @@
-"""``json``: the model's own JSON form, versioned (``schema_version``), with a published JSON Schema."""
+"""``json``: the model's own JSON form, versioned (``schema_version``), with a published JSON Schema.
+
+Reading drops every block's ``origin``. An origin is the markup a format's reader saw, and writers reuse
+it in place of the block's content (an unchanged WordPress paragraph is written back byte for byte), so
+they may trust it only when that format's reader produced it. In JSON it is just a claim: a paragraph
+whose content is ``hello`` could carry ``<p onclick=...>hello</p>`` as its HTML origin. The content
+itself (Raw blocks included, whose ``format`` says what their content is) is read as given: the JSON
+form declares it. Writing keeps origins, for tools that inspect them."""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import ParseError
+from ..limits import load_json
 from ..model import SCHEMA_VERSION, Post
 from ..report import ConversionReport
 
@@ -15,20 +23,20 @@ NAME = "json"
 
 
 def read(data: str, report: ConversionReport) -> Post:
-    try:
-        raw = json.loads(data)
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"json: not JSON: {exc}") from exc
+    raw = load_json(data, NAME)
     if isinstance(raw, dict) and raw.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
         raise ParseError(
             f"json: schema_version {raw.get('schema_version')!r} is not supported (this is {SCHEMA_VERSION})"
         )
     try:
-        return Post.model_validate(raw)
+        post = Post.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ParseError(f"json: not a cmsbridge post: {where}: {first['msg']}") from exc
+    if any(block.origin is not None for block in post.blocks):
+        post = post.model_copy(update={"blocks": tuple(block.without_origin() for block in post.blocks)})
+    return post
 
 
 def write(post: Post, report: ConversionReport) -> str:

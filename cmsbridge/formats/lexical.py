@@ -27,8 +27,9 @@ Mapping (model <-> Lexical):
 - Image <-> ``image`` card; Separator <-> ``horizontalrule``; List <-> ``list``/``listitem``.
 - Raw: ``html`` <-> ``html`` card; ``markdown`` <-> ``markdown`` card; ``lexical`` (any node the reader
   does not understand: callouts, bookmarks, galleries...) is written back unchanged; other formats go into
-  an ``html`` card tagged with a comment ``<!--cmsbridge:raw format=F-->`` (a loss unless the format is
-  HTML-based).
+  an ``html`` card tagged with a comment ``<!--cmsbridge:raw format=F-->``: WordPress markup as it is,
+  anything else (text, a code block of the text format...) escaped inside ``<pre>``, so text never becomes
+  live markup on the Ghost site (reported as a loss).
 
 Every block read carries an origin holding its nodes; an unchanged block is written back node for node.
 Whatever does not read back identically is recorded in the conversion report.
@@ -44,8 +45,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 from zoneinfo import ZoneInfo
 
+from pydantic import ValidationError
+
 from ..errors import ParseError
+from ..limits import load_json
 from ..model import (
+    RAW_FORMAT_PATTERN,
     Block,
     Bold,
     Code,
@@ -73,6 +78,8 @@ from ..model import (
 )
 from ..report import ConversionReport
 from . import report_unwritten_fields
+from .embeds import identify, valid_id
+from .inert import make_inert
 from .inline_html import inlines_from_html, inlines_to_html, normalize, parse_fragment
 
 NAME = "lexical"
@@ -96,7 +103,10 @@ _TAG_BITS = {
 _TEXT_TYPES = ("extended-text", "text")
 _CITATION_DASH = "— "
 _DEFAULT_SEGMENT = "status:free,status:-free"
-_RAW_TAG = re.compile(r"\A<!--cmsbridge:raw format=([A-Za-z0-9_.+-]+)-->\n")
+_RAW_TAG = re.compile(r"\A<!--cmsbridge:raw format=(" + RAW_FORMAT_PATTERN + r")-->\n")
+_RAW_TEXT = re.compile(r"<pre>([^<]*)</pre>")
+_HTML_RAW = ("gutenberg", "wxr")
+"""Raw formats that are HTML: written into an HTML card as they are; any other is escaped in a ``<pre>``."""
 _SPAN = re.compile(r'\A<span((?:\s+[a-z][a-z-]*="[^"]*")*)\s*></span>\Z')
 _ATTR = re.compile(r'([a-z][a-z-]*)="([^"]*)"')
 _UPDATE_CLASS = "cmsbridge-update"
@@ -183,13 +193,24 @@ class _Writer:
                         )
                     )
             elif span.format == NAME:
-                out.append(json.loads(span.content))
+                out.append(self.raw_lexical_inline(span.content, bits))
             elif span.format == "html":
                 out += self.raw_html_inline(span.content, bits)
             else:
                 self.loss(f"inline {span.format} content is written as plain text")
                 out.append(_text(span.content, bits))
         return _merge_texts(out)
+
+    def raw_lexical_inline(self, content: str, bits: int) -> Node:
+        """A Lexical inline node kept as it was read; anything else (not a JSON object) as plain text."""
+        try:
+            node = json.loads(content)
+        except ValueError:
+            node = None
+        if isinstance(node, dict):
+            return node
+        self.loss("inline Lexical content that is not a node is written as plain text")
+        return _text(content, bits)
 
     def raw_html_inline(self, html: str, bits: int) -> list[Node]:
         """Inline HTML as Lexical: format tags become bits; any other markup is reduced to its text."""
@@ -211,7 +232,12 @@ class _Writer:
                 if child.tail:
                     out.append(_text(child.tail, bits))
 
-        walk(parse_fragment(html), bits)
+        try:
+            wrapper = parse_fragment(html)
+        except ParseError:
+            self.loss("inline HTML that cannot be parsed is written as plain text")
+            return [_text(html, bits)]
+        walk(wrapper, bits)
         return out
 
 
@@ -223,9 +249,11 @@ def _merge_texts(nodes: list[Node]) -> list[Node]:
             last is not None
             and node.get("type") == "extended-text"
             and last.get("type") == "extended-text"
-            and last["format"] == node["format"]
-            and last["style"] == node["style"]
-            and last["mode"] == node["mode"] == "normal"
+            and last.get("format") == node.get("format")
+            and last.get("style") == node.get("style")
+            and last.get("mode") == node.get("mode") == "normal"
+            and isinstance(last.get("text"), str)
+            and isinstance(node.get("text"), str)
         ):
             out[-1] = {**last, "text": last["text"] + node["text"]}
         else:
@@ -396,26 +424,30 @@ def detect_provider(url: str) -> tuple[str, str | None]:
     return "generic", None
 
 
+def _video_id(embed: Embed) -> str | None:
+    """The id an embed plays (given, or named by its URL), when it follows its provider's id pattern."""
+    provider, from_url = identify(embed.url)
+    video = embed.provider_id or (from_url if provider == embed.provider else None)
+    return video if video and valid_id(embed.provider, video) else None
+
+
 def embed_html(embed: Embed) -> str | None:
     """The iframe Ghost's editor would have fetched through oEmbed, for YouTube and Vimeo; else None."""
-    if embed.provider == "youtube":
-        video = embed.provider_id or _youtube_id(embed.url)
-        if video:
-            return (
-                f'<iframe width="560" height="315" src="https://www.youtube.com/embed/'
-                f'{escape(video, quote=True)}?feature=oembed" frameborder="0" allow="accelerometer; '
-                'autoplay; clipboard-write; encrypted-media; gyroscope; picture-in-picture; web-share" '
-                'referrerpolicy="strict-origin-when-cross-origin" allowfullscreen '
-                'title="YouTube video"></iframe>'
-            )
-    if embed.provider == "vimeo":
-        video = embed.provider_id or _vimeo_id(embed.url)
-        if video:
-            return (
-                f'<iframe src="https://player.vimeo.com/video/{escape(video, quote=True)}" width="640" '
-                'height="360" frameborder="0" allow="autoplay; fullscreen; picture-in-picture; '
-                'clipboard-write" title="Vimeo video"></iframe>'
-            )
+    video = _video_id(embed)
+    if embed.provider == "youtube" and video:
+        return (
+            f'<iframe width="560" height="315" src="https://www.youtube.com/embed/'
+            f'{escape(video, quote=True)}?feature=oembed" frameborder="0" allow="accelerometer; '
+            'autoplay; clipboard-write; encrypted-media; gyroscope; picture-in-picture; web-share" '
+            'referrerpolicy="strict-origin-when-cross-origin" allowfullscreen '
+            'title="YouTube video"></iframe>'
+        )
+    if embed.provider == "vimeo" and video:
+        return (
+            f'<iframe src="https://player.vimeo.com/video/{escape(video, quote=True)}" width="640" '
+            'height="360" frameborder="0" allow="autoplay; fullscreen; picture-in-picture; '
+            'clipboard-write" title="Vimeo video"></iframe>'
+        )
     return None
 
 
@@ -430,7 +462,7 @@ def _embed_node(embed: Embed, writer: _Writer) -> Node:
             html = f'<a href="{url}">{escape(embed.url, quote=False)}</a>'
         writer.loss(f"{embed.provider} embed {embed.url}: no player HTML known; Ghost shows a link")
     elif embed.provider == "youtube":
-        video = embed.provider_id or _youtube_id(embed.url)
+        video = _video_id(embed)
         metadata.update(
             provider_name="YouTube",
             width=560,
@@ -505,9 +537,11 @@ def _raw_nodes(raw: Raw, writer: _Writer) -> list[Node]:
         return [_html_card(raw.content)]
     if raw.format == "markdown":
         return [{"type": "markdown", "version": 1, "markdown": raw.content}]
-    if raw.format not in ("gutenberg", "wxr"):
-        writer.loss(f"raw {raw.format} content is written as an HTML card; Ghost renders it as HTML")
-    return [_html_card(f"<!--cmsbridge:raw format={raw.format}-->\n{raw.content}")]
+    tag = f"<!--cmsbridge:raw format={raw.format}-->\n"
+    if raw.format in _HTML_RAW:
+        return [_html_card(tag + raw.content)]
+    writer.loss(f"raw {raw.format} content is written as preformatted text in an HTML card")
+    return [_html_card(f"{tag}<pre>{escape(raw.content, quote=False)}</pre>")]
 
 
 def _block_nodes(block: Block, writer: _Writer) -> list[Node]:
@@ -554,6 +588,7 @@ def _block_nodes(block: Block, writer: _Writer) -> list[Node]:
 
 def write_nodes(post: Post, report: ConversionReport) -> list[Node]:
     """The post's blocks as Lexical nodes (the root's children)."""
+    post = make_inert(post, NAME, report)
     nodes: list[Node] = []
     for index, block in enumerate(post.blocks):
         origin = block.origin
@@ -736,7 +771,8 @@ def _read_one(node: Node, report: ConversionReport, block: int) -> Block:
             height=height if isinstance(height, int) else None,
         )
     if kind == "embed" and node.get("url"):
-        known = (node.get("metadata") or {}).get("cmsbridge")
+        metadata = node.get("metadata")
+        known = metadata.get("cmsbridge") if isinstance(metadata, dict) else None
         if isinstance(known, dict) and known.get("provider"):
             provider, provider_id = str(known["provider"]), known.get("provider_id")
         else:
@@ -751,7 +787,9 @@ def _read_one(node: Node, report: ConversionReport, block: int) -> Block:
         html = str(node.get("html", ""))
         tagged = _RAW_TAG.match(html)
         if tagged:
-            return Raw(format=tagged[1], content=html[tagged.end() :])
+            body = html[tagged.end() :]
+            text = _RAW_TEXT.fullmatch(body) if tagged[1] not in _HTML_RAW else None
+            return Raw(format=tagged[1], content=unescape(text[1]) if text else body)
         return Raw(format="html", content=html)
     if kind == "markdown" and set(node) <= {"type", "version", "markdown"}:
         return Raw(format="markdown", content=str(node.get("markdown", "")))
@@ -802,14 +840,31 @@ def _read_nodes(nodes: list[Node], report: ConversionReport) -> list[Block]:
 
 
 def read(data: str, report: ConversionReport) -> Post:
-    try:
-        document = json.loads(data) if data.strip() else {"root": {"children": []}}
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"lexical: not JSON: {exc}") from exc
+    document = load_json(data, NAME) if data.strip() else {"root": {"children": []}}
     root = document.get("root") if isinstance(document, dict) else None
     if not isinstance(root, dict) or not isinstance(root.get("children"), list):
         raise ParseError("lexical: not a Lexical document (no root.children)")
     children = list(root["children"])
+    _check_nodes(children)
     if len(children) == 1 and children[0].get("type") == "paragraph" and not children[0].get("children"):
         children = []
-    return Post(blocks=tuple(_read_nodes(children, report)))
+    try:
+        return Post(blocks=tuple(_read_nodes(children, report)))
+    except (TypeError, ValueError, ValidationError) as exc:  # a field of the wrong type ("tag": 5)
+        raise ParseError(f"lexical: a node has a field of the wrong type: {exc}") from exc
+
+
+def _check_nodes(children: list[Any]) -> None:
+    """Every node is an object, and every ``children`` a list of them (untrusted JSON can hold anything)."""
+    pending = [children]
+    while pending:
+        for node in pending.pop():
+            if not isinstance(node, dict):
+                raise ParseError(f"lexical: a node is not an object: {json.dumps(node)[:40]}")
+            inner = node.get("children")
+            if inner is not None:
+                if not isinstance(inner, list):
+                    raise ParseError(
+                        f"lexical: the children of a {str(node.get('type'))[:40]} node are not a list"
+                    )
+                pending.append(inner)

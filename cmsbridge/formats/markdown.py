@@ -5,7 +5,9 @@ Front matter keys (first listed is what the writer uses; the others are read too
 ``published``) and ``status``; ``summary`` (``excerpt``, ``description``); ``authors`` (``author``);
 ``categories``; ``tags``; ``featured_image`` (``image``, ``cover``); ``sources``; any other key goes to
 ``Post.metadata`` (and metadata keys that clash with these are written under ``metadata:``). TOML front
-matter (``+++``) is read too. The body is read by :mod:`.markdown_common` with the markdown flavour.
+matter (``+++``) is read too: at most :data:`MAX_FRONT_MATTER` characters, nested at most
+:data:`~cmsbridge.limits.MAX_DEPTH` deep, and YAML without aliases (``*name``: a few hundred bytes of
+them expand to gigabytes). The body is read by :mod:`.markdown_common` with the markdown flavour.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import ParseError
+from ..limits import MAX_DEPTH, json_depth, too_deep
 from ..model import Post, SourceRef
 from ..report import ConversionReport
 from .markdown_common import MARKDOWN, Reader, normalize_newlines
@@ -45,12 +48,40 @@ _YAML_FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 _TOML_FENCE = re.compile(r"\A\+\+\+[ \t]*\n(.*?\n)?\+\+\+[ \t]*(?:\n|\Z)", re.S)
 
 
+MAX_FRONT_MATTER = 1_000_000
+"""Characters of front matter a post may have (Hugo's and Jekyll's are a few hundred)."""
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing aliases and nesting deeper than :data:`MAX_DEPTH`.
+
+    An alias repeats a node by reference, and the front matter is then copied as JSON data: nine lines of
+    nested aliases ("billion laughs") take gigabytes. Front matter has no use for them."""
+
+    depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            line = self.peek_event().start_mark.line + 1  # type: ignore[no-untyped-call]
+            raise ParseError(f"markdown: front matter line {line}: YAML aliases (*name) are not accepted")
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise too_deep("markdown front matter")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
 def _front_matter(data: str) -> tuple[dict[str, Any], str]:
     yaml_match = _YAML_FENCE.match(data)
     toml_match = _TOML_FENCE.match(data) if yaml_match is None else None
+    fence = yaml_match or toml_match
+    if fence is not None and len(fence[1] or "") > MAX_FRONT_MATTER:
+        raise ParseError(f"markdown: front matter longer than {MAX_FRONT_MATTER:,} characters (the limit)")
     try:
         if yaml_match:
-            loaded = yaml.safe_load(yaml_match[1] or "")
+            loaded = yaml.load(yaml_match[1] or "", Loader=_FrontMatterLoader)
             body = data[yaml_match.end() :]
         elif toml_match:
             loaded = tomllib.loads(toml_match[1] or "")
@@ -59,6 +90,8 @@ def _front_matter(data: str) -> tuple[dict[str, Any], str]:
             return {}, data
     except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError, RecursionError) as exc:
         raise ParseError(f"markdown: front matter is not valid: {exc}") from exc
+    if json_depth(loaded) > MAX_DEPTH:
+        raise too_deep("markdown front matter")
     if loaded is None:
         loaded = {}
     if not isinstance(loaded, dict):
@@ -106,6 +139,25 @@ def _strings(value: Any) -> tuple[str, ...]:
     return (str(value),)
 
 
+def _status(front: dict[str, Any]) -> str:
+    """The post's status: ``status`` (any case), else ``draft: true|false`` (Hugo), else
+    ``published: true|false`` (Jekyll), else a draft. A status not known, or a flag not a boolean, is an
+    error: a post goes live only when its file says so."""
+    if "status" in front:
+        value = front["status"]
+        status = value.strip().lower() if isinstance(value, str) else None
+        if status not in _STATUSES:
+            known = ", ".join(sorted(_STATUSES))
+            raise ParseError(f"markdown: status {str(value)[:40]!r} is not one of {known}")
+        return status
+    for key, live_when in (("draft", False), ("published", True)):
+        if key in front:
+            if not isinstance(front[key], bool):
+                raise ParseError(f"markdown: {key} must be true or false, not {str(front[key])[:40]!r}")
+            return "publish" if front[key] is live_when else "draft"
+    return "draft"
+
+
 def read(data: str, report: ConversionReport) -> Post:
     data = normalize_newlines(data).removeprefix("\ufeff")
     front, body = _front_matter(data)
@@ -119,15 +171,8 @@ def read(data: str, report: ConversionReport) -> Post:
                     fields[name] = front[key]
                     used.add(key)
                 break
-    status: str = "publish"
-    if "status" in front and str(front["status"]) in _STATUSES:
-        status = str(front["status"])
-        used.add("status")
-    elif "draft" in front:
-        status = "draft" if front["draft"] is True else "publish"
-    elif "published" in front:
-        status = "publish" if front["published"] is not False else "draft"
-    used |= {"draft", "published"} & set(front)
+    status = _status(front)
+    used |= {"status", "draft", "published"} & set(front)
     if isinstance(front.get("metadata"), dict):
         metadata.update(front["metadata"])
         used.add("metadata")

@@ -26,11 +26,14 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from pydantic import ValidationError
 
 from ..errors import ParseError
+from ..limits import MAX_DEPTH, too_deep
 from ..model import (
+    RAW_FORMAT_PATTERN,
     Block,
     Bold,
     Code,
@@ -55,6 +58,7 @@ from ..model import (
 )
 from ..report import ConversionReport
 from .embeds import canonical_url
+from .inert import MARKUP_FORMATS
 from .inline_html import normalize
 from .updates import UPDATE_PREFIX, parse_update_label, unique_id, update_id_from_label
 
@@ -81,6 +85,7 @@ MARKER_HEADING_LEVEL = 3
 _EMBED_HEAD = re.compile(r"\[(video|embed):([a-z0-9][a-z0-9_-]*)(?::([^\s\[\]\\(){}]+))?")
 _URL_PLAIN = re.compile(r"\(([^\s()<>\\]+)\)")
 _URL_ANGLE = re.compile(r"\(<((?:[^<>\n\\]|\\.)*)>\)")
+_RAW_FENCE = re.compile(r"\{=(" + RAW_FORMAT_PATTERN + r")\}")
 _BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
@@ -200,6 +205,19 @@ _CITATION = re.compile(r"^(?:—|―|--)\s+|^(?:—|―|--)$")
 _BREAKS = ("softbreak", "hardbreak")
 
 
+def _nesting(tokens: list[Token]) -> int:
+    """How deeply the tokens' elements nest: blocks, plus the inline elements inside them."""
+    deepest = depth = 0
+    for token in tokens:
+        depth += token.nesting
+        inline = level = 0
+        for child in token.children or ():
+            level += child.nesting
+            inline = max(inline, level)
+        deepest = max(deepest, depth + inline)
+    return deepest
+
+
 def normalize_newlines(data: str) -> str:
     return data.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
 
@@ -219,9 +237,11 @@ class Reader:
         self.lines = body.split("\n")
         try:
             tokens = self.md.parse(body)
-            root = SyntaxTreeNode(tokens)
         except (ValueError, IndexError, RecursionError) as exc:  # pragma: no cover - markdown-it is total
             raise ParseError(f"{self.flavor.name}: cannot parse: {exc}") from exc
+        if _nesting(tokens) > MAX_DEPTH:  # emphasis nests without markdown-it's own limit
+            raise too_deep(self.flavor.name)
+        root = SyntaxTreeNode(tokens)
         for node in root.children:
             self._block(node)
         return self.blocks
@@ -263,12 +283,20 @@ class Reader:
                 self.blocks.append(parsed)
         elif kind == "hr":
             self.blocks.append(Separator())
-        elif kind == "fence" and re.fullmatch(r"\{=[A-Za-z0-9_-]+\}", node.info.strip()):
+        elif kind == "fence" and self._raw_format(node.info) is not None:
             self.blocks.append(Raw(format=node.info.strip()[2:-1], content=_chop(node.content)))
         elif kind == "html_block":
             self.blocks.append(Raw(format="html", content=_chop(node.content)))
         else:
             self._raw(node)
+
+    def _raw_format(self, info: str) -> str | None:
+        """The format a ``{=FORMAT}`` fence names; never a markup format in the text flavour, whose
+        text stays text (such a fence is read as a text block like any other)."""
+        found = _RAW_FENCE.fullmatch(info.strip())
+        if found is None or (not self.flavor.html and found[1] in MARKUP_FORMATS):
+            return None
+        return found[1]
 
     def _heading(self, node: SyntaxTreeNode) -> None:
         children = list(node.children[0].children) if node.children else []

@@ -23,6 +23,7 @@ from ..model import (
     Link,
     List,
     Paragraph,
+    Post,
     Quote,
     Raw,
     RawInline,
@@ -31,7 +32,8 @@ from ..model import (
     UpdateMarker,
 )
 from ..report import ConversionReport
-from .embeds import canonical_url
+from .embeds import PROVIDER_SLUG, canonical_url, valid_id
+from .inert import MARKUP_FORMATS, make_inert
 from .markdown_common import MARKER_CLASS, MARKER_HEADING_LEVEL, Flavor, Reader, format_attrs
 from .updates import UPDATE_PREFIX, parse_update_label, unique_id, update_id_from_label
 
@@ -39,8 +41,9 @@ _ALWAYS = re.compile(r"([\\`*\[\]{}]|(?<![^\W_])_|_(?![^\W_]))")
 _ENTITY_LIKE = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 _AUTOLINK_LIKE = re.compile(r"<(?=[A-Za-z][A-Za-z0-9.+-]{1,31}:[^<>\s]*>|[\w.!#$%&'*+/=?^`{|}~-]+@)")
 _LINE_START = re.compile(r"^([#>+=~|-])|^(\d{1,9})([.)])")
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_EMBED_ID = re.compile(r"^[^\s\[\]\\(){}]+$")
+_ANCHOR = re.compile(r"[\w:.-]+")
+"""A heading anchor written as ``{#anchor}``: nothing that would end the attribute list or add another."""
+_TEMPLATE = re.compile(r"\{\{|\{%")
 _VIDEO = {"youtube", "vimeo", "dailymotion"}
 
 
@@ -60,11 +63,18 @@ class Writer:
     def loss(self, message: str) -> None:
         self.report.warn(self.flavor.name, message, self.index)
 
+    def check_template(self, code: str) -> None:
+        """Code cannot be escaped, and Hugo (shortcodes) and Jekyll (Liquid) expand templates in code too:
+        a template delimiter there is reported (text outside code has its braces escaped)."""
+        if self.flavor.html and _TEMPLATE.search(code):
+            self.loss("code holds a template delimiter ({{ or {%) that Hugo or Jekyll would expand")
+
     # -- inline content
 
     def text(self, value: str, line_start: bool) -> str:
         value = value.replace("\n", " ")
         out = _ALWAYS.sub(r"\\\1", value)
+        out = out.replace("\\{%", "\\{\\%")  # no "{%" left for Jekyll's Liquid ("{{" is "\{\{" already)
         out = _ENTITY_LIKE.sub(r"\\&", out)
         out = _AUTOLINK_LIKE.sub(r"\\<", out) if not self.flavor.html else out.replace("<", "\\<")
         if line_start:
@@ -88,6 +98,7 @@ class Writer:
             elif isinstance(span, Italic):
                 parts.append(f"*{self.inlines(span.children, False)}*")
             elif isinstance(span, Code):
+                self.check_template(span.text)
                 parts.append(_code(span.text))
             elif isinstance(span, Link):
                 parts.append(f"[{self.inlines(span.children, False)}]({_destination(span.href, span.title)})")
@@ -109,6 +120,7 @@ class Writer:
     # -- blocks
 
     def blocks(self, blocks: Sequence[Block]) -> str:
+        blocks = make_inert(Post(blocks=tuple(blocks)), self.flavor.name, self.report).blocks
         chunks: list[str] = []
         joins: list[str] = []
         previous: Block | None = None
@@ -157,7 +169,11 @@ class Writer:
                 return None
             return self.inlines(block.inlines)
         if isinstance(block, Heading):
-            anchor = f" {format_attrs(id=block.anchor)}" if block.anchor else ""
+            anchor = ""
+            if block.anchor and _ANCHOR.fullmatch(block.anchor):
+                anchor = f" {format_attrs(id=block.anchor)}"
+            elif block.anchor:
+                self.loss(f"heading anchor {block.anchor[:40]!r} cannot be written as {{#anchor}}; dropped")
             text = self.inlines(block.inlines).replace("\n", " ")
             text = re.sub(r"#(?=(?:\\?#)*\s*$)", r"\\#", text)
             return f"{'#' * block.level} {text}{anchor}".rstrip()
@@ -208,11 +224,11 @@ class Writer:
             probe = Reader(self.flavor, ConversionReport()).read(raw.content)
             if probe == [raw.without_origin()]:
                 return raw.content
-        if not re.fullmatch(r"[A-Za-z0-9_-]+", raw.format):
-            self.loss(f"raw block of format {raw.format!r} dropped")
-            return None
+        if not self.flavor.html and raw.format in MARKUP_FORMATS:
+            self.loss(f"raw {raw.format} content is kept as text: {self.flavor.name} never reads markup")
         if "\r" in raw.content or "\0" in raw.content:
             self.loss("raw block: carriage returns and NULs are not kept")
+        self.check_template(raw.content)
         fence = "`" * max(3, 1 + max((len(r) for r in re.findall(r"`+", raw.content)), default=0))
         return f"{fence}{{={raw.format}}}\n{raw.content}\n{fence}"
 
@@ -240,9 +256,11 @@ class Writer:
 
     def embed(self, embed: Embed) -> str | None:
         provider = embed.provider
-        if not _SLUG.match(provider) or (embed.provider_id and not _EMBED_ID.match(embed.provider_id)):
-            self.loss(f"embed of {embed.url!r}: provider or id cannot be written; kept as a link")
-            return f"<{embed.url}>"
+        if not PROVIDER_SLUG.fullmatch(provider) or (
+            embed.provider_id and not valid_id(provider, embed.provider_id)
+        ):
+            self.loss(f"embed of {embed.url[:60]!r}: provider or id cannot be written; written as generic")
+            provider, embed = "generic", embed.model_copy(update={"provider_id": None})
         kind = "video" if provider in _VIDEO else "embed"
         head = f"[{kind}:{provider}" + (f":{embed.provider_id}" if embed.provider_id else "")
         caption = f" {self.inlines(embed.caption, False)}" if embed.caption else ""
@@ -290,7 +308,15 @@ def _code(value: str) -> str:
 
 
 def _destination(href: str, title: str | None) -> str:
-    dest = href if re.fullmatch(r"[^\s()<>\\]+", href) else "<" + re.sub(r"([<>\\])", r"\\\1", href) + ">"
+    # a line break would end the link and start a block: a URL's is encoded, a title's is a space
+    href = href.replace("\r", "%0D").replace("\n", "%0A")
     if title is not None:
-        dest += ' "' + re.sub(r'(["\\])', r"\\\1", title) + '"'
+        title = re.sub(r"[\r\n]+", " ", title)
+    # braces escaped so that no "{{" or "{%" is left for Hugo or Jekyll to expand
+    if re.fullmatch(r"[^\s()<>\\{]+", href):
+        dest = href
+    else:
+        dest = "<" + re.sub(r"([<>\\{])", r"\\\1", href).replace("\\{%", "\\{\\%") + ">"
+    if title is not None:
+        dest += ' "' + re.sub(r'(["\\{])', r"\\\1", title).replace("\\{%", "\\{\\%") + '"'
     return dest

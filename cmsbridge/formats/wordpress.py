@@ -20,10 +20,12 @@ from __future__ import annotations
 import re
 
 from .. import gutenberg
+from ..limits import MAX_JSON_DEPTH, json_depth
 from ..model import Block, Origin, Post, Raw, UpdateMarker
 from ..report import ConversionReport
 from . import report_unwritten_fields
 from . import wordpress_write as writer
+from .inert import make_inert
 from .wordpress_html import WS, block_spans, spans_match
 from .wordpress_read import read_block
 
@@ -65,6 +67,9 @@ def read(data: str, report: ConversionReport) -> Post:
             continue
         model = read_block(block, piece, data) if piece is not None else None
         attrs = block["attrs"] if piece is not None else None
+        if attrs and json_depth(attrs) > MAX_JSON_DEPTH:  # PHP reads 511 levels; the model takes fewer
+            report.warn(NAME, f"attributes nested over {MAX_JSON_DEPTH} levels: kept as markup", len(blocks))
+            model, attrs = None, None
         origin = Origin(format=NAME, markup=pending + markup, attrs=attrs)
         pending = ""
         if model is None:
@@ -136,6 +141,7 @@ def _render(block: Block, core: str | None, report: ConversionReport, index: int
 def write(post: Post, report: ConversionReport) -> str:
     """Write a post's blocks as WordPress block markup (post fields live outside it: reported)."""
     report_unwritten_fields(post, NAME, report)
+    post = make_inert(post, NAME, report)
     out: list[str] = []
     last = len(post.blocks) - 1
     previous_had_origin = True

@@ -4,9 +4,12 @@ A WXR file (WordPress's Tools > Export) holds many items; :func:`read_all` reads
 ``post`` and :func:`write_all` writes a file of many posts. The registry's :func:`read` reads the first
 post (a loss is reported when there are more) and :func:`write` writes a one-item file.
 
-Reading (lxml: no entity expansion, no network, ``huge_tree`` for big exports; WXR 1.0 to 1.2): an item's
+Reading (lxml: no entity expansion, no network, no DTD, and libxml2's limits kept on: a text node of at
+most 10 MB, 256 levels of elements, no entity amplification; WXR 1.0 to 1.2): an item's
 ``content:encoded`` is block markup, read with the ``gutenberg`` format; title, ``wp:post_name`` (slug),
-``wp:status``, ``excerpt:encoded``, ``dc:creator`` (the author's login), ``category`` with domain
+``wp:status``, ``excerpt:encoded`` (title and excerpt are HTML to WordPress: read with their character
+references decoded, written escaped, so a text title never becomes markup), ``dc:creator`` (the
+author's login), ``category`` with domain
 ``category`` or ``post_tag``, ``wp:post_date_gmt`` and ``wp:post_modified_gmt`` (zoned with the offset
 between the local and GMT dates), ``wp:post_id`` and ``link`` (a ``wordpress`` :class:`SourceRef`), and
 the featured image (``_thumbnail_id`` resolved to an attachment's URL in the same file). Pages, comments,
@@ -24,6 +27,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from email.utils import format_datetime
+from html import unescape
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -34,6 +38,7 @@ from ..model import Post, SourceRef, Status, slugify
 from ..report import ConversionReport
 from . import POST_FIELDS, content_only, report_unwritten_fields
 from . import wordpress as gutenberg_format
+from .inline_html import escape_text
 
 NAME = "wxr"
 WXR_VERSION = "1.2"
@@ -44,7 +49,7 @@ NAMESPACES = {
     "dc": "http://purl.org/dc/elements/1.1/",
     "wp": "http://wordpress.org/export/1.2/",
 }
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, load_dtd=False)
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 _DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _ZERO = "0000-00-00 00:00:00"
@@ -90,8 +95,9 @@ def parse(
             root = etree.fromstring(_DECLARATION.sub("", data, count=1), _PARSER)
         else:
             root = etree.fromstring(data, _PARSER)
-    except etree.XMLSyntaxError as exc:
+    except (etree.XMLSyntaxError, ValueError) as exc:  # ValueError: an encoding declaration lxml refuses
         raise ParseError(f"not a WXR file: {exc}") from None
+    entities = _undefined_entities(root)
     channel = root.find("channel")
     if root.tag != "rss" or channel is None:
         raise ParseError("not a WXR file: no <rss><channel>")
@@ -107,12 +113,14 @@ def parse(
         **(attachments or {}),
     }
     report = ConversionReport()
+    for name in entities.pop(None, []):
+        report.warn(NAME, f"undefined entity {name} kept as text")
     skipped: dict[str, int] = {}
     entries = []
     for n, item in enumerate(items):
         kind = _text(item, ns["wp"], "post_type") or "post"
         if kind == "post":
-            entries.append(_entry(item, ns, site, attachments, ordinal + n))
+            entries.append(_entry(item, ns, site, attachments, ordinal + n, entities.get(item, [])))
         elif kind != "attachment":
             skipped[kind] = skipped.get(kind, 0) + 1
     for kind, count in skipped.items():
@@ -131,9 +139,30 @@ def _text(element: Any, ns: str | None, tag: str) -> str:
     return str(value).strip() if value is not None else ""
 
 
-def _entry(item: Any, ns: dict[str, str], site: str | None, attachments: dict[str, str], n: int) -> Entry:
+def _undefined_entities(root: Any) -> dict[Any, list[str]]:
+    """Entity references the file does not define (possible when it names an external DTD), which lxml
+    keeps as nodes that ``findtext`` skips, with all the text after them. Each is put back as its text
+    (``&name;``); the names are returned by the ``<item>`` they are in (None: outside any item)."""
+    found: dict[Any, list[str]] = {}
+    for node in list(root.iter(etree.Entity)):
+        found.setdefault(next(node.iterancestors("item"), None), []).append(node.text)
+        literal = node.text + (node.tail or "")
+        previous, parent = node.getprevious(), node.getparent()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + literal
+        else:
+            parent.text = (parent.text or "") + literal
+        parent.remove(node)
+    return found
+
+
+def _entry(
+    item: Any, ns: dict[str, str], site: str | None, attachments: dict[str, str], n: int, entities: list[str]
+) -> Entry:
     wp = ns["wp"]
     report = ConversionReport()
+    for name in entities:
+        report.warn(NAME, f"undefined entity {name} kept as text")
     content = item.findtext(f"{{{ns['content']}}}encoded") or ""
     post = gutenberg_format.read(content, report)
     post_id = _text(item, wp, "post_id") or str(n + 1)
@@ -164,10 +193,10 @@ def _entry(item: Any, ns: dict[str, str], site: str | None, attachments: dict[st
         report.warn(NAME, f"{len(comments)} comment(s) not read")
     creator = _text(item, ns["dc"], "creator")
     post = post.replace(
-        title=item.findtext("title") or "",
+        title=unescape(item.findtext("title") or ""),
         slug=_text(item, wp, "post_name") or None,
         status=_STATUSES.get(status, "draft"),
-        excerpt=item.findtext(f"{{{ns['excerpt']}}}encoded") or "",
+        excerpt=unescape(item.findtext(f"{{{ns['excerpt']}}}encoded") or ""),
         authors=(creator,) if creator else (),
         categories=tuple(terms["category"]),
         tags=tuple(terms["post_tag"]),
@@ -340,16 +369,18 @@ def _item(
     date, date_gmt = _dates(post.created)
     modified, modified_gmt = _dates(post.modified)
     status = "future" if post.status == "scheduled" else post.status
+    title = escape_text(_clean(post.title, "title", report))
+    excerpt = escape_text(_clean(post.excerpt, "excerpt", report))
     lines = [
         "\t<item>",
-        f"\t\t<title>{cdata(_clean(post.title, 'title', report))}</title>",
+        f"\t\t<title>{cdata(title)}</title>",
         f"\t\t<link>{escape(link)}</link>",
         f"\t\t<pubDate>{format_datetime(post.created.astimezone(dt.UTC)) if post.created else ''}</pubDate>",
         f"\t\t<dc:creator>{cdata(post.authors[0] if post.authors else '')}</dc:creator>",
         f'\t\t<guid isPermaLink="false">{escape(link)}</guid>',
         "\t\t<description></description>",
         f"\t\t<content:encoded>{cdata(content)}</content:encoded>",
-        f"\t\t<excerpt:encoded>{cdata(_clean(post.excerpt, 'excerpt', report))}</excerpt:encoded>",
+        f"\t\t<excerpt:encoded>{cdata(excerpt)}</excerpt:encoded>",
         f"\t\t<wp:post_id>{post_id}</wp:post_id>",
         f"\t\t<wp:post_date>{cdata(date)}</wp:post_date>",
         f"\t\t<wp:post_date_gmt>{cdata(date_gmt)}</wp:post_date_gmt>",

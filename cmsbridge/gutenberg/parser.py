@@ -9,6 +9,19 @@ Two implementations that give identical results:
   cases where PHP looks back at offsets: a closer with no open block (PHP turns the rest of the document
   into one freeform block) and a document that ends with two or more blocks open.
 
+Untrusted input is bounded (WordPress's parser is not): ``parse`` raises
+:class:`~cmsbridge.errors.ParseError` for a document whose blocks nest deeper than ``max_depth``
+(:data:`cmsbridge.limits.MAX_DEPTH`), and for one that ends with blocks left open whose copies of the
+rest of the document would add up to more than ``output_factor`` times its size (plus
+:data:`OUTPUT_FLOOR` characters). PHP gives each unclosed block at the end the whole rest of the document
+as its innerHTML: 20,000 unclosed openers (340 KB) need 3.4 GB. Both are checked where a block opens
+and where the document ends with blocks open. Time is bounded the same way: a delimiter whose
+attributes start (``<!-- wp:x {``) with no ``} -->`` anywhere after it makes the token regex (PHP's, and
+so ours) scan to the end of the document and fail, so thousands of them take quadratic time (150 KB, 5
+s); a document whose failing scans would add up to more than ``output_factor`` times its size is
+refused before parsing (:func:`_check_scans`, two string searches on a normal document). ``None``
+lifts a limit (the PHP conformance tests).
+
 ``parse`` pauses Python's cyclic garbage collector while it builds the blocks, then hands them to the
 collector's oldest generation (CPython 3.11 to 3.13 with the GIL; elsewhere it only pauses and restores
 the collector). A post's blocks are many small containers that survive the parse, so each collection of
@@ -35,6 +48,8 @@ from typing import Any, TypedDict
 
 import orjson
 
+from ..errors import ParseError
+from ..limits import MAX_DEPTH, too_deep
 from . import phpjson
 
 _orjson_loads = orjson.loads
@@ -157,16 +172,54 @@ _PROMOTE = (
 )
 
 
-def parse(document: str) -> list[ParsedBlock]:
-    """``WP_Block_Parser::parse($document)``: the blocks of a post, for any input."""
+OUTPUT_FACTOR = 10
+"""Unclosed blocks at the end of a document may repeat at most this many times its size (see above)."""
+OUTPUT_FLOOR = 1_000_000
+"""...plus this many characters, so that a small document is never refused for it."""
+
+
+# the end of attributes (where the token regex's attribute loop stops), and a token whose attributes start
+_ATTRS_END = re.compile("\\}" + _WS + "+/?-->")
+_ATTRS_START = re.compile("<!--" + _WS + "+/?wp:" + _NAME + "(?:/" + _NAME + ")?" + _WS + "+\\{")
+
+
+def _check_scans(document: str, output_factor: int | None) -> None:
+    """Refuse a document on which the token regex would scan more than its limit in failed attempts.
+
+    An attempt that reaches the attributes of a token scans them up to the first ``}`` + whitespace +
+    ``-->`` and matches there; only one that starts after the last such end scans to the document's
+    end and fails (twice: the leaf and the token alternatives)."""
+    if output_factor is None:
+        return
+    last = document.rfind("}")
+    while last >= 0 and _ATTRS_END.match(document, last) is None:
+        last = document.rfind("}", 0, last)
+    if document.find("{", last + 1) < 0:
+        return  # no attributes start after the last end of attributes: every attempt can match
+    size = len(document)
+    scans = 0
+    for start in _ATTRS_START.finditer(document, last + 1):
+        scans += 2 * (size - start.end())
+    if scans > output_factor * size + OUTPUT_FLOOR:
+        raise ParseError(
+            f"gutenberg block markup: delimiters with unterminated attributes would make the parser scan "
+            f"{scans:,} characters, more than the limit of {output_factor} times the document's {size:,}"
+        )
+
+
+def parse(
+    document: str, *, max_depth: int | None = MAX_DEPTH, output_factor: int | None = OUTPUT_FACTOR
+) -> list[ParsedBlock]:
+    """``WP_Block_Parser::parse($document)``: the blocks of a post, for any input within the limits."""
+    _check_scans(document, output_factor)
     if not gc.isenabled():
-        return _parse(document)
+        return _parse(document, max_depth, output_factor)
     promote = _PROMOTE and gc.get_freeze_count() == 0
     if promote:
         gc.collect(1)  # the caller's young objects: freed or promoted, as the collector would
     gc.disable()
     try:
-        return _parse(document)
+        return _parse(document, max_depth, output_factor)
     finally:
         if promote:
             # freeze() moves every generation to the permanent one and unfreeze() moves that to the
@@ -177,7 +230,7 @@ def parse(document: str) -> list[ParsedBlock]:
         gc.enable()
 
 
-def _parse(document: str) -> list[ParsedBlock]:
+def _parse(document: str, max_depth: int | None, output_factor: int | None) -> list[ParsedBlock]:
     parts = _split(document)
     output: list[ParsedBlock] = []
     append = output.append
@@ -191,11 +244,15 @@ def _parse(document: str) -> list[ParsedBlock]:
     it = iter(parts)
     next(it)
     names = _BLOCK_NAMES
+    # a block may open inside at most this many open blocks (a leaf is one block, matched whole)
+    deepest = sys.maxsize if max_depth is None else max_depth - 1
     for leaf_name, leaf_attrs, leaf_html, closer, name, raw_attrs, void, after in zip(
         it, it, it, it, it, it, it, it, strict=True
     ):
         if leaf_name is not None:
             if stack:  # a nested block's trailing HTML is always pushed
+                if len(stack) > deepest:
+                    raise too_deep("gutenberg block markup", deepest + 1)
                 _, parent_content, parent_inner, _ = stack[-1]
                 if html and html != "0":
                     parent_content.append(html)
@@ -253,6 +310,8 @@ def _parse(document: str) -> list[ParsedBlock]:
             if void is None:  # opener
                 if html and not stack:
                     append(freeform(html))
+                if len(stack) > deepest:
+                    raise too_deep("gutenberg block markup", deepest + 1)
                 stack.append((block, content, inner, html))
             elif stack:  # nested void block
                 _, parent_content, parent_inner, _ = stack[-1]
@@ -266,7 +325,7 @@ def _parse(document: str) -> list[ParsedBlock]:
                 append(block)
         elif not stack:
             # Stray closer: PHP makes the rest of the document, from the last token's end, freeform.
-            return parse_reference(document)
+            return parse_reference(document, max_depth=max_depth, output_factor=output_factor)
         else:
             block, content, inner, leading = stack.pop()
             if stack:  # nested closer: the trailing HTML is always pushed, even when empty
@@ -296,7 +355,7 @@ def _parse(document: str) -> list[ParsedBlock]:
         block["innerHTML"] = "".join(filter(None, content))
         append(block)
     else:
-        return parse_reference(document)
+        return parse_reference(document, max_depth=max_depth, output_factor=output_factor)
     return output
 
 
@@ -330,8 +389,10 @@ def _new_block(name: str | None, attrs: dict[str, Any] | None) -> ParsedBlock:
 
 
 class _ReferenceParser:
-    def __init__(self, document: str) -> None:
+    def __init__(self, document: str, max_depth: int | None, output_factor: int | None) -> None:
         self.document = document
+        self.max_depth = max_depth
+        self.output_factor = output_factor
         self.offset = 0
         self.output: list[ParsedBlock] = []
         self.stack: list[_Frame] = []
@@ -349,6 +410,7 @@ class _ReferenceParser:
             if depth == 0:
                 self.add_freeform()
             else:
+                self.check_copies()
                 while self.stack:
                     self.add_block_from_stack(None)
             return False
@@ -369,6 +431,8 @@ class _ReferenceParser:
         if closer is None:
             frame = _Frame(_new_block(block_name, attrs), start, end - start, end, leading_html_start)
             self.stack.append(frame)
+            if self.max_depth is not None and depth >= self.max_depth:
+                raise too_deep("gutenberg block markup", self.max_depth)
             self.offset = end
             return True
         if depth == 0:
@@ -386,6 +450,17 @@ class _ReferenceParser:
         self.add_inner_block(top.block, top.token_start, top.token_length, end)
         self.offset = end
         return True
+
+    def check_copies(self) -> None:
+        """Refuse to give each block still open at the end the rest of the document, past the limit."""
+        size = len(self.document)
+        copies = sum(size - frame.prev_offset for frame in self.stack)
+        if self.output_factor is not None and copies > self.output_factor * size + OUTPUT_FLOOR:
+            raise ParseError(
+                f"gutenberg block markup: {len(self.stack)} blocks left open would repeat the rest of the "
+                f"document {copies:,} characters in all, more than the limit of {self.output_factor} "
+                f"times its {size:,} characters (WordPress's parser would need as much memory)"
+            )
 
     def add_freeform(self) -> None:
         if len(self.document) - self.offset == 0:
@@ -416,6 +491,9 @@ class _ReferenceParser:
         self.output.append(top.block)
 
 
-def parse_reference(document: str) -> list[ParsedBlock]:
+def parse_reference(
+    document: str, *, max_depth: int | None = MAX_DEPTH, output_factor: int | None = OUTPUT_FACTOR
+) -> list[ParsedBlock]:
     """The straightforward port of ``WP_Block_Parser``; same results as :func:`parse`, slower."""
-    return _ReferenceParser(document).parse()
+    _check_scans(document, output_factor)
+    return _ReferenceParser(document, max_depth, output_factor).parse()

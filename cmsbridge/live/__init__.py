@@ -35,7 +35,6 @@ import datetime as dt
 import hashlib
 import itertools
 import json
-import logging
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -54,12 +53,12 @@ from ..backends.base import (
     WriteConflictError,
     as_ref,
 )
-from ..errors import ConflictError, InvalidContentError, NotFoundError, TransientError, UsageError
+from ..errors import ConflictError, InvalidContentError, NotFoundError, TransientError, UsageError, logger
 from ..formats.updates import parse_update_label
 from ..model import Block, Post, UpdateMarker
 from .documents import Document, MarkerInfo, When, anchor_pattern, document
 
-log = logging.getLogger("cmsbridge.live")
+log = logger("cmsbridge.live")  # scrubbed of secrets (cmsbridge.errors)
 
 Order = Literal["newest-first", "oldest-first"]
 ORDERS: tuple[Order, ...] = ("newest-first", "oldest-first")

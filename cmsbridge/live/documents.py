@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from typing import Any
 
 from ..model import Block, Post, UpdateMarker
 from ..report import ConversionReport
+
+log = logging.getLogger("cmsbridge.live")
 
 When = dt.datetime | dt.time
 
@@ -57,6 +60,17 @@ class Document:
         self.units = units
         self.source = source
         """The content the units were split from, while they are unchanged."""
+        self.warned: set[str] = set()
+        """Losses already logged for the new units (an operation may write its units more than once)."""
+
+    def log_losses(self, report: ConversionReport) -> None:
+        """Log each loss of writing an update's blocks (raw text escaped, a URL refused...) once: an append
+        must not change what the update says silently."""
+        for loss in report:
+            message = str(loss)
+            if message not in self.warned:
+                self.warned.add(message)
+                log.warning("update content: %s", message)
 
     def text(self) -> str:
         """The content as stored: the source while unchanged, else the rendered units."""
@@ -220,7 +234,9 @@ class GutenbergDocument(Document):
     def new_units(self, blocks: Sequence[Block]) -> list[Any]:
         from .. import formats
 
-        markup = formats.write(Post(blocks=tuple(blocks)), "gutenberg", report=ConversionReport())
+        report = ConversionReport()
+        markup = formats.write(Post(blocks=tuple(blocks)), "gutenberg", report=report)
+        self.log_losses(report)
         units = split_top_level(markup) or [markup]
         while units and self.is_separator(units[0]):
             units.pop(0)
@@ -261,7 +277,10 @@ class LexicalDocument(Document):
     def new_units(self, blocks: Sequence[Block]) -> list[Any]:
         from ..formats import lexical
 
-        return list(lexical.write_nodes(Post(blocks=tuple(blocks)), ConversionReport()))
+        report = ConversionReport()
+        nodes = list(lexical.write_nodes(Post(blocks=tuple(blocks)), report))
+        self.log_losses(report)
+        return nodes
 
     def marker_of(self, unit: Any) -> MarkerInfo | None:
         if not isinstance(unit, dict) or unit.get("type") != "html" or "update-" not in str(unit.get("html")):
@@ -318,6 +337,11 @@ class ModelDocument(Document):
         )
 
     def new_units(self, blocks: Sequence[Block]) -> list[Any]:
+        from .. import formats
+
+        report = ConversionReport()
+        formats.write(Post(blocks=tuple(blocks)), self.format, report=report)  # what it would lose
+        self.log_losses(report)
         return list(blocks)
 
     def marker_of(self, unit: Any) -> MarkerInfo | None:

@@ -175,7 +175,10 @@ def test_listing_pages_by_key_through_posts_published_and_deleted_meanwhile(ghos
         ghost.delete(PostRef(id=ref_id))
 
 
-def test_image_upload_and_featured_image(ghost: GhostAdmin, tmp_path: Path) -> None:
+def test_image_upload_and_featured_image(
+    ghost: GhostAdmin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ghost, "media_roots", (tmp_path,))  # local files only from folders named
     png = tmp_path / "dot.png"
     png.write_bytes(png_bytes(1, 1))
     media = ghost.upload_media(str(png))

@@ -1,0 +1,33 @@
+"""What the command-line modules share: the POST_ID argument and how an error is put on one line.
+
+Kept apart from :mod:`cmsbridge.cli` so that :mod:`cmsbridge.cli_live` and :mod:`cmsbridge.cli_migrate`,
+which ``cli`` imports, can use it without importing ``cli`` back.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .errors import scrub
+
+MAX_POST_ID = 200
+"""The longest post id the command line takes (ids are numbers, hex strings or file names)."""
+
+
+def _post_id(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if len(value) > MAX_POST_ID:
+        raise click.BadParameter(f"too long ({len(value)} characters, at most {MAX_POST_ID})")
+    if not value or not value.isprintable() or value != value.strip():
+        raise click.BadParameter(f"not a post id: {value!r}")
+    return value
+
+
+post_id_argument = click.argument("post_id", callback=_post_id)
+"""The POST_ID argument of every command that takes one: at most :data:`MAX_POST_ID` printable characters."""
+
+
+def one_line(exc: BaseException, *, named: bool = False) -> str:
+    """The exception's message (after its type's name when ``named``) on one line of at most 1,000
+    characters, secrets scrubbed: what the command line prints of an error."""
+    text = " ".join(scrub(f"{type(exc).__name__}: {exc}" if named else str(exc)).split())
+    return text if len(text) <= 1000 else text[:999] + "…"
