@@ -104,10 +104,17 @@ class Transport:
     max_answer_bytes: int = MAX_ANSWER_BYTES
 
     def get_session(self) -> requests.Session:
+        """The injected session, or one made here whose connections the request watchdog can cut while
+        the server is still sending the status line and headers (an injected session's requests are
+        bounded from the headers on, and per read before)."""
         if self.session is None:
             import requests
 
-            self.session = requests.Session()
+            session = requests.Session()
+            adapter = _watched_adapter()
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+            self.session = session
         return self.session
 
     def limits(self) -> tuple[float, float]:
@@ -221,6 +228,82 @@ def request(
     raise UnexpectedResponseError(f"{service} redirected too often or too slowly", site=site)
 
 
+class _Watch:
+    """The socket a request of this thread is using, for a watchdog that cuts it when time is up."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.sock: socket.socket | None = None
+        self.expired = False
+
+    def attach(self, sock: Any) -> None:
+        with self.lock:
+            self.sock = sock if isinstance(sock, socket.socket) else None
+            if self.expired:
+                _cut(self.sock)
+
+    def expire(self) -> None:
+        with self.lock:
+            self.expired = True
+            _cut(self.sock)
+
+
+_watching = threading.local()
+
+
+def _cut(sock: socket.socket | None) -> None:
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def _attach(sock: Any) -> None:
+    watch = getattr(_watching, "watch", None)
+    if watch is not None:
+        watch.attach(sock)
+
+
+def _watched_adapter() -> Any:
+    """A ``requests`` adapter whose connections tell this thread's :class:`_Watch` their socket: when
+    connected (before TLS), and before the answer's head is read (a kept-alive connection too)."""
+    from requests.adapters import HTTPAdapter
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    class WatchedHTTP(HTTPConnection):
+        def _new_conn(self) -> socket.socket:
+            sock = super()._new_conn()
+            _attach(sock)
+            return sock
+
+        def getresponse(self) -> Any:
+            _attach(self.sock)
+            return super().getresponse()
+
+    class WatchedHTTPS(HTTPSConnection):
+        def _new_conn(self) -> socket.socket:
+            sock = super()._new_conn()
+            _attach(sock)
+            return sock
+
+        def getresponse(self) -> Any:
+            _attach(self.sock)
+            return super().getresponse()
+
+    class WatchedHTTPPool(HTTPConnectionPool):
+        ConnectionCls = WatchedHTTP
+
+    class WatchedHTTPSPool(HTTPSConnectionPool):
+        ConnectionCls = WatchedHTTPS
+
+    class WatchedAdapter(HTTPAdapter):
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {"http": WatchedHTTPPool, "https": WatchedHTTPSPool}
+
+    return WatchedAdapter()
+
+
 def _send(
     transport: Transport,
     method: str,
@@ -235,8 +318,14 @@ def _send(
     import requests
 
     connect, total = timeout
+    session = transport.get_session()
+    watch = _Watch()
+    watchdog = threading.Timer(total, watch.expire)
+    watchdog.daemon = True
+    _watching.watch = watch
+    watchdog.start()
     try:
-        return transport.get_session().request(
+        return session.request(
             method,
             url,
             timeout=total if connect == total else (connect, total),  # per socket operation
@@ -246,14 +335,26 @@ def _send(
             hooks={"response": _drop_redirect_body},
             **arguments,
         )
-    except requests.exceptions.SSLError as exc:
-        raise BackendError(f"TLS verification failed: {_reason(exc)}", site=site) from None
-    except (requests.exceptions.ConnectTimeout, requests.exceptions.ConnectionError) as exc:
-        raise ConnectionFailedError(f"cannot reach {service}: {_reason(exc)}", site=site) from None
-    except requests.exceptions.Timeout:
-        raise RequestTimeoutError(f"{service} did not answer within {total:g} s", site=site) from None
     except requests.exceptions.RequestException as exc:
-        raise BackendError(f"request failed: {_reason(exc)}", site=site) from None
+        if watch.expired:
+            raise RequestTimeoutError(f"{service} did not answer within {total:g} s", site=site) from None
+        raise _translated(exc, service=service, site=site, total=total) from None
+    finally:
+        watchdog.cancel()
+        _watching.watch = None
+
+
+def _translated(exc: requests.RequestException, *, service: str, site: str, total: float) -> BackendError:
+    """A ``requests`` failure as the matching :mod:`cmsbridge.errors` error."""
+    import requests
+
+    if isinstance(exc, requests.exceptions.SSLError):
+        return BackendError(f"TLS verification failed: {_reason(exc)}", site=site)
+    if isinstance(exc, requests.exceptions.ConnectTimeout | requests.exceptions.ConnectionError):
+        return ConnectionFailedError(f"cannot reach {service}: {_reason(exc)}", site=site)
+    if isinstance(exc, requests.exceptions.Timeout):
+        return RequestTimeoutError(f"{service} did not answer within {total:g} s", site=site)
+    return BackendError(f"request failed: {_reason(exc)}", site=site)
 
 
 def _drop_redirect_body(response: requests.Response, *args: Any, **kwargs: Any) -> requests.Response:

@@ -39,6 +39,8 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     trickle: float | None = None
     """Seconds between the bytes of the body (sent one at a time); None sends it at once."""
+    trickle_head: float | None = None
+    """Seconds between the bytes of the status line and headers (a slow-loris server before the body)."""
 
 
 def json_reply(value: Any, status: int = 200, **headers: str) -> Reply:
@@ -76,6 +78,9 @@ class HostileServer:
     def __init__(self, answer: Reply | Callable[[Request], Reply]) -> None:
         self.answer = answer if callable(answer) else (lambda request: answer)
         self.requests: list[Request] = []
+        self.head_sent = 0
+        """Bytes of a trickled head sent so far (``Reply.trickle_head``), of ``head_size``."""
+        self.head_size = 0
         self.closed = threading.Event()
         server = self
 
@@ -89,6 +94,20 @@ class HostileServer:
                 )
                 server.requests.append(request)
                 reply = server.answer(request)
+                if reply.trickle_head is not None:
+                    head = f"HTTP/1.1 {reply.status} X\r\nX-Pad: {'x' * 40}\r\n".encode()
+                    server.head_size = len(head)
+                    for index in range(len(head)):
+                        if server.closed.wait(reply.trickle_head):
+                            return
+                        try:
+                            self.wfile.write(head[index : index + 1])
+                            self.wfile.flush()
+                        except OSError:
+                            return  # the client gave up
+                        server.head_sent = index + 1
+                    self.close_connection = True
+                    return
                 self.send_response(reply.status)
                 for name, value in reply.headers.items():
                     self.send_header(name, value)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from cmsbridge import formats
 from cmsbridge.errors import ParseError
-from cmsbridge.model import Embed
+from cmsbridge.model import Embed, Post
 from cmsbridge.report import ConversionReport
 
 from . import fuzzing
@@ -183,3 +183,19 @@ def test_a_lexical_embed_whose_metadata_is_not_an_object_still_reads(metadata: o
     document = {"root": {"children": [{**node, "metadata": metadata}], "type": "root", "version": 1}}
     [embed] = formats.read(json.dumps(document), "lexical").blocks
     assert isinstance(embed, Embed) and embed.provider == "youtube"
+
+
+@pytest.mark.parametrize("encoding", ["UF-8", "utf-32", "rot13"])
+def test_an_export_file_declaring_an_unusable_encoding_is_a_parse_error(encoding: str) -> None:
+    export = (fuzzing.ROOT / "examples" / "sample-export.xml").read_bytes()
+    data = export.replace(b'encoding="UTF-8"', f'encoding="{encoding}"'.encode(), 1)
+    assert data != export
+    [refusal] = fuzzing.read_export_file(data)
+    assert isinstance(refusal, ParseError) and "not a WXR file" in str(refusal)
+
+
+@pytest.mark.parametrize("provider", ["youtube", "generic"])
+def test_an_embed_url_with_an_unclosed_ipv6_bracket_is_written_and_read(provider: str) -> None:
+    post = Post(blocks=(Embed(provider=provider, url="http://[x/watch?v=E4AD6mOZm9I"),))
+    written = formats.write(post, "gutenberg", report=ConversionReport())
+    assert formats.read(written, "gutenberg", report=ConversionReport()).blocks

@@ -373,3 +373,16 @@ def test_a_sound_answer_is_read_with_no_extra_request(name: str, make: Reader, a
 
 def test_errors_are_cmsbridge_errors() -> None:
     assert issubclass(UnexpectedResponseError, CMSBridgeError)
+
+
+@pytest.mark.parametrize(("name", "make", "answer"), READ_OK)
+def test_a_trickled_status_line_and_headers_end_at_the_timeout(
+    name: str, make: Reader, answer: Reply
+) -> None:
+    """A slow-loris server that sends its head a byte at a time, each byte within the per-read timeout:
+    the request still ends at its total timeout, before the head is complete."""
+    slow_head = Reply(answer.status, answer.body, answer.headers, trickle_head=TRICKLE)
+    with HostileServer(slow_head) as server:
+        with pytest.raises(RequestTimeoutError):
+            read(make(server, {"timeout": FAST}))
+        assert 0 < server.head_sent < server.head_size  # cut while the head was still coming

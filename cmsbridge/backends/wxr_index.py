@@ -165,7 +165,7 @@ class _Indexer:
             while chunk := handle.read(_CHUNK):
                 self.parser.Parse(chunk, False)
             self.parser.Parse(b"", True)
-        except xml.parsers.expat.ExpatError as exc:
+        except (xml.parsers.expat.ExpatError, LookupError, ValueError) as exc:  # encoding="x", "utf-32"
             raise ParseError(f"not a WXR file: {exc}") from None
         if not self.root_tag.startswith(b"<rss"):
             raise ParseError("not a WXR file: no <rss><channel>")

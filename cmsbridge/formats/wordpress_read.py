@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -208,7 +208,9 @@ def read_quote(block: gutenberg.ParsedBlock, spans: list[Span], doc: str) -> Quo
 
 def provider_id(provider: str, url: str) -> str | None:
     """The provider's id of the embedded item: a YouTube video id, a Vimeo number, a tweet's status id."""
-    parts = urlsplit(url)
+    parts = _split(url)
+    if parts is None:
+        return None
     host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
     path = parts.path
     if provider == "youtube":
@@ -229,8 +231,17 @@ def provider_id(provider: str, url: str) -> str | None:
     return None
 
 
+def _split(url: str) -> SplitResult | None:
+    """``url``'s parts, or None when it is not a URL at all (``http://[x``: an unclosed IPv6 bracket)."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
 def provider_from_url(url: str) -> str | None:
-    host = (urlsplit(url).hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    parts = _split(url)
+    host = ((parts.hostname if parts else None) or "").lower().removeprefix("www.").removeprefix("m.")
     if host in ("youtube.com", "youtu.be", "music.youtube.com"):
         return "youtube"
     if host in ("vimeo.com", "player.vimeo.com"):
