@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import click
 
+from .backends.ids import shown
 from .errors import scrub
 
 MAX_POST_ID = 200
-"""The longest post id the command line takes (ids are numbers, hex strings or file names)."""
+"""The longest post id the command line takes (ids are numbers, hex strings or file names); each backend
+checks its own id format (:mod:`cmsbridge.backends.ids`)."""
 
 
 def _post_id(ctx: click.Context, param: click.Parameter, value: str) -> str:
     if len(value) > MAX_POST_ID:
         raise click.BadParameter(f"too long ({len(value)} characters, at most {MAX_POST_ID})")
     if not value or not value.isprintable() or value != value.strip():
-        raise click.BadParameter(f"not a post id: {value!r}")
+        raise click.BadParameter(f"not a post id: {shown(value)}")
     return value
 
 

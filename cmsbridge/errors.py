@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import html
+import json
 import logging
 import re
 import threading
@@ -47,18 +49,42 @@ def register_secret(secret: str | None) -> None:
     global _pattern
     if not secret:
         return
-    forms = {secret, secret.replace(" ", ""), quote(secret, safe=""), quote_plus(secret)} - {""}
+    forms = {secret, secret.replace(" ", ""), *_escaped_forms(secret)} - {""}
     with _lock:
         if forms <= _secrets:
             return
         _secrets.update(forms)
         alternatives = [
-            re.escape(form)
+            _form_pattern(form)
             if len(form) >= SHORT_SECRET
-            else f"{_TOKEN_BEFORE}{re.escape(form)}{_TOKEN_AFTER}"
+            else f"{_TOKEN_BEFORE}{_form_pattern(form)}{_TOKEN_AFTER}"
             for form in sorted(_secrets, key=len, reverse=True)
         ]
         _pattern = re.compile("|".join(alternatives))
+
+
+def _escaped_forms(secret: str) -> set[str]:
+    """How ``secret`` reads once a server or a protocol echoes it: percent-encoded (with or without
+    ``/`` kept), as a JSON string (``\\/`` too, ``\\u00e9`` or not), as HTML or XML text."""
+    json_forms = {json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
+    return {
+        quote(secret, safe=""),
+        quote(secret),
+        quote_plus(secret),
+        *json_forms,
+        *(form.replace("/", "\\/") for form in json_forms),
+        html.escape(secret, quote=False),
+        html.escape(secret),
+    }
+
+
+def _form_pattern(form: str) -> str:
+    """``form`` as a pattern; its percent escapes match in either case (``%2F``, ``%2f``)."""
+    return re.sub(
+        r"%([0-9A-F])([0-9A-F])",
+        lambda m: "%" + "".join(f"[{c}{c.lower()}]" if c.isalpha() else c for c in m.group(1, 2)),
+        re.escape(form),
+    )
 
 
 def redact_url(url: str) -> str:

@@ -152,8 +152,10 @@ class Answer:
         return self.body.decode(self.encoding or "utf-8", errors="replace")
 
     def snippet(self) -> str:
-        """The start of the body as one line of text (tags removed), or its content type."""
-        text = re.sub(r"<(script|style)\b.*?</\1>", " ", self.text[:4000], flags=re.S | re.I)
+        """The start of the body as one line of text (tags removed), or its content type. Scrubbed before
+        it is cut or its tags and spaces are taken out, which could split a secret the server echoed."""
+        text = scrub(self.body[:8000].decode(self.encoding or "utf-8", errors="replace"))[:4000]
+        text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S | re.I)
         text = " ".join(unescape(re.sub(r"<[^>]+>", " ", text)).split())
         return repr(text[:120]) if text else self.headers.get("Content-Type", "an empty body")
 

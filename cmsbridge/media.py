@@ -71,7 +71,9 @@ def local_media(value: str | None, roots: MediaRoots) -> Path | None:
     copy it into a folder): a post, an export, a server's answer name images, and none of them may make
     cmsbridge send ``~/.ssh/id_rsa`` to a media library. ``value`` is a path or a ``file:`` URL; a relative
     one is taken relative to each root in turn (``~`` is not expanded). The file's real path (``..`` and
-    symlinks resolved) must lie inside the root's real path, and be a regular file (no FIFO, no device).
+    symlinks resolved) must lie inside the root's real path, and be a regular file (no FIFO, no device)
+    with a media file's extension (:data:`MEDIA_EXTENSIONS`) and no hidden folder or name on its way
+    from the root: a post saved in a home folder does not make ``.ssh/id_rsa`` or ``.env`` an image.
     Web addresses, other schemes, and anything not found give None: nothing is read."""
     if not value or "\0" in value:
         return None
@@ -92,11 +94,31 @@ def local_media(value: str | None, roots: MediaRoots) -> Path | None:
         try:
             top = os.path.realpath(root)
             found = os.path.realpath(os.path.join(top, path))
-            if os.path.commonpath((top, found)) == top and stat.S_ISREG(os.stat(found).st_mode):
+            if (
+                os.path.commonpath((top, found)) == top
+                and _is_media_name(os.path.relpath(found, top))
+                and stat.S_ISREG(os.stat(found).st_mode)
+            ):
                 return Path(found)
         except (OSError, ValueError):
             continue
     return None
+
+
+MEDIA_EXTENSIONS = frozenset(
+    {
+        *("apng", "avif", "bmp", "gif", "heic", "heif", "ico", "jpeg", "jpg", "png", "svg", "tif", "tiff"),
+        *("webp", "m4v", "mov", "mp4", "ogv", "webm", "m4a", "mp3", "oga", "ogg", "wav"),
+    }
+)
+"""The extensions of the local files :func:`local_media` reads (lower case, without the dot)."""
+
+
+def _is_media_name(relative: str) -> bool:
+    """Whether a path inside a root names a media file, through no hidden folder (``.ssh/``)."""
+    parts = Path(relative).parts
+    extension = os.path.splitext(relative)[1][1:].lower()
+    return extension in MEDIA_EXTENSIONS and not any(part.startswith(".") for part in parts)
 
 
 def local_refused(value: str, what: str = "image") -> str:

@@ -4,10 +4,10 @@ Shared by the short hypothesis run in CI (tests/test_fuzz_readers.py) and the lo
 (benchmarks/fuzz.py). A mutation is plain data, ``(kind, position, length, token)``, applied to a seed by
 :func:`apply`: hypothesis draws and shrinks lists of them, the long run draws them from ``random``.
 
-A ``wxr`` input is also read as a ``wxr:`` site reads an export file (raw bytes, item by item).
 Seeds are files of this repository (examples/, the block-markup corpus and samples of tests/) and the
 same posts written by every writer, so each reader starts from inputs that it reads in full. Nothing here
-needs ../shared.
+needs ../shared. A checked run reads an input, then writes what was read in every format; a ``wxr``
+input is also read as a ``wxr:`` site reads an export file (raw bytes, item by item).
 """
 
 from __future__ import annotations

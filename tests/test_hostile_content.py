@@ -156,6 +156,10 @@ TEXT_SLOTS: dict[str, Callable[[str], Post]] = {
     "update label": lambda s: Post(blocks=(UpdateMarker(id="u1", label=s),)),
     "title": lambda s: Post(title=s),
     "excerpt": lambda s: Post(title="t", excerpt=s),
+    "author": lambda s: Post(title="t", authors=(s,)),
+    "category and tag": lambda s: Post(title="t", categories=(s,), tags=(s,)),
+    "slug": lambda s: Post(title="t", slug=s),
+    "featured image name": lambda s: Post(title="t", featured_image=f"https://example.com/{s}"),
 }
 
 URL_SLOTS: dict[str, Callable[[str], Post]] = {
@@ -166,6 +170,7 @@ URL_SLOTS: dict[str, Callable[[str], Post]] = {
     "embed url": lambda u: Post(blocks=(Embed(url=u),)),
     "youtube embed url": lambda u: Post(blocks=(Embed(provider="youtube", url=u),)),
     "text embed token": lambda u: Post(blocks=_read_text(f"[embed:generic](<{u}>)")),
+    "featured image": lambda u: Post(title="t", featured_image=u),
 }
 
 ID_SLOTS: dict[str, Callable[[str], Post]] = {
@@ -477,3 +482,30 @@ def test_append_escapes_text_and_warns(fmt: str, caplog: pytest.LogCaptureFixtur
     assert "javascript:alert(1)" in warned, warned
     if fmt == "lexical":
         assert "&lt;script&gt;" in stored and "preformatted" in warned
+
+
+@pytest.mark.parametrize("fmt", ["wxr", "markdown"])
+def test_a_featured_image_of_a_dangerous_url_is_left_out_and_reported(fmt: str) -> None:
+    """WXR makes it an attachment WordPress imports; Hugo and Jekyll themes put front matter's in a page."""
+    for url in URLS:
+        report = ConversionReport()
+        output = formats.write(Post(title="t", featured_image=url), fmt, report=report)
+        written = formats.read(output, fmt, report=ConversionReport()).featured_image
+        if dangerous_url(url, image=True):
+            assert written is None, (url, output)
+            assert any("featured image" in m for m in report.messages()), url
+        else:
+            assert written is not None, url
+
+
+def test_wxr_metadata_with_characters_xml_cannot_hold_stays_a_file_wordpress_can_import() -> None:
+    odd = "a\x01b\x0bc"
+    post = Post(
+        title="t", slug=odd, authors=(odd,), categories=(odd,), tags=(odd,), featured_image=f"/x/{odd}.png"
+    )
+    report = ConversionReport()
+    output = formats.write(post, "wxr", report=report)
+    back = formats.read(output, "wxr", report=ConversionReport())  # parses: no character XML refuses
+    assert (back.authors, back.categories, back.tags, back.slug) == (("abc",), ("abc",), ("abc",), "abc")
+    assert back.featured_image == "/x/abc.png"
+    assert any("characters XML cannot hold" in m for m in report.messages())

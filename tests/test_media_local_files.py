@@ -58,9 +58,12 @@ def root(tmp_path: Path, secret: Path) -> Path:
 
 def export(tmp_path: Path, featured: str) -> WXRFileBackend:
     """A WordPress export of one post whose featured image is the attachment at ``featured``."""
-    post = Post(title="Leak", featured_image=featured, blocks=(Paragraph(inlines=(Text(text="Hi."),)),))
+    placeholder = "/featured-placeholder.png"  # cmsbridge's own WXR writer leaves a file: URL out
+    post = Post(title="Leak", featured_image=placeholder, blocks=(Paragraph(inlines=(Text(text="Hi."),)),))
     path = tmp_path / "export.xml"
-    path.write_text(wxr.write_all([post], ConversionReport()), encoding="utf-8")
+    path.write_text(
+        wxr.write_all([post], ConversionReport()).replace(placeholder, featured), encoding="utf-8"
+    )
     return WXRFileBackend(path)
 
 
@@ -109,6 +112,34 @@ def test_local_media_allows_only_regular_files_inside_a_root(root: Path, secret:
     assert local_media(None, [root]) is None
     assert local_media("uploads/photo.png", str(root)) == photo  # one folder given as a string
     assert local_media(str(secret), str(root)) is None  # ... is not the folders "/", "t", "m", "p"...
+
+
+def test_a_root_that_holds_private_files_lends_only_its_media(tmp_path: Path) -> None:
+    """A post saved in a home folder (``publish ~/post.md`` names that folder) must not make the keys,
+    dotfiles and documents beside it images: only media files, through no hidden folder."""
+    from cmsbridge.media import local_media
+
+    home = tmp_path / "home"
+    for name in (".ssh/id_rsa", ".ssh/key.png", ".env", ".cache/x.png", "notes.txt", "id_rsa", "photo.png"):
+        (home / name).parent.mkdir(parents=True, exist_ok=True)
+        (home / name).write_bytes(SECRET if name != "photo.png" else PHOTO)
+    (home / "alias.png").symlink_to(home / ".ssh" / "id_rsa")
+    for refused in (
+        ".ssh/id_rsa",
+        ".ssh/key.png",
+        ".env",
+        ".cache/x.png",
+        "notes.txt",
+        "id_rsa",
+        "alias.png",
+    ):
+        assert local_media(refused, [home]) is None, refused
+        assert local_media(str(home / refused), [home]) is None, refused
+    assert local_media("photo.png", [home]) == (home / "photo.png").resolve()
+    hidden_root = tmp_path / ".config" / "site"  # the root itself may lie anywhere
+    hidden_root.mkdir(parents=True)
+    (hidden_root / "photo.JPG").write_bytes(PHOTO)
+    assert local_media("photo.JPG", [hidden_root]) == (hidden_root / "photo.JPG").resolve()
 
 
 # --- migrate: a WXR attachment_url --------------------------------------------------------------------

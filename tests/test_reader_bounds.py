@@ -17,7 +17,7 @@ import pytest
 from cmsbridge import formats, gutenberg
 from cmsbridge.errors import CMSBridgeError, ParseError
 from cmsbridge.formats import wxr
-from cmsbridge.limits import MAX_DEPTH
+from cmsbridge.limits import MAX_ATTRIBUTES, MAX_DEPTH
 from cmsbridge.model import Raw
 from cmsbridge.report import ConversionReport
 
@@ -323,3 +323,108 @@ def test_wxr_external_entities_are_not_read() -> None:
 def test_wxr_elements_deeper_than_libxml2_allows_are_a_parse_error() -> None:
     with pytest.raises(ParseError):
         wxr.parse("<rss><channel>" + "<x>" * 2_100 + "</x>" * 2_100 + "</channel></rss>")
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["a." * 3000 + "a = 1", "a . " * 3000 + "a = 1", "[" + "a." * 3000 + "a]\nx = 1"],
+    ids=["dotted-key", "spaced-dotted-key", "table-name"],
+)
+def test_a_toml_key_of_thousands_of_parts_is_refused_before_tomllib_reads_it(key: str) -> None:
+    """tomllib's memory grows with the square of a dotted key's parts (60 KB took 3.6 GB): the peak
+    counts even though the reader refuses the front matter in the end."""
+    data = f"+++\n{key}\n+++\nbody\n"
+    tracemalloc.start()
+    try:
+        with pytest.raises(ParseError, match=f"nested more than {MAX_DEPTH} levels"):
+            formats.read(data, "markdown", report=ConversionReport())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak <= BYTES_PER_CHAR * len(data) + CONSTANT, peak
+
+
+def test_toml_dotted_keys_and_tables_of_a_few_parts_still_read() -> None:
+    data = '+++\ntitle = "a.b.c"\n[params.seo]\nog.image.url = "x.png"\n+++\nbody\n'
+    post = formats.read(data, "markdown", report=ConversionReport())
+    assert post.title == "a.b.c"
+    assert post.metadata["params"] == {"seo": {"og": {"image": {"url": "x.png"}}}}
+
+
+MANY = 20_000  # libxml2 compares each attribute of an element with every earlier one: 160,000 took 45 s
+
+
+@pytest.mark.parametrize(
+    ("fmt", "document"),
+    [
+        ("html", "<p " + " ".join(f"a{i}=1" for i in range(MANY)) + ">x</p>"),
+        ("html", "<p " + "/".join(f"a{i}" for i in range(MANY)) + ">x</p>"),
+        ("html", '<p title=">" ' + "".join(f'a{i}="1"' for i in range(MANY)) + ">x</p>"),
+        ("html", '<p a" ' + " ".join(f"a{i}" for i in range(MANY)) + ' "b>x</p>'),
+        (
+            "gutenberg",
+            "<!-- wp:paragraph --><p><span "
+            + " ".join(f"a{i}=1" for i in range(MANY))
+            + ">x</span></p><!-- /wp:paragraph -->",
+        ),
+    ],
+    ids=["spaces", "slashes", "quoted-angle-first", "quote-in-a-name", "gutenberg-inline"],
+)
+def test_an_element_with_thousands_of_attributes_is_refused_before_libxml2_parses_it(
+    fmt: str, document: str
+) -> None:
+    with pytest.raises(ParseError, match=f"more than {MAX_ATTRIBUTES:,} attributes"):
+        formats.read(document, fmt, report=ConversionReport())
+
+
+def test_attributes_up_to_the_limit_and_long_quoted_values_still_read() -> None:
+    many = " ".join(f"data-a{i}=1" for i in range(MAX_ATTRIBUTES - 1))
+    words = "w " * (4 * MAX_ATTRIBUTES)
+    document = f'<p {many}>x</p><img src="https://example.com/a.png" alt="{words}">'
+    post = formats.read(document, "html", report=ConversionReport())
+    assert [type(block).__name__ for block in post.blocks] == ["Paragraph", "Image"]
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "{not json",
+        '{"root": {"children": []}, "n": ' + "9" * 5000 + "}",  # more digits than Python converts
+        "[1]",
+        '"x"',
+        '{"root": []}',
+        '{"root": {"children": 5}}',
+        '{"root": {"children": [{"type": "paragraph", "children": ' + "[" * 3000 + "]" * 3000 + "}]}}",
+    ],
+    ids=["not-json", "long-number", "a-list", "a-string", "root-a-list", "children-a-number", "deep"],
+)
+def test_lexical_a_server_stored_is_read_by_live_updates_as_untrusted_input(stored: str) -> None:
+    """``append`` reads the post's Lexical as the server gives it: malformed, it is a ParseError, not a
+    JSONDecodeError, AttributeError, TypeError or RecursionError out of the delivery loop."""
+    from cmsbridge.live.documents import document
+
+    with pytest.raises(ParseError, match="lexical"):
+        document(stored, "lexical")
+
+
+@pytest.mark.parametrize("fmt", ["json", "lexical"])
+def test_a_number_of_more_digits_than_python_converts_is_a_parse_error(fmt: str) -> None:
+    data = '{"schema_version": 1, "root": {"children": []}, "n": ' + "9" * 5000 + "}"
+    with pytest.raises(ParseError, match="not JSON"):
+        formats.read(data, fmt, report=ConversionReport())
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["{bad", '{"type": "html", "n": ' + "9" * 5000 + "}", "[" * 100_000 + "]" * 100_000],
+    ids=["not-json", "long-number", "deep"],
+)
+def test_raw_lexical_from_a_markdown_fence_that_cannot_be_loaded_is_written_as_text(content: str) -> None:
+    """A ``{=lexical}`` fence is the author's: JSON the readers would refuse is a loss, not a crash."""
+    fence = f"---\ntitle: t\n---\n\n```{{=lexical}}\n{content}\n```\n"
+    post = formats.read(fence, "markdown", report=ConversionReport())
+    report = ConversionReport()
+    written = formats.write(post, "lexical", report=report)
+    assert any("raw Lexical content" in m and "HTML card" in m for m in report.messages())
+    back = formats.read(written, "lexical", report=ConversionReport())
+    assert [type(b).__name__ for b in back.blocks] == ["Raw"]

@@ -5,12 +5,19 @@ secrets only as whole tokens."""
 from __future__ import annotations
 
 import base64
+import html
+import json
 import logging
+from collections.abc import Callable
+from urllib.parse import quote
 
 import pytest
 
 from cmsbridge import errors
+from cmsbridge.backends.base import Transport
+from cmsbridge.backends.wordpress_rest import WordPressREST
 from cmsbridge.errors import CMSBridgeError, ConfigError, redact_url
+from tests.hostile_server import HostileServer, Reply, json_reply
 
 
 @pytest.mark.parametrize("password", ["pa/ss", "p@ss/w:rd", "a#b?c/d@e", "x:y:z", "s3cr3t/"])
@@ -80,3 +87,57 @@ def test_log_lines_are_scrubbed(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="cmsbridge.test_scrub"):
         log.info("connecting with %s to %s", "log-secret-value", "https://u:pa/ss@h.example/")
     assert caplog.messages == ["connecting with *** to https://u:***@h.example/"]
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        "pct",
+        "pct-keeping-slash",
+        "pct-lower-case",
+        "json-escaped-slash",
+        "json-ascii",
+        "html",
+        "xml-text",
+    ],
+)
+def test_a_registered_secret_is_redacted_as_a_server_or_protocol_escapes_it(form: str) -> None:
+    secret = "s3cr/et+pa ss&wörd"
+    errors.register_secret(secret)
+    escaped = {
+        "pct": quote(secret, safe=""),
+        "pct-keeping-slash": quote(secret),
+        "pct-lower-case": quote(secret, safe="").lower(),
+        "json-escaped-slash": json.dumps(secret, ensure_ascii=False).replace("/", "\\/"),
+        "json-ascii": json.dumps(secret),
+        "html": html.escape(secret),
+        "xml-text": f"<string>{html.escape(secret, quote=False)}</string>",
+    }[form]
+    assert "ss" in escaped and "et" in escaped
+    text = errors.scrub(f"server said: {escaped} (end)")
+    assert "s3cr" not in text and "rd" not in text.split("said:")[1].split("(end)")[0], text
+    assert text.startswith("server said: ") and text.endswith(" (end)")
+
+
+SERVER_SECRET = "s3cret&pass  word<x>"  # tags, two spaces and an entity: what stripping would change
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        # an HTML error page: the snippet cuts the text at 120 characters, in the middle of the password
+        lambda: Reply(
+            502, ("<p>" + "x" * 110 + SERVER_SECRET + "</p>").encode(), {"Content-Type": "text/html"}
+        ),
+        # WordPress's error shape, whose message has its tags removed (and the password holds one)
+        lambda: json_reply({"code": "echo", "message": f"you sent {SERVER_SECRET}"}, 500),
+    ],
+    ids=["cut-html-page", "tags-in-message"],
+)
+def test_a_secret_echoed_by_a_server_is_scrubbed_before_the_answer_is_cut_or_stripped(
+    answer: Callable[[], Reply],
+) -> None:
+    with HostileServer(answer()) as server, pytest.raises(CMSBridgeError) as caught:
+        WordPressREST(server.url, "editor", SERVER_SECRET, api="wp-json", transport=Transport()).get("7")
+    for text in (str(caught.value), repr(caught.value)):
+        assert "s3cre" not in text and "pass" not in text, text

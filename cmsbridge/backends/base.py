@@ -31,10 +31,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, Self, runtime_checkable
 
-from ..errors import ConflictError
+from ..errors import ConflictError, UsageError
 from ..http import DEFAULT_TIMEOUT, USER_AGENT, NoRetry, RetryPolicy, Transport
 from ..model import Post
 from ..report import ConversionReport
+from .ids import shown
 
 # --- references, fetched posts, versions -----------------------------------------------------------
 
@@ -178,6 +179,19 @@ class Capabilities:
     max_page_size: int = 100
 
 
+def listed_status(status: str | None, capabilities: Capabilities) -> str | None:
+    """The status a ``list`` filters on: None for every status (``None`` or ``any``), else ``status`` when
+    the backend knows it (``capabilities.statuses``, and ``trash`` where deleting trashes); anything else
+    is a :class:`UsageError` naming the statuses it knows, never an empty listing."""
+    if not status or status == "any":
+        return None
+    known = capabilities.statuses | ({"trash"} if capabilities.trash else set())
+    if status not in known:
+        names = ", ".join(sorted(known))
+        raise UsageError(f"{capabilities.system} has no post status {shown(status)}; known: {names}, any")
+    return status
+
+
 # --- transport, retries (defined in :mod:`cmsbridge.http`, the one HTTP boundary) ------------------------
 
 
@@ -245,7 +259,7 @@ class Backend(Protocol):
         the file's modification time in a local folder, by date in an export file.
 
         ``since`` keeps posts modified at or after that time; ``status`` defaults to every status the
-        user may see (``any``)."""
+        user may see (``any``); a status the backend does not know is a UsageError (:func:`listed_status`)."""
         ...
 
     def find(self, *, slug: str) -> Fetched | None:
@@ -288,4 +302,5 @@ __all__ = [
     "WriteConflictError",
     "Written",
     "as_ref",
+    "listed_status",
 ]

@@ -27,6 +27,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ..errors import BackendError, CMSBridgeError, NotFoundError, UsageError
+from ..formats import ALIASES
 from ..formats import read as read_format
 from ..formats import write as write_format
 from ..live import LiveUpdates
@@ -44,9 +45,14 @@ from .base import (
     WriteConflictError,
     Written,
     as_ref,
+    listed_status,
 )
+from .ids import shown
 
 EXTENSIONS = {"markdown": ".md", "json": ".json", "html": ".html", "gutenberg": ".html", "text": ".txt"}
+KEEPS_SOURCES = frozenset({"markdown", "json"})
+"""The formats whose files hold a post's ``sources`` (its provenance: front matter, the JSON document).
+Other formats hold none, and the folder leaves them out as it always did, without a loss per post."""
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 _CALLERS_FAULT = {
     errno.EACCES,
@@ -100,8 +106,7 @@ class FilesBackend(LiveUpdates):
 
     def _path(self, ref: PostRef) -> Path:
         if not _SAFE_ID.match(ref.id) or ref.id.endswith(self.extension):
-            shown = repr(ref.id) if len(ref.id) <= 200 else f"{len(ref.id)} characters long"
-            raise UsageError(f"not a post id in {self.site}: {shown}")
+            raise UsageError(f"not a post id in {self.site}: {shown(ref.id)}")
         return self.root / f"{ref.id}{self.extension}"
 
     def _ref(self, path: Path) -> PostRef:
@@ -154,7 +159,11 @@ class FilesBackend(LiveUpdates):
             post = post.replace(featured_image=self.upload_media(str(path)).url)
         elif image and not is_web_address(image) and self.media_file(image) is None:
             report.warn("files", f"{local_refused(image, 'featured image')}; not copied, kept as written")
-        text = write_format(post.replace(sources=()), self.format, report=report)
+        # The post's provenance is kept where the format holds it (a lost id map can still prove a migrated
+        # post is ours), but not the reference to this folder's own file that reading it added.
+        kept = ALIASES.get(self.format, self.format) in KEEPS_SOURCES
+        sources = tuple(s for s in post.sources if kept and (s.system, s.site) != ("files", self.site))
+        text = write_format(post.replace(sources=sources), self.format, report=report)
         return text if text.endswith("\n") else text + "\n"
 
     # --- the protocol ------------------------------------------------------------------------------------
@@ -206,6 +215,7 @@ class FilesBackend(LiveUpdates):
         page_size: int | None = None,
     ) -> Iterator[Fetched]:
         self.skipped = []
+        status = listed_status(status, self.capabilities)
         if not self.root.is_dir():
             return iter(())
         found: list[tuple[float, str, Path]] = []
@@ -242,7 +252,7 @@ class FilesBackend(LiveUpdates):
                 self.skipped.append(f"{path.name}: {_reason(exc)}")
                 continue
             post = fetched.post
-            if status and status != "any" and post.status != status:
+            if status is not None and post.status != status:
                 continue
             if author and author not in post.authors:
                 continue

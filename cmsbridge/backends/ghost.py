@@ -57,7 +57,9 @@ from .base import (
     WriteConflictError,
     Written,
     as_ref,
+    listed_status,
 )
+from .ids import ghost_id
 
 SYSTEM = "ghost"
 CONTENT_FORMAT = lexical.NAME
@@ -132,7 +134,7 @@ class GhostAdmin(LiveUpdates, TransportBackend):
             transport="admin-api",
             content_format=CONTENT_FORMAT,
             conditional_write="native",
-            statuses=frozenset({"draft", "publish", "scheduled"}),
+            statuses=frozenset(_TO_GHOST),  # WordPress's "future" is Ghost's "scheduled"
             categories=False,
             max_page_size=PAGE_SIZE,
         )
@@ -314,7 +316,7 @@ class GhostAdmin(LiveUpdates, TransportBackend):
         ref = as_ref(ref)
         body = self._request(
             "GET",
-            f"posts/{_id(ref)}/",
+            f"posts/{ghost_id(ref.id)}/",
             params={"formats": "lexical,mobiledoc", "include": _INCLUDE},
             post=ref.id,
             shape=GhostPosts,
@@ -330,7 +332,7 @@ class GhostAdmin(LiveUpdates, TransportBackend):
         fields["updated_at"] = self.read_versioned(ref).version.token
         body = self._request(
             "PUT",
-            f"posts/{_id(ref)}/",
+            f"posts/{ghost_id(ref.id)}/",
             params={"include": _INCLUDE},
             json_body={"posts": [fields]},
             post=ref.id,
@@ -343,7 +345,7 @@ class GhostAdmin(LiveUpdates, TransportBackend):
     def delete(self, ref: Ref, *, force: bool = False) -> None:
         """Delete the post (Ghost has no trash: ``force`` changes nothing)."""
         ref = as_ref(ref)
-        self._request("DELETE", f"posts/{_id(ref)}/", post=ref.id)
+        self._request("DELETE", f"posts/{ghost_id(ref.id)}/", post=ref.id)
 
     def list(
         self,
@@ -355,9 +357,8 @@ class GhostAdmin(LiveUpdates, TransportBackend):
         page_size: int | None = None,
     ) -> Iterator[Fetched]:
         filters = []
-        if status and status != "any":
-            if status not in _TO_GHOST:
-                raise UsageError(f"Ghost has no post status {status!r}")
+        status = listed_status(status, self.capabilities)
+        if status is not None:
             filters.append(f"status:{_TO_GHOST[status]}")
         if since is not None:
             filters.append(f"updated_at:>='{_format_time(since)}'")
@@ -429,7 +430,7 @@ class GhostAdmin(LiveUpdates, TransportBackend):
         ref = as_ref(ref)
         body = self._request(
             "GET",
-            f"posts/{_id(ref)}/",
+            f"posts/{ghost_id(ref.id)}/",
             post=ref.id,
             params={"formats": "lexical", "fields": "id,url,lexical,updated_at"},
             shape=GhostPosts,
@@ -452,7 +453,7 @@ class GhostAdmin(LiveUpdates, TransportBackend):
         try:
             body = self._request(
                 "PUT",
-                f"posts/{_id(ref)}/",
+                f"posts/{ghost_id(ref.id)}/",
                 post=ref.id,
                 params={"formats": "lexical"},
                 json_body={"posts": [{"lexical": content, "updated_at": expected.token}]},
@@ -523,12 +524,6 @@ def _format_time(value: dt.datetime) -> str:
 def _version(body: Mapping[str, Any]) -> Version:
     updated = str(body.get("updated_at") or "")
     return Version(token=updated, modified=_parse_time(updated))
-
-
-def _id(ref: PostRef) -> str:
-    if not ref.id or not ref.id.isalnum():
-        raise UsageError(f"a Ghost post id is a 24-character hex string, not {ref.id!r}")
-    return ref.id
 
 
 def _nql_string(value: str) -> str:

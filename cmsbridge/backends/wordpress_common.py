@@ -13,6 +13,7 @@ from typing import Any
 from ..formats import content_only
 from ..formats import read as read_format
 from ..formats import write as write_format
+from ..formats.inline_html import escape_text
 from ..media import ImageUnavailable, fetched_image, is_web_address, local_media, local_refused, same_host
 from ..model import Post
 from ..report import ConversionReport
@@ -99,8 +100,15 @@ def format_gmt(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0).isoformat()
 
 
+def html_text(value: str) -> str:
+    """Text for a field WordPress holds as HTML (a post's title and excerpt, a category's or tag's name):
+    ``&``, ``<`` and ``>`` escaped, so text never becomes markup (``<script>`` in a title stays words on
+    the page). :func:`unescape` reads it back exactly."""
+    return escape_text(value)
+
+
 def unescape(value: str) -> str:
-    """A rendered WordPress name (``Q&amp;A``) as text."""
+    """A WordPress title, excerpt or name (``Q&amp;A``, HTML to WordPress) as text."""
     return html.unescape(value)
 
 

@@ -32,6 +32,7 @@ from ..errors import (
     UnexpectedResponseError,
     UsageError,
     register_secret,
+    scrub,
 )
 from ..http import Said
 from ..live import LiveUpdates
@@ -53,13 +54,16 @@ from .base import (
     Versioned,
     Written,
     as_ref,
+    listed_status,
 )
+from .ids import wordpress_id
 from .wordpress_common import (
     CONTENT_FORMAT,
     SYSTEM,
     featured_image_file,
     format_gmt,
     from_markup,
+    html_text,
     parse_gmt,
     report_filtered,
     to_markup,
@@ -285,7 +289,12 @@ class WordPressREST(LiveUpdates, TransportBackend):
                 return self._terms[key]
         try:
             created, _ = self._request(
-                "POST", route, json_body={"name": name}, idempotent=False, shape=WPTerm, what="a term"
+                "POST",
+                route,
+                json_body={"name": html_text(name)},
+                idempotent=False,
+                shape=WPTerm,
+                what="a term",
             )
             term_id = int(created["id"])
         except InvalidContentError as exc:
@@ -330,9 +339,9 @@ class WordPressREST(LiveUpdates, TransportBackend):
     def _fields(self, post: Post, report: ConversionReport) -> tuple[dict[str, Any], str]:
         content = to_markup(post, report)
         fields: dict[str, Any] = {
-            "title": post.title,
+            "title": html_text(post.title),
             "content": content,
-            "excerpt": post.excerpt,
+            "excerpt": html_text(post.excerpt),
             "status": post.status,
         }
         if post.status not in STATUSES:
@@ -377,10 +386,10 @@ class WordPressREST(LiveUpdates, TransportBackend):
         ref = PostRef(id=str(body["id"]), link=body.get("link"))
         featured = int(body.get("featured_media") or 0)
         post = read.replace(
-            title=_raw(body, "title"),
+            title=unescape(_raw(body, "title")),
             slug=body.get("slug") or None,
             status=body.get("status", "draft"),
-            excerpt=_raw(body, "excerpt"),
+            excerpt=unescape(_raw(body, "excerpt")),
             authors=(self._author_name(int(body["author"])),) if body.get("author") else (),
             categories=tuple(self._term_name("categories", int(c)) for c in body.get("categories", [])),
             tags=tuple(self._term_name("tags", int(t)) for t in body.get("tags", [])),
@@ -427,7 +436,7 @@ class WordPressREST(LiveUpdates, TransportBackend):
         ref = as_ref(ref)
         body, _ = self._request(
             "GET",
-            f"wp/v2/posts/{_id(ref)}",
+            f"wp/v2/posts/{wordpress_id(ref.id)}",
             params={"context": "edit"},
             post=ref.id,
             shape=WPPost,
@@ -440,7 +449,7 @@ class WordPressREST(LiveUpdates, TransportBackend):
         fields, sent = self._fields(post, report)
         body, _ = self._request(
             "PUT",
-            f"wp/v2/posts/{_id(ref)}",
+            f"wp/v2/posts/{wordpress_id(ref.id)}",
             params={"context": "edit"},
             json_body=fields,
             post=ref.id,
@@ -453,7 +462,10 @@ class WordPressREST(LiveUpdates, TransportBackend):
     def delete(self, ref: Ref, *, force: bool = False) -> None:
         ref = as_ref(ref)
         self._request(
-            "DELETE", f"wp/v2/posts/{_id(ref)}", params={"force": "true" if force else "false"}, post=ref.id
+            "DELETE",
+            f"wp/v2/posts/{wordpress_id(ref.id)}",
+            params={"force": "true" if force else "false"},
+            post=ref.id,
         )
 
     def list(
@@ -468,7 +480,7 @@ class WordPressREST(LiveUpdates, TransportBackend):
         params: dict[str, Any] = {
             "context": "edit",
             "per_page": min(page_size or PAGE_SIZE, PAGE_SIZE),
-            "status": status or "any",
+            "status": listed_status(status, self.capabilities) or "any",
             # By id, not date: WordPress sorts equal dates in no fixed order, so paging by date skips and
             # repeats posts that share a date (a bulk import, a busy second). Ids are unique.
             "orderby": "id",
@@ -539,7 +551,7 @@ class WordPressREST(LiveUpdates, TransportBackend):
         ref = as_ref(ref)
         body, _ = self._request(
             "GET",
-            f"wp/v2/posts/{_id(ref)}",
+            f"wp/v2/posts/{wordpress_id(ref.id)}",
             post=ref.id,
             params={"context": "edit", "_fields": "id,link,content,modified_gmt,_links"},
             shape=WPPost,
@@ -569,7 +581,7 @@ class WordPressREST(LiveUpdates, TransportBackend):
         with _write_turn(self.base, ref.id):
             body, _ = self._request(
                 "PUT",
-                f"wp/v2/posts/{_id(ref)}",
+                f"wp/v2/posts/{wordpress_id(ref.id)}",
                 post=ref.id,
                 json_body=dict(fields),
                 params={"context": "edit", "_fields": "id,link,content,modified_gmt,_links"},
@@ -605,7 +617,7 @@ class WordPressREST(LiveUpdates, TransportBackend):
     def current_fields(self, ref: PostRef) -> dict[str, str]:
         body, _ = self._request(
             "GET",
-            f"wp/v2/posts/{_id(ref)}",
+            f"wp/v2/posts/{wordpress_id(ref.id)}",
             post=ref.id,
             params={"context": "edit", "_fields": "title,excerpt"},
             shape=WPPostFields,
@@ -635,7 +647,7 @@ class WordPressREST(LiveUpdates, TransportBackend):
         try:
             body, _ = self._request(
                 "GET",
-                f"wp/v2/posts/{_id(ref)}/revisions",
+                f"wp/v2/posts/{wordpress_id(ref.id)}/revisions",
                 post=ref.id,
                 params={"context": "edit", "per_page": count, "orderby": "id", "order": "desc"},
                 shape=list[WPPost],
@@ -674,7 +686,7 @@ def _said(body: Any) -> Said:
         return Said()
     message, code = body.get("message"), body.get("code")
     return Said(
-        unescape(re.sub(r"<[^>]+>", "", message)) if isinstance(message, str) else None,
+        unescape(re.sub(r"<[^>]+>", "", scrub(message))) if isinstance(message, str) else None,
         code if isinstance(code, str) else None,
     )
 
@@ -719,13 +731,6 @@ def _version(body: Mapping[str, Any]) -> Version:
         revisions=int(count) if count is not None else None,
         latest_revision=str(latest_id) if latest_id is not None else None,
     )
-
-
-def _id(ref: PostRef) -> int:
-    try:
-        return int(ref.id)
-    except ValueError:
-        raise UsageError(f"a WordPress post id is a number, not {ref.id!r}") from None
 
 
 __all__ = ["WordPressREST"]

@@ -70,14 +70,18 @@ from .base import (
     WriteConflictError,
     Written,
     as_ref,
+    listed_status,
 )
+from .ids import wordpress_id
 from .wordpress_common import (
     CONTENT_FORMAT,
     SYSTEM,
     featured_image_file,
     from_markup,
+    html_text,
     report_filtered,
     to_markup,
+    unescape,
 )
 from .wordpress_revisions import Checked, Revision
 
@@ -345,11 +349,14 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
         content = to_markup(post, report)
         struct: dict[str, Any] = {
             "post_type": "post",
-            "post_title": post.title,
+            "post_title": html_text(post.title),
             "post_content": content,
-            "post_excerpt": post.excerpt,
+            "post_excerpt": html_text(post.excerpt),
             "post_status": post.status,
-            "terms_names": {"category": list(post.categories), "post_tag": list(post.tags)},
+            "terms_names": {
+                "category": [html_text(c) for c in post.categories],
+                "post_tag": [html_text(t) for t in post.tags],
+            },
         }
         if post.slug:
             struct["post_name"] = post.slug
@@ -374,13 +381,13 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
         terms = getattr(wp, "terms", []) or []
         thumbnail = getattr(wp, "thumbnail", None)
         post = read.replace(
-            title=str(getattr(wp, "title", "") or ""),
+            title=unescape(str(getattr(wp, "title", "") or "")),
             slug=getattr(wp, "slug", None) or None,
             status=getattr(wp, "post_status", "draft"),
-            excerpt=str(getattr(wp, "excerpt", "") or ""),
+            excerpt=unescape(str(getattr(wp, "excerpt", "") or "")),
             authors=(self._author_name(str(wp.user)),) if getattr(wp, "user", None) else (),
-            categories=tuple(t.name for t in terms if t.taxonomy == "category"),
-            tags=tuple(t.name for t in terms if t.taxonomy == "post_tag"),
+            categories=tuple(unescape(t.name) for t in terms if t.taxonomy == "category"),
+            tags=tuple(unescape(t.name) for t in terms if t.taxonomy == "post_tag"),
             created=_utc(getattr(wp, "date", None)),
             modified=_utc(getattr(wp, "date_modified", None)),
             featured_image=thumbnail.get("link") if isinstance(thumbnail, Mapping) and thumbnail else None,
@@ -397,7 +404,7 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
         )
 
     def _get_raw(self, ref: PostRef) -> Any:
-        return self._call(posts.GetPost(_id(ref)), post=ref.id)
+        return self._call(posts.GetPost(wordpress_id(ref.id)), post=ref.id)
 
     # --- the protocol ------------------------------------------------------------------------------------
 
@@ -415,7 +422,7 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
     def update(self, ref: Ref, post: Post, *, report: ConversionReport | None = None) -> PostRef:
         ref, report = as_ref(ref), ensure_report(report)
         struct, sent = self._struct(post, report)
-        self._call(_EditPost(_id(ref), struct), post=ref.id)
+        self._call(_EditPost(wordpress_id(ref.id), struct), post=ref.id)
         stored = self._get_raw(ref)
         report_filtered(sent, str(getattr(stored, "content", "")), report, user=self.user)
         return PostRef(id=ref.id, link=getattr(stored, "link", None))
@@ -424,14 +431,14 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
         ref = as_ref(ref)
         if force:
             # wp.deletePost only trashes a published post; trashing a trashed post deletes it for good.
-            self._call(posts.DeletePost(_id(ref)), post=ref.id)
+            self._call(posts.DeletePost(wordpress_id(ref.id)), post=ref.id)
             with contextlib.suppress(NotFoundError):
-                self._call(posts.DeletePost(_id(ref)), post=ref.id)
+                self._call(posts.DeletePost(wordpress_id(ref.id)), post=ref.id)
             return
         current = self._get_raw(ref)
         if getattr(current, "post_status", None) == "trash":
             raise NotFoundError("the post is already in the trash", site=self.site, post=ref.id)
-        self._call(posts.DeletePost(_id(ref)), post=ref.id)
+        self._call(posts.DeletePost(wordpress_id(ref.id)), post=ref.id)
 
     def list(
         self,
@@ -444,7 +451,8 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
     ) -> Iterator[Fetched]:
         # By ID, not date: WordPress sorts equal dates in no fixed order (see .paging)
         flt: dict[str, Any] = {"post_type": "post", "orderby": "ID", "order": "DESC"}
-        if status and status != "any":
+        status = listed_status(status, self.capabilities)
+        if status is not None:
             flt["post_status"] = status
         if author:
             author_id = self._author_id(author)
@@ -529,7 +537,7 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
         if "content" in fields and expected.modified is not None:
             struct["if_not_modified_since"] = xmlrpc.client.DateTime(expected.modified.timetuple())
         try:
-            self._call(_EditPost(_id(ref), struct), post=ref.id)
+            self._call(_EditPost(wordpress_id(ref.id), struct), post=ref.id)
         except ConflictError as exc:
             if isinstance(exc, WriteConflictError):
                 raise
@@ -555,13 +563,13 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
         return Checked(written, collided=True, ours=mine, before=made_here[position - 1])
 
     def current_fields(self, ref: PostRef) -> dict[str, str]:
-        raw = self._call(_GetFields(_id(ref), ["post_title", "post_excerpt"]), post=ref.id)
+        raw = self._call(_GetFields(wordpress_id(ref.id), ["post_title", "post_excerpt"]), post=ref.id)
         return {name: str(raw.get(f"post_{name}") or "") for name in revisions.REVISIONED}
 
     def _revision_ids(self, ref: PostRef) -> builtins.list[int] | None:
         """The ids of the post's revisions; None where the user may not read them or they are off."""
         try:
-            raw = self._call(_GetRevisionIds(_id(ref), ["post_id"]), post=ref.id)
+            raw = self._call(_GetRevisionIds(wordpress_id(ref.id), ["post_id"]), post=ref.id)
         except (PermissionDeniedError, NotFoundError):
             return None
         if not isinstance(raw, list):
@@ -607,13 +615,6 @@ def _version(wp: Any, latest_revision: int | None = None) -> Version:
     latest = str(latest_revision) if latest_revision is not None else None
     token = f"{modified.isoformat() if modified else ''}|{latest or ''}"
     return Version(token=token, modified=modified, latest_revision=latest)
-
-
-def _id(ref: PostRef) -> int:
-    try:
-        return int(ref.id)
-    except ValueError:
-        raise UsageError(f"a WordPress post id is a number, not {ref.id!r}") from None
 
 
 _SHAPES: dict[type, Any] = {

@@ -19,7 +19,18 @@ from typing import NoReturn
 from ..errors import BackendError, NotFoundError, UnsupportedError
 from ..model import Post, SourceRef
 from ..report import ConversionReport
-from .base import Capabilities, Fetched, Media, PostRef, Ref, Version, Versioned, Written, as_ref
+from .base import (
+    Capabilities,
+    Fetched,
+    Media,
+    PostRef,
+    Ref,
+    Version,
+    Versioned,
+    Written,
+    as_ref,
+    listed_status,
+)
 from .wxr_index import Index, Item, index, items_newest_first, read_item
 
 
@@ -105,9 +116,10 @@ class WXRFileBackend:
         search: str | None = None,
         page_size: int | None = None,
     ) -> Iterator[Fetched]:
+        status = listed_status(status, self.capabilities)
         first = True
         for item in items_newest_first(self._index()):
-            if status and status != "any" and item.post_status != status:
+            if status is not None and item.post_status != status:
                 continue
             if author and author != item.creator:
                 continue

@@ -21,7 +21,7 @@ from lxml import etree
 from pydantic import ValidationError
 
 from ..errors import ParseError
-from ..limits import check_element_depth, check_parser_limits
+from ..limits import check_attribute_count, check_element_depth, check_parser_limits
 from ..model import (
     RAW_FORMAT_PATTERN,
     Block,
@@ -402,6 +402,7 @@ class _Reader:
 
 def read(data: str, report: ConversionReport) -> Post:
     title = ""
+    check_attribute_count(data, NAME)
     try:
         if _DOCUMENT.match(data):
             document = lxml.html.document_fromstring(data, parser=_PARSER)

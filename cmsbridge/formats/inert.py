@@ -3,6 +3,8 @@
 * A link whose URL is not allowed becomes its text; an image with such a ``src`` is left out (an inline
   raster image is allowed there), such an image ``link`` or quote ``source_url`` dropped; an embed of such
   a URL becomes a paragraph holding the URL as text.
+* A featured image whose URL is not allowed (as an image's source) is dropped by
+  :func:`inert_featured_image`, which the writers that write one (WXR, Markdown front matter) call.
 * An embed id that does not match its provider's id pattern (:func:`.embeds.valid_id`) is dropped, so
   it never reaches a player URL.
 
@@ -135,3 +137,13 @@ def make_inert(post: Post, fmt: str, report: ConversionReport) -> Post:
             changed = True
             blocks.append(safe.model_copy(update={"origin": None}))
     return post.model_copy(update={"blocks": tuple(blocks)}) if changed else post
+
+
+def inert_featured_image(post: Post, fmt: str, report: ConversionReport) -> Post:
+    """``post`` without its featured image when that is not an allowed image URL (reported for ``fmt``):
+    writers that put it into a page (a WXR attachment, front matter a theme shows) go through this."""
+    image = post.featured_image
+    if image is None or is_safe_url(image, image=True):
+        return post
+    _Pass(fmt, report).refuse("featured image", image)
+    return post.model_copy(update={"featured_image": None})

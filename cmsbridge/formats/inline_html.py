@@ -14,7 +14,7 @@ import lxml.html
 from lxml import etree
 
 from ..errors import ParseError
-from ..limits import check_element_depth, check_parser_limits
+from ..limits import check_attribute_count, check_element_depth, check_parser_limits
 from ..model import Bold, Code, Inline, Inlines, Italic, LineBreak, Link, RawInline, Text
 
 _PARSER = lxml.html.HTMLParser(no_network=True, remove_comments=False)
@@ -31,7 +31,9 @@ def escape_attr(value: str) -> str:
 
 
 def parse_fragment(html: str) -> etree._Element:
-    """Parse an HTML fragment into a ``<div>`` wrapper element; ParseError if it nests too deeply."""
+    """Parse an HTML fragment into a ``<div>`` wrapper element; ParseError if it nests too deeply or an
+    element has too many attributes."""
+    check_attribute_count(html or "", "html")
     try:
         wrapper: etree._Element = lxml.html.fragment_fromstring(
             html or "", create_parent="div", parser=_PARSER

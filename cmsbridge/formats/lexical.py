@@ -527,9 +527,9 @@ def _list_node(block: List, writer: _Writer) -> Node:
 def _raw_nodes(raw: Raw, writer: _Writer) -> list[Node]:
     if raw.format == NAME:
         try:
-            value = json.loads(raw.content)
-        except json.JSONDecodeError:
-            writer.loss("raw Lexical content is not JSON; written as an HTML card")
+            value = load_json(raw.content, "raw Lexical content")
+        except ParseError as exc:  # not JSON, or nested deeper than any reader takes
+            writer.loss(f"{exc.message}; written as text in an HTML card")
             return [_html_card(escape(raw.content, quote=False))]
         writer.verbatim = True
         return value if isinstance(value, list) else [value]

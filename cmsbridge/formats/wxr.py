@@ -38,6 +38,7 @@ from ..model import Post, SourceRef, Status, slugify
 from ..report import ConversionReport
 from . import POST_FIELDS, content_only, report_unwritten_fields
 from . import wordpress as gutenberg_format
+from .inert import inert_featured_image
 from .inline_html import escape_text
 
 NAME = "wxr"
@@ -269,6 +270,24 @@ def _clean(value: str, what: str, report: ConversionReport) -> str:
     return cleaned
 
 
+def _writable(post: Post, report: ConversionReport) -> Post:
+    """``post`` with its featured image inert and, in the fields written as CDATA besides the content,
+    title and excerpt (cleaned where they are written), no character XML cannot hold."""
+    post = inert_featured_image(post, NAME, report)
+    clean = {
+        "slug": _clean(post.slug, "slug", report) if post.slug else post.slug,
+        "featured_image": (
+            _clean(post.featured_image, "featured image", report) if post.featured_image else None
+        ),
+        **{name: tuple(_clean(v, name, report) for v in getattr(post, name)) for name in _TERMS},
+    }
+    changed = {name: value for name, value in clean.items() if value != getattr(post, name)}
+    return post.model_copy(update=changed) if changed else post
+
+
+_TERMS = ("authors", "categories", "tags")
+
+
 def _dates(when: dt.datetime | None) -> tuple[str, str]:
     if when is None:
         return _ZERO, _ZERO
@@ -281,6 +300,7 @@ def _wordpress_source(post: Post) -> SourceRef | None:
 
 def write_all(posts: list[Post], report: ConversionReport) -> str:
     """A WXR 1.2 file holding ``posts`` (losses in ``report``)."""
+    posts = [_writable(post, report) for post in posts]
     sources = [_wordpress_source(p) for p in posts]
     sites = {s.site for s in sources if s is not None and s.site}
     site = sites.pop() if len(sites) == 1 else ""
@@ -365,7 +385,7 @@ def _item(
             + ", ".join(f"{s.system}:{s.id}" for s in others),
         )
     content = _clean(gutenberg_format.write(content_only(post), report), "content", report)
-    link = source.link if source is not None and source.link else ""
+    link = _clean(source.link if source is not None and source.link else "", "link", report)
     date, date_gmt = _dates(post.created)
     modified, modified_gmt = _dates(post.modified)
     status = "future" if post.status == "scheduled" else post.status
@@ -397,12 +417,9 @@ def _item(
         "\t\t<wp:is_sticky>0</wp:is_sticky>",
     ]
     lines += [
-        f'\t\t<category domain="category" nicename={quoteattr(_slug(c))}>{cdata(c)}</category>'
-        for c in post.categories
-    ]
-    lines += [
-        f'\t\t<category domain="post_tag" nicename={quoteattr(_slug(t))}>{cdata(t)}</category>'
-        for t in post.tags
+        f'\t\t<category domain="{domain}" nicename={quoteattr(_slug(term))}>{cdata(term)}</category>'
+        for domain, terms in (("category", post.categories), ("post_tag", post.tags))
+        for term in terms
     ]
     if post.featured_image:
         lines.append(
@@ -414,7 +431,7 @@ def _item(
         url = post.featured_image
         lines += [
             "\t<item>",
-            f"\t\t<title>{cdata(url.rsplit('/', 1)[-1])}</title>",
+            f"\t\t<title>{cdata(escape_text(url.rsplit('/', 1)[-1]))}</title>",
             f'\t\t<guid isPermaLink="false">{escape(url)}</guid>',
             f"\t\t<wp:post_id>{attachment_id}</wp:post_id>",
             f"\t\t<wp:post_date>{cdata(date)}</wp:post_date>",

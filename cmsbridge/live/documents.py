@@ -19,17 +19,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ..errors import ParseError, logger
+from ..limits import load_json
 from ..model import Block, Post, UpdateMarker
 from ..report import ConversionReport
 
-log = logging.getLogger("cmsbridge.live")
+log = logger("cmsbridge.live")
 
 When = dt.datetime | dt.time
 
@@ -265,9 +266,12 @@ class LexicalDocument(Document):
 
     @classmethod
     def parse(cls, content: str) -> LexicalDocument:
-        document = json.loads(content) if content.strip() else {"root": _empty_root()}
-        root = document.setdefault("root", _empty_root())
-        return cls(list(root.get("children") or []), document, content)
+        document = load_json(content, "lexical") if content.strip() else {"root": _empty_root()}
+        root = document.setdefault("root", _empty_root()) if isinstance(document, dict) else None
+        children = root.get("children") or [] if isinstance(root, dict) else None
+        if not isinstance(children, list):  # what a server stored is as untrusted as any input
+            raise ParseError("lexical: the post's content is not a Lexical document (a root with children)")
+        return cls(list(children), document, content)
 
     def render(self, units: Sequence[Any] | None = None) -> str:
         document = dict(self.document)

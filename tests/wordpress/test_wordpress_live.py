@@ -13,7 +13,7 @@ import requests
 import cmsbridge
 from cmsbridge.backends.base import Backend, PostRef
 from cmsbridge.errors import AuthenticationError, NotFoundError, PermissionDeniedError
-from cmsbridge.model import Post
+from cmsbridge.model import Paragraph, Post, Text
 from cmsbridge.report import ConversionReport
 
 pytestmark = pytest.mark.wordpress
@@ -67,6 +67,30 @@ def test_author_filtered_content_is_reported(wordpress: dict[str, Any], transpor
     )
     assert any("iframe" in m for m in report.messages()), report.messages()
     backend.delete(ref, force=True)
+
+
+@pytest.mark.parametrize("transport", ["rest", "xmlrpc"])
+@pytest.mark.parametrize("role", ["admin", "author"])
+def test_a_hostile_title_excerpt_and_category_stay_text(
+    wordpress: dict[str, Any], role: str, transport: str
+) -> None:
+    """WordPress holds titles, excerpts and term names as HTML, and stores an admin's (unfiltered_html)
+    as sent: text that looks like markup is escaped on the way in, read back exactly, and shown as text."""
+    backend = site(wordpress, role, transport)
+    marker = uuid.uuid4().hex[:8]
+    title = f'Q&A <b>x</b> "quoted" <script>alert("{marker}")</script>'
+    categories = (f"R&D <i>{marker}</i>",) if role == "admin" else ()  # authors cannot create categories
+    body = (Paragraph(inlines=(Text(text="Body."),)),)
+    sent = Post(title=title, excerpt=title, categories=categories, status="publish", blocks=body)
+    ref = backend.create(sent)
+    try:
+        got = backend.get(ref).post
+        assert (got.title, got.excerpt) == (title, title)
+        assert set(categories) <= set(got.categories)  # WordPress may add its default category
+        page = requests.get(str(ref.link), timeout=30).text
+        assert marker in page and "<script>alert(" not in page and "<b>x</b>" not in page
+    finally:
+        backend.delete(ref, force=True)
 
 
 @pytest.mark.parametrize("transport", ["rest", "xmlrpc"])
