@@ -313,6 +313,9 @@ def main(argv: list[str] | None = None) -> int:
     except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("cmsbridge: interrupted", err=True)
         return 130
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.format_message(), err=True)  # the help itself, not an error line
+        return 2
     except click.ClickException as exc:
         click.echo(f"cmsbridge: error: {exc.format_message()}", err=True)
         return 2

@@ -272,25 +272,23 @@ def _watched_adapter() -> Any:
     from urllib3.connection import HTTPConnection, HTTPSConnection
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-    class WatchedHTTP(HTTPConnection):
+    class Watched:
+        sock: Any
+
         def _new_conn(self) -> socket.socket:
-            sock = super()._new_conn()
+            sock: socket.socket = super()._new_conn()  # type: ignore[misc]
             _attach(sock)
             return sock
 
         def getresponse(self) -> Any:
             _attach(self.sock)
-            return super().getresponse()
+            return super().getresponse()  # type: ignore[misc]
 
-    class WatchedHTTPS(HTTPSConnection):
-        def _new_conn(self) -> socket.socket:
-            sock = super()._new_conn()
-            _attach(sock)
-            return sock
+    class WatchedHTTP(Watched, HTTPConnection):
+        pass
 
-        def getresponse(self) -> Any:
-            _attach(self.sock)
-            return super().getresponse()
+    class WatchedHTTPS(Watched, HTTPSConnection):
+        pass
 
     class WatchedHTTPPool(HTTPConnectionPool):
         ConnectionCls = WatchedHTTP

@@ -229,6 +229,7 @@ COMMAND_LINES: list[tuple[list[str], bytes]] = [
     (["migrate", "--from", "wxr:" + EXPORT, "--to", "wordpress+http://u:p@127.0.0.1:99999"], b""),
     (["redirects", "--from", "wxr:" + EXPORT, "--to", "files:out", "--state", "junk.sqlite3"], b""),
     (["redirects", "--from", "wxr:" + EXPORT, "--to", "files:out", "--format", "nosuch"], b""),
+    (["list", "--site", "files:latin1.txt"], b""),  # a file as the folder
 ]
 
 
@@ -238,7 +239,6 @@ def test_hostile_command_lines_are_one_line(argv: list[str], stdin: bytes) -> No
 
 
 ODD_BUT_VALID: list[tuple[list[str], bytes]] = [
-    (["list", "--site", "files:latin1.txt"], b""),  # a file as the folder: nothing listed
     (["convert", "--from", "lexical", "--to", "html", "-"], b'{"root": {"children": [{"type": 1}]}}'),
     (["retract", "good", "--site", "files:posts", "--outbox", "o.db", "--id", HUGE_ID], b""),
     (["schema", "good", "--site", "files:posts", "--url", "javascript:alert(1)"], b""),
@@ -327,3 +327,9 @@ def test_random_hostile_command_lines_never_trace(
     sites = ["--from", "wxr:" + EXPORT, "--to", "files:out", "--state", "s.db"]
     argv = [command, *(sites if command in {"migrate", "redirects"} else ()), *(w for g in words for w in g)]
     check(argv, stdin, error=False)
+
+
+def test_no_arguments_print_the_help_not_an_error_line() -> None:
+    code, out, err = run([])
+    assert code == 2 and not out
+    assert err.startswith("Usage: cmsbridge") and "cmsbridge: error" not in err and "Commands:" in err

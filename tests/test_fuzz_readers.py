@@ -199,3 +199,13 @@ def test_an_embed_url_with_an_unclosed_ipv6_bracket_is_written_and_read(provider
     post = Post(blocks=(Embed(provider=provider, url="http://[x/watch?v=E4AD6mOZm9I"),))
     written = formats.write(post, "gutenberg", report=ConversionReport())
     assert formats.read(written, "gutenberg", report=ConversionReport()).blocks
+
+
+@pytest.mark.parametrize("fmt", fuzzing.READERS)
+def test_memory_of_a_long_run_of_one_token_is_within_the_bound(fmt: str) -> None:
+    """Among the heaviest inputs per byte (Markdown's delimiters), made 40 KB long: the fuzzer's are
+    shorter, so the constant part of the bound hides the part per byte."""
+    seed = fuzzing.seeds()[fmt][0]
+    data = (seed[: len(seed) // 2] + "*" * 40_000 + seed[len(seed) // 2 :]).encode()
+    outcome = fuzzing.run(fmt, data, measure=True)
+    assert outcome.peak <= fuzzing.memory_bound(len(data)), (len(data), outcome.peak)

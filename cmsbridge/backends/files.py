@@ -217,7 +217,9 @@ class FilesBackend(LiveUpdates):
         self.skipped = []
         status = listed_status(status, self.capabilities)
         if not self.root.is_dir():
-            return iter(())
+            if self.root.exists():
+                raise UsageError(f"{self.site} is not a folder")
+            return iter(())  # a folder not made yet: a site with no posts
         found: list[tuple[float, str, Path]] = []
         for path in self.root.glob(f"*{self.extension}"):
             if path.name.startswith("."):
