@@ -394,6 +394,46 @@ def test_a_fifo_in_a_folder_does_not_hang_list(tmp_path: Path) -> None:
     assert got.stderr.strip().splitlines() == [got.stderr.strip()] and "not a regular file" in got.stderr
 
 
+def test_a_fifo_alone_among_good_files_does_not_hang_list(tmp_path: Path) -> None:
+    """The FIFO by itself (no other bad file to fail on first): opening it for reading would wait forever."""
+    root = tmp_path / "posts"
+    root.mkdir()
+    (root / "good.md").write_text(PUBLISHED)
+    os.mkfifo(root / "x.md")
+    cli = [sys.executable, "-m", "cmsbridge.cli", "list", "--site", f"files:{root}"]
+    result = subprocess.run(cli, capture_output=True, text=True, timeout=20)
+    assert result.returncode == 0, result.stderr
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == ["good"]
+    assert "x.md" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_yaml_alias_bomb_in_a_folder_stalls_neither_list_nor_migrate(tmp_path: Path) -> None:
+    """One 350-byte bomb (3 GB and 200 s to expand) is one skipped file, not a stalled run of the folder."""
+    from tests.test_reader_bounds import yaml_bomb
+
+    root = tmp_path / "posts"
+    root.mkdir()
+    (root / "good.md").write_text(PUBLISHED)
+    (root / "bomb.md").write_text(yaml_bomb(9))
+    cli = [sys.executable, "-m", "cmsbridge.cli"]
+    listed = subprocess.run(
+        [*cli, "list", "--site", f"files:{root}"], capture_output=True, text=True, timeout=30
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert [line.split("\t")[0] for line in listed.stdout.splitlines()] == ["good"]
+    assert "bomb.md" in listed.stderr and "Traceback" not in listed.stderr
+    moved = subprocess.run(
+        [*cli, "migrate", "--from", f"files:{root}", "--to", "files:copy", "--state", "state.db"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=tmp_path,
+    )
+    assert moved.returncode == 1, moved.stderr
+    assert [p.name for p in (tmp_path / "copy").glob("*.md")] == ["kept.md"]
+    assert "Traceback" not in moved.stderr
+
+
 def test_bad_files_are_skipped_and_named(tmp_path: Path) -> None:
     root = tmp_path / "posts"
     _folder_with_bad_files(root)
