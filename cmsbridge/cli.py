@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .cli_args import one_line, post_id_argument
+from .cli_args import media_root_option, one_line, post_id_argument
 from .errors import CMSBridgeError, UsageError, scrub
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -163,14 +163,7 @@ def _guess_format(path: str, given: str | None) -> str:
 @_site_option
 @click.option("--status", type=click.Choice(["draft", "publish"]), default=None, help="Publication status.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object with id and link.")
-@click.option(
-    "--media-root",
-    "media_roots",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False),
-    metavar="DIR",
-    help="A folder the featured image may be read from (repeatable); FILE's own folder always is.",
-)
+@media_root_option("A folder the featured image may be read from (repeatable); FILE's own folder always is.")
 @_insecure_option
 @handle_errors
 def publish(

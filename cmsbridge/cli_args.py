@@ -1,4 +1,5 @@
-"""What the command-line modules share: the POST_ID argument and how an error is put on one line.
+"""What the command-line modules share: the POST_ID argument, the --media-root option and how an error
+is put on one line.
 
 Kept apart from :mod:`cmsbridge.cli` so that :mod:`cmsbridge.cli_live` and :mod:`cmsbridge.cli_migrate`,
 which ``cli`` imports, can use it without importing ``cli`` back.
@@ -6,10 +7,15 @@ which ``cli`` imports, can use it without importing ``cli`` back.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import click
 
 from .backends.ids import shown
 from .errors import scrub
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 MAX_POST_ID = 200
 """The longest post id the command line takes (ids are numbers, hex strings or file names); each backend
@@ -26,6 +32,19 @@ def _post_id(ctx: click.Context, param: click.Parameter, value: str) -> str:
 
 post_id_argument = click.argument("post_id", callback=_post_id)
 """The POST_ID argument of every command that takes one: at most :data:`MAX_POST_ID` printable characters."""
+
+
+def media_root_option(help: str) -> Callable[[F], F]:
+    """The repeatable ``--media-root DIR`` option (an existing folder) of the commands that read images
+    named by a local path (:func:`cmsbridge.media.local_media`); ``help`` says which folders count too."""
+    return click.option(
+        "--media-root",
+        "media_roots",
+        multiple=True,
+        type=click.Path(exists=True, file_okay=False),
+        metavar="DIR",
+        help=help,
+    )
 
 
 def one_line(exc: BaseException, *, named: bool = False) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .cli_args import one_line
+from .cli_args import media_root_option, one_line
 
 if TYPE_CHECKING:
     from .migrate import MigrationReport, PostOutcome
@@ -116,14 +116,9 @@ def _print(report: MigrationReport, as_json: bool) -> None:
     show_default=True,
     help="Leave the posts' images where they are, or copy them to the target and point the posts there.",
 )
-@click.option(
-    "--media-root",
-    "media_roots",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False),
-    metavar="DIR",
-    help="A folder images named by a local path may be read from (repeatable); a files: source's folder"
-    " always is, nothing else is.",
+@media_root_option(
+    "A folder images named by a local path may be read from (repeatable); a files: source's folder"
+    " always is, nothing else is."
 )
 @click.option(
     "--links",
