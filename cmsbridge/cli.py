@@ -119,11 +119,20 @@ def convert(file: str, src: str, dst: str, output: str) -> None:
 
 @cli.command("formats")
 def list_formats() -> None:
-    """List the known formats."""
+    """List the formats installed, plugins included: name, then what provides it."""
     from . import formats
 
-    for name in formats.available():
-        click.echo(name)
+    for name, source in formats.installed().items():
+        click.echo(f"{name}\t{source}")
+
+
+@cli.command("sites")
+def list_sites() -> None:
+    """List the site URL schemes installed, plugins included: scheme, how a URL is written, what it is."""
+    from .sites import schemes
+
+    for name, scheme in schemes().items():
+        click.echo(f"{name}\t{scheme.form}\t{scheme.about}")
 
 
 # --- sites: publish, get, list, delete (issue 3) ---------------------------------------------------

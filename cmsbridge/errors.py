@@ -198,6 +198,10 @@ class ConfigError(UsageError):
     """A site URL, profile or configuration file that is wrong."""
 
 
+class PluginError(ConfigError):
+    """An installed plugin (a ``cmsbridge.formats`` or ``cmsbridge.backends`` entry point) that fails."""
+
+
 # --- backends --------------------------------------------------------------------------------------
 
 

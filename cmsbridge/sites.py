@@ -10,6 +10,10 @@ Site URLs:
 - ``files:PATH``: a folder of Markdown files with front matter (``?format=json`` for another format).
 - ``wxr:PATH``: a WordPress export file (WXR), read-only: a source to migrate from.
 
+These schemes are the registry :data:`SCHEMES`; installed plugins add more through the entry-point group
+``cmsbridge.backends`` (:mod:`cmsbridge.plugins`), written ``SCHEME+https://USER:SECRET@host/path`` or
+``SCHEME:PATH``. ``cmsbridge sites`` lists them all.
+
 ``http://`` is accepted for loopback hosts only (localhost, 127.0.0.0/8, ::1) unless ``insecure=True``.
 Credentials in a URL are percent-decoded (an application password's spaces may be written ``%20`` or left
 out). A URL without a password takes it from ``$CMSBRIDGE_PASSWORD``.
@@ -40,15 +44,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from .errors import ConfigError, redact_url
+from . import plugins
+from .errors import ConfigError, PluginError, redact_url
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .backends.base import Backend, Transport
 
 DEFAULT_SITE = "files:posts"
 """The site used when none is given: ``./posts/``, a folder of Markdown files; no server needed."""
-
-SCHEMES = {"wordpress": "rest", "wordpress-rest": "rest", "wordpress-xmlrpc": "xmlrpc", "ghost": "ghost"}
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ class Site:
     """A parsed site: its kind, its URL without credentials, the user and (hidden) secret, options."""
 
     kind: str
-    """``rest``, ``xmlrpc``, ``ghost``, ``files`` or ``wxr``."""
+    """``rest``, ``xmlrpc``, ``ghost``, ``files``, ``wxr`` or a plugin's URL scheme."""
     url: str
     user: str = ""
     secret: str = field(default="", repr=False)
@@ -67,6 +72,99 @@ class Site:
         return self.url
 
 
+@dataclass(frozen=True)
+class Scheme:
+    """One kind of site URL in the registry: how it is written, what it is, what connects to it."""
+
+    kind: str
+    """The :attr:`Site.kind` of its sites."""
+    form: str
+    """How a URL of this scheme is written, e.g. ``files:FOLDER``."""
+    about: str
+    """What it is, in a few words."""
+    connect: Callable[[Site, Transport | None], Backend]
+    """The backend for a parsed site, talking through the transport given (None: its own)."""
+    network: bool | None
+    """True: ``SCHEME+https://USER:SECRET@host/path``; False: ``SCHEME:PATH``; None (plugins): either."""
+
+
+def _files(site: Site, transport: Transport | None) -> Backend:
+    from .backends.files import FilesBackend
+    from .formats import get as known_format
+
+    fmt = site.options.get("format", "markdown")
+    known_format(fmt)  # an unknown format is an error, not a folder of unreadable files
+    return FilesBackend(site.url[len("files:") :], format=fmt)
+
+
+def _wxr(site: Site, transport: Transport | None) -> Backend:
+    from .backends.wxr_file import WXRFileBackend
+
+    return WXRFileBackend(site.url[len("wxr:") :])
+
+
+def _rest(site: Site, transport: Transport | None) -> Backend:
+    from .backends.wordpress_rest import WordPressREST
+
+    api = site.options.get("api", "auto")
+    if api not in {"auto", "wp-json", "rest_route"}:
+        raise ConfigError(f"api must be wp-json or rest_route, not {api!r}")
+    return WordPressREST(site.url, site.user, site.secret, transport=transport, api=api)  # type: ignore[arg-type]
+
+
+def _xmlrpc(site: Site, transport: Transport | None) -> Backend:
+    from .backends.wordpress_xmlrpc import WordPressXMLRPC
+
+    return WordPressXMLRPC(site.url, site.user, site.secret, transport=transport)
+
+
+def _ghost(site: Site, transport: Transport | None) -> Backend:
+    try:
+        from .backends.ghost import GhostAdmin
+    except ImportError as exc:
+        raise ConfigError("the Ghost backend is not available in this installation") from exc
+    return GhostAdmin(site.url, site.user, site.secret, transport=transport)
+
+
+_REST_FORM = "wordpress+https://USER:APP_PASSWORD@host/path"
+_REST = Scheme("rest", _REST_FORM, "WordPress over REST (application password)", _rest, True)
+SCHEMES: dict[str, Scheme] = {
+    "wordpress": _REST,
+    "wordpress-rest": _REST,
+    "wordpress-xmlrpc": Scheme(
+        "xmlrpc", "wordpress-xmlrpc+https://USER:PASSWORD@host/path", "WordPress over XML-RPC", _xmlrpc, True
+    ),
+    "ghost": Scheme("ghost", "ghost+https://KEY_ID:KEY_SECRET@host", "Ghost's Admin API", _ghost, True),
+    "files": Scheme(
+        "files", "files:FOLDER", "a folder of Markdown files (?format=NAME for another format)", _files, False
+    ),
+    "wxr": Scheme("wxr", "wxr:FILE", "a WordPress export file (WXR), read-only", _wxr, False),
+}
+"""The built-in site URL schemes: scheme -> :class:`Scheme`."""
+
+
+def schemes() -> dict[str, Scheme]:
+    """Every site URL scheme installed: the built-in ones, then the plugins' (never replacing one)."""
+    found = dict(SCHEMES)
+    for name, point in plugins.entry_points(plugins.BACKENDS_GROUP).items():
+        if name not in found:
+            form = f"{name}:PATH or {name}+https://USER:SECRET@host/path"
+            found[name] = Scheme(name, form, plugins.describe(point), _plugin_backend(name), None)
+    return found
+
+
+def _plugin_backend(name: str) -> Callable[[Site, Transport | None], Backend]:
+    def make(site: Site, transport: Transport | None) -> Backend:
+        factory = plugins.load(plugins.BACKENDS_GROUP, name)
+        if not callable(factory):
+            point = plugins.entry_points(plugins.BACKENDS_GROUP)[name]
+            raise PluginError(f"backend {name!r} from {plugins.describe(point)} is not callable")
+        backend: Backend = factory(site, transport)
+        return backend
+
+    return make
+
+
 def config_paths() -> list[Path]:
     """Where profiles are looked up, in order."""
     xdg = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
@@ -75,30 +173,27 @@ def config_paths() -> list[Path]:
 
 def parse_site(url: str, *, insecure: bool = False, secret: str | None = None) -> Site:
     """Parse a site URL (see the module docstring). ``secret`` overrides the URL's password."""
-    if url.startswith("files:"):
-        rest = url[len("files:") :]
-        if rest.startswith("//"):
-            rest = urlsplit(url).path
-        path, _, query = rest.partition("?")
-        if not path:
-            raise ConfigError("files: needs a folder, e.g. files:posts")
-        options = {k: v[-1] for k, v in parse_qs(query).items()}
-        return Site(kind="files", url=f"files:{path}", options=options)
-    if url.startswith("wxr:"):
-        path = url[len("wxr:") :]
-        if not path:
-            raise ConfigError("wxr: needs a WordPress export file, e.g. wxr:export.xml")
-        return Site(kind="wxr", url=url)
-    scheme, sep, _ = url.partition("://")
-    if not sep:
+    head, colon, rest = url.partition(":")
+    system, plus, transport = head.lower().partition("+")
+    if not colon:
         raise ConfigError(f"not a site URL or profile name: {redact_url(url)!r}")
-    system, plus, transport = scheme.lower().partition("+")
-    kind = SCHEMES.get(system)
-    if kind is None or not plus or transport not in {"http", "https"}:
-        raise ConfigError(
-            f"unknown site scheme {scheme!r}: use wordpress+https://, wordpress-xmlrpc+https://, "
-            "ghost+https:// or files:PATH"
+    known = schemes()
+    scheme = known.get(system)
+    network = bool(plus) and rest.startswith("//") and transport in {"http", "https"}
+    if scheme is None or scheme.network not in (None, network) or (plus and not network):
+        forms = ", ".join(
+            s.form if s.network is False else f"{name}+https://" if s.network else f"{name}:"
+            for name, s in known.items()
         )
+        raise ConfigError(f"unknown site scheme {head!r}: use {forms}")
+    if not network:
+        path, _, query = rest.partition("?")
+        if path.startswith("//"):
+            path = urlsplit(url).path
+        if not path:
+            raise ConfigError(f"{system}: needs a path: {scheme.form}")
+        options = {k: v[-1] for k, v in parse_qs(query).items()}
+        return Site(kind=scheme.kind, url=f"{system}:{path}", options=options)
     try:
         parts = urlsplit(url[len(system) + 1 :])
         port = parts.port
@@ -123,13 +218,13 @@ def parse_site(url: str, *, insecure: bool = False, secret: str | None = None) -
     if not password:
         password = os.environ.get("CMSBRIDGE_PASSWORD", "")
     if not user or not password:
-        needed = "KEY_ID:KEY_SECRET" if kind == "ghost" else "USER:PASSWORD"
+        needed = "KEY_ID:KEY_SECRET" if scheme.kind == "ghost" else "USER:PASSWORD"
         raise ConfigError(f"{redact_url(url)} needs {needed}@host or a profile with password_env")
     host = hostname if ":" not in hostname else f"[{hostname}]"
     netloc = f"{host}:{port}" if port else host
     options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     return Site(
-        kind=kind,
+        kind=scheme.kind,
         url=f"{transport}://{netloc}{parts.path.rstrip('/')}",
         user=user,
         secret=password,
@@ -206,30 +301,5 @@ def connect(
 ) -> Backend:
     """The backend for a site URL or profile name (default: ``$CMSBRIDGE_SITE``, else ``files:posts``)."""
     spec = resolve(site, insecure=insecure)
-    if spec.kind == "files":
-        from .backends.files import FilesBackend
-        from .formats import get as known_format
-
-        fmt = spec.options.get("format", "markdown")
-        known_format(fmt)  # an unknown format is an error, not a folder of unreadable files
-        return FilesBackend(spec.url[len("files:") :], format=fmt)
-    if spec.kind == "wxr":
-        from .backends.wxr_file import WXRFileBackend
-
-        return WXRFileBackend(spec.url[len("wxr:") :])
-    if spec.kind == "rest":
-        from .backends.wordpress_rest import WordPressREST
-
-        api = spec.options.get("api", "auto")
-        if api not in {"auto", "wp-json", "rest_route"}:
-            raise ConfigError(f"api must be wp-json or rest_route, not {api!r}")
-        return WordPressREST(spec.url, spec.user, spec.secret, transport=transport, api=api)  # type: ignore[arg-type]
-    if spec.kind == "xmlrpc":
-        from .backends.wordpress_xmlrpc import WordPressXMLRPC
-
-        return WordPressXMLRPC(spec.url, spec.user, spec.secret, transport=transport)
-    try:
-        from .backends.ghost import GhostAdmin
-    except ImportError as exc:
-        raise ConfigError("the Ghost backend is not available in this installation") from exc
-    return GhostAdmin(spec.url, spec.user, spec.secret, transport=transport)
+    scheme = next(s for s in schemes().values() if s.kind == spec.kind)
+    return scheme.connect(spec, transport)

@@ -4,8 +4,10 @@ Every request goes through :mod:`cmsbridge.http` (a total timeout, a size cap, t
 TLS verification); redirects are not followed (a POST redirected to https would silently become a GET).
 Failures are mapped there, with WordPress's own message and code (:func:`_said`) and, here, the
 not-logged-in probe; every answer is checked against its shape (:mod:`.answers`). The API root is
-discovered on first use from the site's ``Link: <...>; rel="https://api.w.org/"`` header (``/wp-json/``
-or ``?rest_route=``), unless given.
+discovered on first use, unless given: from the home page's ``Link: <...>; rel="https://api.w.org/"``
+header (the home page's redirects followed on its host, without credentials), else by asking
+``/wp-json/`` then ``?rest_route=`` for the API index. A named root that the first request finds
+blocked (a firewall's 403, a 404 page) is swapped once for the other style.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from .. import http
 from ..errors import (
@@ -77,6 +79,7 @@ AUTH_HINT = (
     "password is refused over REST); if they are right, a proxy or the web server may be stripping the "
     "Authorization header"
 )
+MAX_HOME_REDIRECTS = 5
 PAGE_SIZE = 100
 SERVICE = "WordPress"
 STATUSES = frozenset({"draft", "publish", "pending", "private", "future"})
@@ -110,6 +113,7 @@ class WordPressREST(LiveUpdates, TransportBackend):
         self.transport = transport or Transport()
         self._api: ApiStyle = api
         self._api_root: str | None = None
+        self._api_unsure = False  # a root named by the home page, not yet used: see _request
         self._me: dict[str, Any] | None = None
         self._logged_in: bool | None = None  # known once a refusal made us ask WordPress
         self._terms: dict[tuple[str, str], int] = {}
@@ -149,23 +153,58 @@ class WordPressREST(LiveUpdates, TransportBackend):
     def _discover(self) -> str:
         if self._api_root is not None:
             return self._api_root
-        if self._api == "wp-json":
-            self._api_root = self.base + "/wp-json/"
-        elif self._api == "rest_route":
-            self._api_root = self.base + "/?rest_route="
+        wp_json, rest_route = self.base + "/wp-json/", self.base + "/?rest_route="
+        if self._api != "auto":
+            self._api_root = wp_json if self._api == "wp-json" else rest_route
+            return self._api_root
+        root = self._linked_root()
+        if root is None:  # a landing page or a cache: ask the API itself, at /wp-json/ then ?rest_route=
+            self._api_root = wp_json
+            if not self._answers_api():
+                self._api_root = rest_route  # also what a site that answers no visitor is left with
         else:
-            answer = self._http("HEAD", self.base + "/", params={}, auth=False)
-            if 300 <= answer.status < 400:
-                http.raise_for_status(answer, service=SERVICE, site=self.site)
-            links = API_LINK.findall(answer.headers.get("Link", ""))
-            if links:
-                root = links[0]
-                self._api_root = root if "rest_route=" not in root else self.base + "/?rest_route="
-                if urlsplit(root).scheme != urlsplit(self.base).scheme:
-                    self._api_root = self.base + "/?rest_route="
-            else:
-                self._api_root = self.base + "/?rest_route="
+            self._api_root, self._api_unsure = root, True
         return self._api_root
+
+    def _linked_root(self) -> str | None:
+        """The API root named by the home page's ``Link`` header, the home page's redirects followed
+        (on this host or its https upgrade only; discovery sends no credentials); None when none."""
+        url = self.base + "/"
+        for _ in range(MAX_HOME_REDIRECTS + 1):
+            answer = self._http("HEAD", url, params={}, auth=False)
+            location = answer.headers.get("Location")
+            if not (300 <= answer.status < 400 and location):
+                break
+            url = urljoin(url, location)
+            if not self._on_this_site(url):
+                return None
+        links = API_LINK.findall(answer.headers.get("Link", ""))
+        if not links:
+            return None
+        root: str = links[0]
+        return root if "rest_route=" not in root and self._on_this_site(root) else self.base + "/?rest_route="
+
+    def _on_this_site(self, url: str) -> bool:
+        """Whether ``url`` is on this site's host, with its scheme or the https upgrade of http."""
+        return same_host(url, self.base) and urlsplit(url).scheme in {urlsplit(self.base).scheme, "https"}
+
+    def _answers_api(self) -> bool:
+        """Whether the API root in use answers a visitor as WordPress's REST API does."""
+        url, query = self._url("", {})
+        answer = self._http("GET", url, params=query, auth=False)
+        body, problem = http.decode_json(answer)
+        namespaces = body.get("namespaces") if isinstance(body, dict) else None
+        return (
+            answer.status == 200
+            and problem is None
+            and isinstance(namespaces, list)
+            and "wp/v2" in namespaces
+        )
+
+    def _other_style(self) -> str:
+        """The API root of the other style than the one in use."""
+        in_use = self._discover()
+        return self.base + ("/wp-json/" if in_use.endswith("?rest_route=") else "/?rest_route=")
 
     def _http(
         self,
@@ -208,9 +247,23 @@ class WordPressREST(LiveUpdates, TransportBackend):
         """The JSON answer to one request (retried as the transport's policy says), checked against
         ``shape`` (:mod:`.answers`, ``what`` naming it) when given."""
 
-        def attempt() -> tuple[Any, http.Answer]:
+        def send() -> http.Answer:
             url, query = self._url(route, params or {})
-            answer = self._http(method, url, params=query, json_body=json_body, data=data, headers=headers)
+            return self._http(method, url, params=query, json_body=json_body, data=data, headers=headers)
+
+        def attempt() -> tuple[Any, http.Answer]:
+            answer = send()
+            if self._api_unsure:
+                # the first request to the root the home page named: a blocked /wp-json/ (a firewall's
+                # 403, a 404 page) may still be reachable as ?rest_route=, and the reverse
+                self._api_unsure = False
+                if _blocked(answer, idempotent=idempotent):
+                    named, self._api_root = self._api_root, self._other_style()
+                    other = send()
+                    if _blocked(other, idempotent=idempotent):
+                        self._api_root = named  # report what the named root answered
+                    else:
+                        answer = other
             body = self._check(answer, post=post)
             if shape is not None:
                 body = http.validate(
@@ -678,6 +731,13 @@ def _write_turn(site: str, post: str) -> Iterator[None]:
 
 
 # --- answer parsing ------------------------------------------------------------------------------------
+
+
+def _blocked(answer: http.Answer, *, idempotent: bool) -> bool:
+    """Whether ``answer`` is not from the REST API but from what stands before it: a firewall's 403, a
+    404 page, or (for a request safe to send again) a page answered in its place."""
+    _, problem = http.decode_json(answer)
+    return problem is not None and (answer.status in (403, 404) or (idempotent and answer.status < 300))
 
 
 def _said(body: Any) -> Said:

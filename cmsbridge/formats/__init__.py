@@ -2,7 +2,8 @@
 
 Each format module defines ``NAME``, ``read(data: str, report: ConversionReport) -> Post`` and
 ``write(post: Post, report: ConversionReport) -> str``. Readers and writers are pure: no I/O.
-Modules are imported on first use, so the command line starts fast.
+Modules are imported on first use, so the command line starts fast. Installed plugins add formats through
+the entry-point group ``cmsbridge.formats`` (:mod:`cmsbridge.plugins`); a built-in name is never replaced.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import importlib.util
 from types import ModuleType
 from typing import Protocol, cast
 
-from ..errors import ParseError, UnknownFormatError
+from .. import plugins
+from ..errors import ParseError, PluginError, UnknownFormatError
 from ..model import Post
 from ..report import ConversionReport, ensure_report
 
@@ -82,17 +84,39 @@ def content_only(post: Post) -> Post:
     return Post(blocks=post.blocks)
 
 
+def installed() -> dict[str, str]:
+    """Every format installed, built-in ones first, each with what provides it."""
+    found = {name: "built-in" for name, mod in FORMATS.items() if importlib.util.find_spec(mod) is not None}
+    for name, point in plugins.entry_points(plugins.FORMATS_GROUP).items():
+        if name not in FORMATS and name not in ALIASES:
+            found[name] = plugins.describe(point)
+    return found
+
+
 def available() -> list[str]:
-    """Names of the formats whose module is installed."""
-    return [name for name, mod in FORMATS.items() if importlib.util.find_spec(mod) is not None]
+    """Names of the formats installed, plugins included."""
+    return list(installed())
 
 
 def get(fmt: str) -> FormatModule:
     name = ALIASES.get(fmt, fmt)
     module_name = FORMATS.get(name)
+    if module_name is None and name in plugins.entry_points(plugins.FORMATS_GROUP):
+        return _plugin_format(name)
     if module_name is None or importlib.util.find_spec(module_name) is None:
         raise UnknownFormatError(f"unknown format {fmt!r}; known formats: {', '.join(available())}")
     module: ModuleType = importlib.import_module(module_name)
+    return cast(FormatModule, module)
+
+
+def _plugin_format(name: str) -> FormatModule:
+    module = plugins.load(plugins.FORMATS_GROUP, name)
+    missing = [attr for attr in ("read", "write") if not callable(getattr(module, attr, None))]
+    if not isinstance(getattr(module, "NAME", None), str):
+        missing.insert(0, "NAME")
+    if missing:
+        point = plugins.entry_points(plugins.FORMATS_GROUP)[name]
+        raise PluginError(f"format {name!r} from {plugins.describe(point)} has no {', '.join(missing)}")
     return cast(FormatModule, module)
 
 

@@ -1,6 +1,10 @@
 """Embed providers, in one table: the URLs that name a provider's item, the pattern its ids follow, its
 canonical URL and its player (iframe) URL.
 
+The same table gives WordPress's embed ``type`` and ``providerNameSlug`` (the provider's name) and the
+fields of Ghost's embed card (``embedType``, ``metadata.provider_name``, the player's size); every reader
+and writer asks it (:func:`identify`, :func:`player_url`...).
+
 An id that does not match its provider's pattern is never put into a URL (``../../x`` or
 ``x?autoplay=1&list=...`` would reach an iframe's ``src``): :func:`valid_id` is the one check.
 """
@@ -20,6 +24,12 @@ class Provider:
     urls: tuple[re.Pattern[str], ...]
     canonical: str | None = None
     player: str | None = None
+    kind: str = "rich"
+    """WordPress's embed ``type`` and Ghost's embed card ``embedType``: ``video`` or ``rich``."""
+    ghost_name: str | None = None
+    """Ghost's ``metadata.provider_name`` (the oEmbed provider name) for the players cmsbridge writes."""
+    size: tuple[int, int] | None = None
+    """The player's width and height in the HTML cmsbridge writes for Ghost."""
 
 
 def _re(pattern: str) -> re.Pattern[str]:
@@ -35,12 +45,16 @@ PROVIDERS: dict[str, Provider] = {
             (
                 _re(
                     r"^https?://(?:(?:www|m)\.)?youtube(?:-nocookie)?\.com/"
-                    r"(?:watch\?(?:.*&)?v=|embed/|shorts/|v/)([\w-]{6,})"
+                    r"(?:watch\?(?:.*&)?v=|embed/|shorts/|live/|v/)([\w-]{6,})"
                 ),
+                _re(r"^https?://music\.youtube\.com/watch\?(?:.*&)?v=([\w-]{6,})"),
                 _re(r"^https?://youtu\.be/([\w-]{6,})"),
             ),
             "https://www.youtube.com/watch?v={id}",
             "https://www.youtube.com/embed/{id}",
+            "video",
+            "YouTube",
+            (560, 315),
         ),
         Provider(
             "vimeo",
@@ -48,6 +62,9 @@ PROVIDERS: dict[str, Provider] = {
             (_re(r"^https?://(?:www\.|player\.)?vimeo\.com/(?:video/)?(\d+)"),),
             "https://vimeo.com/{id}",
             "https://player.vimeo.com/video/{id}",
+            "video",
+            "Vimeo",
+            (640, 360),
         ),
         Provider(
             "dailymotion",
@@ -55,6 +72,7 @@ PROVIDERS: dict[str, Provider] = {
             (_re(r"^https?://(?:www\.)?dailymotion\.com/(?:embed/)?video/([A-Za-z0-9]+)"),),
             "https://www.dailymotion.com/video/{id}",
             "https://www.dailymotion.com/embed/video/{id}",
+            "video",
         ),
         Provider(
             "twitter",
@@ -67,7 +85,21 @@ PROVIDERS: dict[str, Provider] = {
             (_re(r"^https?://(?:www\.)?instagram\.com/(?:p|reel)/([\w-]+)"),),
         ),
         Provider(
-            "tiktok", _re(r"[0-9]{1,25}"), (_re(r"^https?://(?:www\.)?tiktok\.com/@[^/]+/video/(\d+)"),)
+            "tiktok",
+            _re(r"[0-9]{1,25}"),
+            (_re(r"^https?://(?:www\.)?tiktok\.com/@[^/]+/video/(\d+)"),),
+            kind="video",
+        ),
+        Provider(
+            "ted",
+            _re(r"[A-Za-z0-9_]{1,128}"),
+            (_re(r"^https?://(?:www\.)?ted\.com/talks/(\w+)"),),
+            kind="video",
+        ),
+        Provider(
+            "facebook",
+            _re(r"[0-9]{1,25}"),
+            (_re(r"^https?://(?:www\.)?facebook\.com/[^/?#]+/(?:videos|posts)/(\d+)"),),
         ),
         Provider(
             "spotify",
@@ -82,11 +114,27 @@ PROVIDERS: dict[str, Provider] = {
     )
 }
 
+WORDPRESS_LEGACY_SLUGS = {"speaker": "speaker-deck", "polldaddy": "crowdsignal"}
+"""Old ``core-embed/NAME`` block names whose ``NAME`` is not the provider's slug (the slug is the provider's
+name in :data:`PROVIDERS`, as WordPress's ``providerNameSlug`` is)."""
+
 OTHER_ID = _re(r"[A-Za-z0-9_-][A-Za-z0-9_.:-]{0,127}")
 """The ids of providers that have no entry in :data:`PROVIDERS` (no ``/``, ``?``, ``&``, ``#``, ``..``)."""
 
 PROVIDER_SLUG = _re(r"[a-z0-9][a-z0-9_-]{0,63}")
 """What a provider slug looks like (``youtube``, ``generic``...)."""
+
+
+def wordpress_type(provider: str) -> str | None:
+    """The ``type`` of a WordPress embed block of ``provider`` (None for providers not in the table)."""
+    known = PROVIDERS.get(provider)
+    return known.kind if known is not None else None
+
+
+def id_in_url(provider: str, url: str) -> str | None:
+    """The id ``url`` names when it is a URL of ``provider``, else None."""
+    found, found_id = identify(url)
+    return found_id if found == provider else None
 
 
 def valid_id(provider: str, provider_id: str) -> bool:

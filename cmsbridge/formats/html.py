@@ -53,7 +53,7 @@ from .inline_html import (
     inlines_to_html,
     normalize,
 )
-from .updates import UPDATE_PREFIX, parse_update_label, unique_id, update_id_from_label
+from .updates import is_update_label, parse_update_label, unique_id, update_id_from_label
 
 NAME = "html"
 
@@ -227,7 +227,7 @@ class _Reader:
             and _tag(children[0]) in ("strong", "b")
             and not (node.text or "").strip()
             and not (children[0].tail or "").strip()
-            and UPDATE_PREFIX.match(_text(children[0])) is not None
+            and is_update_label(_text(children[0]))
         )
 
     def _marker(self, node: etree._Element) -> None:

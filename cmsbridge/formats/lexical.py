@@ -21,7 +21,8 @@ Mapping (model <-> Lexical):
   data-at=... data-tz=... data-key="true" data-label="heading"></span>`` followed, when the label is not
   empty, by an ``h3`` holding the label. The span gives the page the stable anchor ``update-ID`` that every
   cmsbridge format writes, so links to an update survive a move between CMSs (the span has no ``id`` when
-  Ghost's id for the label's heading is that anchor already).
+  Ghost's id for the label's heading is that anchor already). A time or zone the card leaves out is the
+  one the label names (:mod:`.updates`, as every format reads labels); ``none`` when that is not it.
 - Embed <-> ``embed`` card whose ``html`` cmsbridge builds itself (YouTube and Vimeo iframes; a link for
   other providers), with ``metadata.cmsbridge`` = provider and provider id.
 - Image <-> ``image`` card; Separator <-> ``horizontalrule``; List <-> ``list``/``listitem``.
@@ -42,7 +43,6 @@ import json
 import re
 from html import escape, unescape
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -78,9 +78,10 @@ from ..model import (
 )
 from ..report import ConversionReport
 from . import report_unwritten_fields
-from .embeds import identify, valid_id
+from .embeds import PROVIDERS, identify, player_url, valid_id
 from .inert import make_inert
 from .inline_html import inlines_from_html, inlines_to_html, normalize, parse_fragment
+from .updates import parse_update_label
 
 NAME = "lexical"
 
@@ -347,10 +348,11 @@ def _marker_card(marker: UpdateMarker) -> Node:
     attrs = {"id": marker.anchor, "class": _UPDATE_CLASS, "data-update-id": marker.id}
     if marker.label and slugify(marker.label) == marker.anchor:
         del attrs["id"]  # the label's heading already gets this id from Ghost: no duplicate id
-    if marker.at is not None:
-        attrs["data-at"] = marker.at.isoformat()
-    if marker.tz is not None:
-        attrs["data-tz"] = marker.tz
+    named_at, named_tz = parse_update_label(marker.label) if marker.label else (None, None)
+    if marker.at is not None or named_at is not None:  # "none": not the time the label names
+        attrs["data-at"] = marker.at.isoformat() if marker.at is not None else "none"
+    if marker.tz is not None or named_tz is not None:
+        attrs["data-tz"] = marker.tz or "none"
     if marker.key:
         attrs["data-key"] = "true"
     if marker.label:
@@ -373,11 +375,15 @@ def _read_marker(
     attrs: dict[str, str], heading: Node | None, report: ConversionReport, block: int
 ) -> UpdateMarker | None:
     try:
-        tz = attrs.get("data-tz")
-        at = _parse_at(attrs["data-at"], tz) if "data-at" in attrs else None
         label = ""
         if heading is not None:
             label = plain_text(_read_inlines(list(heading.get("children", [])), report, block))
+        named_at, tz = parse_update_label(label)  # what the card does not say, the label says
+        if "data-tz" in attrs:
+            tz = None if attrs["data-tz"] == "none" else attrs["data-tz"]
+        at = named_at if "data-at" not in attrs else None
+        if attrs.get("data-at", "none") != "none":
+            at = _parse_at(attrs["data-at"], tz)
         return UpdateMarker(
             id=attrs["data-update-id"], at=at, tz=tz, key=attrs.get("data-key") == "true", label=label
         )
@@ -386,42 +392,6 @@ def _read_marker(
 
 
 # --- blocks: write --------------------------------------------------------------------------------------
-
-
-def _youtube_id(url: str) -> str | None:
-    parsed = urlparse(url)
-    host = parsed.netloc.lower().removeprefix("www.").removeprefix("m.")
-    if host == "youtu.be":
-        return parsed.path.strip("/").split("/")[0] or None
-    if host in ("youtube.com", "youtube-nocookie.com"):
-        if parsed.path == "/watch":
-            found = parse_qs(parsed.query).get("v")
-            return found[0] if found else None
-        parts = parsed.path.strip("/").split("/")
-        if len(parts) >= 2 and parts[0] in ("embed", "shorts", "live", "v"):
-            return parts[1]
-    return None
-
-
-def _vimeo_id(url: str) -> str | None:
-    parsed = urlparse(url)
-    host = parsed.netloc.lower().removeprefix("www.")
-    if host in ("vimeo.com", "player.vimeo.com"):
-        digits = [p for p in parsed.path.split("/") if p.isdigit()]
-        return digits[0] if digits else None
-    return None
-
-
-def detect_provider(url: str) -> tuple[str, str | None]:
-    """The provider slug and id of an embed URL (``generic`` when unknown)."""
-    if (video := _youtube_id(url)) is not None:
-        return "youtube", video
-    if (video := _vimeo_id(url)) is not None:
-        return "vimeo", video
-    host = urlparse(url).netloc.lower().removeprefix("www.")
-    if host in ("twitter.com", "x.com"):
-        return "twitter", None
-    return "generic", None
 
 
 def _video_id(embed: Embed) -> str | None:
@@ -433,18 +403,18 @@ def _video_id(embed: Embed) -> str | None:
 
 def embed_html(embed: Embed) -> str | None:
     """The iframe Ghost's editor would have fetched through oEmbed, for YouTube and Vimeo; else None."""
-    video = _video_id(embed)
-    if embed.provider == "youtube" and video:
+    player = player_url(embed.provider, _video_id(embed))
+    if embed.provider == "youtube" and player:
         return (
-            f'<iframe width="560" height="315" src="https://www.youtube.com/embed/'
-            f'{escape(video, quote=True)}?feature=oembed" frameborder="0" allow="accelerometer; '
+            f'<iframe width="560" height="315" src="{escape(player, quote=True)}?feature=oembed" '
+            'frameborder="0" allow="accelerometer; '
             'autoplay; clipboard-write; encrypted-media; gyroscope; picture-in-picture; web-share" '
             'referrerpolicy="strict-origin-when-cross-origin" allowfullscreen '
             'title="YouTube video"></iframe>'
         )
-    if embed.provider == "vimeo" and video:
+    if embed.provider == "vimeo" and player:
         return (
-            f'<iframe src="https://player.vimeo.com/video/{escape(video, quote=True)}" width="640" '
+            f'<iframe src="{escape(player, quote=True)}" width="640" '
             'height="360" frameborder="0" allow="autoplay; fullscreen; picture-in-picture; '
             'clipboard-write" title="Vimeo video"></iframe>'
         )
@@ -461,19 +431,16 @@ def _embed_node(embed: Embed, writer: _Writer) -> Node:
         else:
             html = f'<a href="{url}">{escape(embed.url, quote=False)}</a>'
         writer.loss(f"{embed.provider} embed {embed.url}: no player HTML known; Ghost shows a link")
-    elif embed.provider == "youtube":
-        video = _video_id(embed)
-        metadata.update(
-            provider_name="YouTube",
-            width=560,
-            height=315,
-            thumbnail_width=480,
-            thumbnail_height=360,
-            thumbnail_url=f"https://i.ytimg.com/vi/{video}/hqdefault.jpg",
-        )
-    elif embed.provider == "vimeo":
-        metadata.update(provider_name="Vimeo", width=640, height=360)
-    kind = "video" if embed.provider in ("youtube", "vimeo") else "rich"
+    elif (known := PROVIDERS.get(embed.provider)) is not None and known.ghost_name and known.size:
+        metadata.update(provider_name=known.ghost_name, width=known.size[0], height=known.size[1])
+        if embed.provider == "youtube":
+            metadata.update(
+                thumbnail_width=480,
+                thumbnail_height=360,
+                thumbnail_url=f"https://i.ytimg.com/vi/{_video_id(embed)}/hqdefault.jpg",
+            )
+    ghost_player = PROVIDERS.get(embed.provider)
+    kind = "video" if ghost_player is not None and ghost_player.ghost_name else "rich"
     return {
         "type": "embed",
         "version": 1,
@@ -776,7 +743,7 @@ def _read_one(node: Node, report: ConversionReport, block: int) -> Block:
         if isinstance(known, dict) and known.get("provider"):
             provider, provider_id = str(known["provider"]), known.get("provider_id")
         else:
-            provider, provider_id = detect_provider(str(node["url"]))
+            provider, provider_id = identify(str(node["url"]))
         return Embed(
             provider=provider,
             url=str(node["url"]),

@@ -57,10 +57,10 @@ from ..model import (
     plain_text,
 )
 from ..report import ConversionReport
-from .embeds import canonical_url
+from .embeds import canonical_url, id_in_url
 from .inert import MARKUP_FORMATS
 from .inline_html import normalize
-from .updates import UPDATE_PREFIX, parse_update_label, unique_id, update_id_from_label
+from .updates import is_update_label, parse_update_label, unique_id, update_id_from_label
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,8 @@ def _embed_rule(state: StateInline, silent: bool) -> bool:
     elif angle is not None:
         url, i = _BACKSLASH_ESCAPE.sub(r"\1", angle[1]), angle.end()
     provider, provider_id = head[2], head[3]
+    if provider_id is None and url is not None:
+        provider_id = id_in_url(provider, url)
     if url is None:
         url = canonical_url(provider, provider_id) if provider_id else None
         if url is None:
@@ -410,7 +412,7 @@ class Reader:
         inlines, attrs = self._inlines_with_attrs(inner)
         label = plain_text(inlines).strip()
         first = "".join(n.content for n in _leading_text(inner))
-        if UPDATE_PREFIX.match(first) or (attrs is not None and attrs.id):
+        if is_update_label(first) or (attrs is not None and attrs.id):
             return label, attrs
         return None
 

@@ -32,10 +32,10 @@ from ..model import (
     UpdateMarker,
 )
 from ..report import ConversionReport
-from .embeds import PROVIDER_SLUG, canonical_url, valid_id
+from .embeds import PROVIDER_SLUG, PROVIDERS, canonical_url, valid_id
 from .inert import MARKUP_FORMATS, make_inert
 from .markdown_common import MARKER_CLASS, MARKER_HEADING_LEVEL, Flavor, Reader, format_attrs
-from .updates import UPDATE_PREFIX, parse_update_label, unique_id, update_id_from_label
+from .updates import UPDATE_PREFIX, is_update_label, parse_update_label, unique_id, update_id_from_label
 
 _ALWAYS = re.compile(r"([\\`*\[\]{}]|(?<![^\W_])_|_(?![^\W_]))")
 _ENTITY_LIKE = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
@@ -44,7 +44,6 @@ _LINE_START = re.compile(r"^([#>+=~|-])|^(\d{1,9})([.)])")
 _ANCHOR = re.compile(r"[\w:.-]+")
 """A heading anchor written as ``{#anchor}``: nothing that would end the attribute list or add another."""
 _TEMPLATE = re.compile(r"\{\{|\{%")
-_VIDEO = {"youtube", "vimeo", "dailymotion"}
 
 
 def _at_text(at: dt.datetime | dt.time) -> str:
@@ -81,8 +80,11 @@ class Writer:
             out = _LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", out, count=1)
             if out[:1] in ("—", "―"):
                 out = f"&#{ord(out[0])};" + out[1:]
-            if UPDATE_PREFIX.match(out):
-                out = out.replace(":", "\\:", 1)
+            label = UPDATE_PREFIX.match(out) if is_update_label(out) else None
+            if label is not None:  # the separator escaped, so the text is not read as a label
+                at = label.end() - 1
+                sep = out[at]
+                out = out[:at] + (f"\\{sep}" if sep in ":-" else f"&#{ord(sep)};") + out[at + 1 :]
             stripped = out.lstrip(" \t")
             out = "".join("&#32;" if c == " " else "&#9;" for c in out[: len(out) - len(stripped)]) + stripped
         return out
@@ -206,7 +208,7 @@ class Writer:
         if marker.key:
             values["key"] = "true"
         as_line = self.flavor.marker_lines
-        explicit_id = marker.id != derived_id or (as_line and not UPDATE_PREFIX.match(label))
+        explicit_id = marker.id != derived_id or (as_line and not is_update_label(label))
         self.seen_ids.add(marker.id)
         if as_line:
             prefix = UPDATE_PREFIX.match(label)
@@ -261,7 +263,8 @@ class Writer:
         ):
             self.loss(f"embed of {embed.url[:60]!r}: provider or id cannot be written; written as generic")
             provider, embed = "generic", embed.model_copy(update={"provider_id": None})
-        kind = "video" if provider in _VIDEO else "embed"
+        known = PROVIDERS.get(provider)
+        kind = "video" if known is not None and known.player is not None else "embed"
         head = f"[{kind}:{provider}" + (f":{embed.provider_id}" if embed.provider_id else "")
         caption = f" {self.inlines(embed.caption, False)}" if embed.caption else ""
         if "\n" in caption:

@@ -18,8 +18,31 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from ..model import UpdateMarker, slugify
 
-UPDATE_PREFIX = re.compile(r"^\s*(?:UPDATED?|Updated?|MISE À JOUR|Mise à jour)\s*:")
-"""What an update label starts with: ``UPDATE:`` (also ``Update:``, ``UPDATED:``, ``MISE À JOUR:``)."""
+LABEL_WORDS = (
+    "update",
+    "updated",
+    "latest",
+    "breaking",
+    "mise à jour",
+    "actualización",
+    "actualizacion",
+    "aktualisierung",
+    "aggiornamento",
+)
+"""The words an update label starts with, in the languages newsrooms use (written in capitals or with a
+capital first letter)."""
+
+LABEL_SEPARATORS = ":-\u2013\u2014"
+"""What follows the word: a colon, a hyphen, an en dash or an em dash."""
+
+UPDATE_PREFIX = re.compile(
+    r"^\s*(?:"
+    + "|".join(
+        re.escape(form) for word in LABEL_WORDS for form in dict.fromkeys((word.upper(), word.capitalize()))
+    )
+    + rf")\s*[{re.escape(LABEL_SEPARATORS)}]"
+)
+"""What an update label starts with: ``UPDATE:``, ``Updated -``, ``BREAKING —``, ``MISE À JOUR :``..."""
 
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 
@@ -72,6 +95,8 @@ _ABBREVIATIONS = {
     "pdt": "America/Los_Angeles",
     "jst": "Asia/Tokyo",
     "msk": "Europe/Moscow",
+    "kyiv": "Europe/Kyiv",
+    "kiev": "Europe/Kyiv",
     "washington": "America/New_York",
     "moscow": "Europe/Moscow",
     "beijing": "Asia/Shanghai",
@@ -93,9 +118,17 @@ def _city_zones() -> dict[str, str]:
     return cities
 
 
+_TIMED_WORDS = re.compile(r"^\s*(?:LATEST|Latest|BREAKING|Breaking)\s*[" + re.escape(LABEL_SEPARATORS) + "]")
+"""Words that also start ordinary sentences ("Latest: officials said..."): a label only with a time."""
+
+
 def is_update_label(line: str) -> bool:
-    """Whether ``line`` starts like an update label (``UPDATE:``...)."""
-    return UPDATE_PREFIX.match(line) is not None
+    """Whether ``line`` is an update label: it starts with an update word and a separator (``UPDATE:``,
+    ``Mise à jour -``...); after ``LATEST`` or ``BREAKING``, which also start ordinary sentences, only
+    when it gives a time (``BREAKING - 14:05``)."""
+    if UPDATE_PREFIX.match(line) is None:
+        return False
+    return _TIMED_WORDS.match(line) is None or find_time(line) is not None
 
 
 def _zone_in(text: str) -> str | None:
@@ -134,6 +167,12 @@ def _date_in(text: str) -> dt.date | None:
 
 
 def _time_in(text: str) -> dt.time | None:
+    found = find_time(text)
+    return found[0] if found else None
+
+
+def find_time(text: str) -> tuple[dt.time, int, int] | None:
+    """The first time of day written in ``text`` (``23:18``, ``11:18pm``, ``23h18``) and where it is."""
     for match in _TIME.finditer(text):
         hour, minute, second, meridiem = match[1], match[2], match[3], match[4]
         if minute is None and meridiem is None:
@@ -144,7 +183,8 @@ def _time_in(text: str) -> dt.time | None:
                 continue
             h = h % 12 + (12 if meridiem.lower().startswith("p") else 0)
         if h < 24 and m < 60 and s < 60:
-            return dt.time(h, m, s)
+            end = max(match.end(group) for group in (1, 2, 3, 4) if match[group] is not None)
+            return dt.time(h, m, s), match.start(), end
     return None
 
 

@@ -12,8 +12,9 @@ A marker is written as a core paragraph that renders without any plugin::
 The HTML carries the anchor and a ``<time datetime>``; the comment attributes carry the same facts again
 (``metadata`` is a global attribute the editor keeps), because WordPress strips ``<time>`` from the
 content of users without ``unfiltered_html`` while comment attributes, ``id`` and ``class`` survive.
-Existing content is recognised by its text: a paragraph or heading that starts with ``UPDATE:``,
-``Update -`` or ``MISE À JOUR :`` (optionally in ``<strong>``).
+Existing content is recognised by its text: a paragraph or heading that starts like an update label
+(:mod:`cmsbridge.formats.updates`: ``UPDATE:``, ``Updated -``, ``MISE À JOUR :``..., optionally in
+``<strong>``), its time and zone read as every format reads them.
 """
 
 from __future__ import annotations
@@ -23,35 +24,14 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..model import Bold, Inlines, Italic, LineBreak, RawInline, Text, UpdateMarker, plain_text, slugify
+from ..model import Bold, Inlines, Italic, LineBreak, RawInline, Text, UpdateMarker, plain_text
 from .inline_html import escape_attr, escape_text
+from .updates import find_time, is_update_label, parse_update_label, update_id_from_label
 
-MARKER_RE = re.compile("^\\s*(UPDATE|Update|MISE À JOUR)\\s*[:\\-\u2013]")
 KEY_CLASS = "is-key-event"
 MARKER_CLASS = "update-marker"
 METADATA_KEY = "cmsbridge"
 
-CITY_ZONES: dict[str, str] = {
-    "paris": "Europe/Paris",
-    "london": "Europe/London",
-    "berlin": "Europe/Berlin",
-    "brussels": "Europe/Brussels",
-    "madrid": "Europe/Madrid",
-    "rome": "Europe/Rome",
-    "moscow": "Europe/Moscow",
-    "kyiv": "Europe/Kyiv",
-    "kiev": "Europe/Kyiv",
-    "tbilisi": "Asia/Tbilisi",
-    "new york": "America/New_York",
-    "washington": "America/New_York",
-    "los angeles": "America/Los_Angeles",
-    "tokyo": "Asia/Tokyo",
-    "utc": "UTC",
-    "gmt": "UTC",
-}
-"""City (or zone abbreviation) named in a label -> IANA zone."""
-
-_TIME_RE = re.compile(r"\b([01]?\d|2[0-3])[:h.]([0-5]\d)\b")
 _ID_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 _TIME_TAG_RE = re.compile(r'<time\b[^>]*\bdatetime\s*=\s*["\']([^"\']*)["\']', re.IGNORECASE)
 
@@ -71,7 +51,7 @@ def _inline_ok(inlines: Inlines) -> bool:
 
 def looks_like_marker(inlines: Inlines) -> bool:
     """Whether inline content is an update marker's label: the marker prefix, and no links or code."""
-    return bool(MARKER_RE.match(plain_text(inlines))) and _inline_ok(inlines)
+    return is_update_label(plain_text(inlines)) and _inline_ok(inlines)
 
 
 def label_of(inlines: Inlines) -> str:
@@ -89,22 +69,6 @@ def label_of(inlines: Inlines) -> str:
     import html
 
     return html.unescape("".join(parts)).strip()
-
-
-def zone_from_label(label: str) -> str | None:
-    lowered = label.lower()
-    for city, zone in sorted(CITY_ZONES.items(), key=lambda kv: -len(kv[0])):
-        if re.search(rf"\b{re.escape(city)}\b", lowered):
-            return zone
-    return None
-
-
-def id_from_label(label: str) -> str:
-    """The id a marker without an anchor gets: Ghost's heading slug of the label, without ``update-``."""
-    slug = slugify(label)
-    slug = slug.removeprefix("update-")
-    slug = re.sub(r"[^A-Za-z0-9_.:-]", "", slug).strip("-")
-    return slug if slug and _ID_OK.match(slug) else "update"
 
 
 def parse_when(value: str, zone: str | None) -> dt.datetime | dt.time | None:
@@ -145,8 +109,9 @@ def marker_from(
             ZoneInfo(zone)
         except (ValueError, KeyError):
             zone = None
+    named_at, named_zone = parse_update_label(label)
     if zone is None:
-        zone = zone_from_label(label)
+        zone = named_zone
     at: dt.datetime | dt.time | None = None
     time_match = _TIME_TAG_RE.search(html_text)
     if time_match:
@@ -154,9 +119,7 @@ def marker_from(
     if at is None and isinstance(info.get("at"), str):
         at = parse_when(info["at"], zone)
     if at is None:
-        found = _TIME_RE.search(label)
-        if found:
-            at = dt.time(int(found.group(1)), int(found.group(2)))
+        at = named_at
     if isinstance(at, dt.datetime) and zone is None and at.utcoffset() == dt.timedelta(0):
         zone = "UTC"
     marker_id = None
@@ -166,7 +129,7 @@ def marker_from(
         candidate = anchor.removeprefix("update-")
         marker_id = candidate if _ID_OK.match(candidate) else None
     key = KEY_CLASS in classes or info.get("key") is True
-    return UpdateMarker(id=marker_id or id_from_label(label), at=at, tz=zone, label=label, key=key)
+    return UpdateMarker(id=marker_id or update_id_from_label(label), at=at, tz=zone, label=label, key=key)
 
 
 def marker_metadata(marker: UpdateMarker) -> dict[str, Any]:
@@ -186,12 +149,10 @@ def label_html(marker: UpdateMarker) -> str:
     if marker.at is None:
         return escape_text(label)
     stamp = escape_attr(format_when(marker.at))
-    shown = f"{marker.at.hour:02d}:{marker.at.minute:02d}"
-    found = _TIME_RE.search(label)
-    if found and (int(found.group(1)), int(found.group(2))) == (marker.at.hour, marker.at.minute):
-        before, inside, after = label[: found.start()], found.group(0), label[found.end() :]
+    found = find_time(label)
+    if found and (found[0].hour, found[0].minute) == (marker.at.hour, marker.at.minute):
+        before, inside, after = label[: found[1]], label[found[1] : found[2]], label[found[2] :]
         return (
             f'{escape_text(before)}<time datetime="{stamp}">{escape_text(inside)}</time>{escape_text(after)}'
         )
-    del shown
     return f'<time datetime="{stamp}">{escape_text(label)}</time>'

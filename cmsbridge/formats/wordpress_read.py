@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import SplitResult, parse_qs, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -34,6 +33,7 @@ from ..model import (
     UpdateMarker,
 )
 from . import wordpress_markers as markers
+from .embeds import WORDPRESS_LEGACY_SLUGS, id_in_url, identify
 from .inline_html import inlines_from_element, inlines_from_html, parse_fragment
 from .wordpress_html import WS, Span, open_tag, tag_attrs
 
@@ -75,8 +75,6 @@ EMBED_RE = re.compile(
 )
 HR_RE = re.compile(rf"\A{_W}(?:<hr\b[^>]*>|<div\b[^>]*\bwp-block-separator\b[^>]*>{_W}</div\s*>){_W}\Z", _S)
 FIGURE_RE = re.compile(rf"\A{_W}(?P<open>{open_tag('figure|div')})(?P<inner>.*)</(?P=tag)\s*>{_W}\Z", _S)
-
-LEGACY_EMBED_SLUGS = {"speaker": "speaker-deck", "polldaddy": "crowdsignal"}
 
 
 def _no_p(inner: str) -> bool:
@@ -206,51 +204,6 @@ def read_quote(block: gutenberg.ParsedBlock, spans: list[Span], doc: str) -> Quo
     return Quote(paragraphs=tuple(paras), citation=citation2, source_url=source2)
 
 
-def provider_id(provider: str, url: str) -> str | None:
-    """The provider's id of the embedded item: a YouTube video id, a Vimeo number, a tweet's status id."""
-    parts = _split(url)
-    if parts is None:
-        return None
-    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
-    path = parts.path
-    if provider == "youtube":
-        if host == "youtu.be":
-            found = re.match(r"/([\w-]{6,})", path)
-            return found.group(1) if found else None
-        video = parse_qs(parts.query).get("v")
-        if video and re.fullmatch(r"[\w-]{6,}", video[0]):
-            return video[0]
-        found = re.match(r"/(?:embed|shorts|live|v)/([\w-]{6,})", path)
-        return found.group(1) if found else None
-    if provider == "vimeo":
-        found = re.search(r"/(\d+)(?:/|$)", path)
-        return found.group(1) if found else None
-    if provider == "twitter":
-        found = re.search(r"/status(?:es)?/(\d+)", path)
-        return found.group(1) if found else None
-    return None
-
-
-def _split(url: str) -> SplitResult | None:
-    """``url``'s parts, or None when it is not a URL at all (``http://[x``: an unclosed IPv6 bracket)."""
-    try:
-        return urlsplit(url)
-    except ValueError:
-        return None
-
-
-def provider_from_url(url: str) -> str | None:
-    parts = _split(url)
-    host = ((parts.hostname if parts else None) or "").lower().removeprefix("www.").removeprefix("m.")
-    if host in ("youtube.com", "youtu.be", "music.youtube.com"):
-        return "youtube"
-    if host in ("vimeo.com", "player.vimeo.com"):
-        return "vimeo"
-    if host in ("twitter.com", "x.com", "mobile.twitter.com"):
-        return "twitter"
-    return None
-
-
 def read_embed(block: gutenberg.ParsedBlock) -> Embed | None:
     attrs = _attrs(block)
     name = block["blockName"] or ""
@@ -261,11 +214,11 @@ def read_embed(block: gutenberg.ParsedBlock) -> Embed | None:
     slug = attrs.get("providerNameSlug")
     if name.startswith("core-embed/") and not isinstance(slug, str):
         legacy = name.split("/", 1)[1]
-        slug = LEGACY_EMBED_SLUGS.get(legacy, legacy)
+        slug = WORDPRESS_LEGACY_SLUGS.get(legacy, legacy)
     if not isinstance(slug, str) or not slug:
-        slug = provider_from_url(url) or "generic"
+        slug = identify(url)[0]
     caption = inlines_from_html(match["caption"]) if match["caption"] is not None else ()
-    return Embed(provider=slug, url=url, provider_id=provider_id(slug, url), caption=caption)
+    return Embed(provider=slug, url=url, provider_id=id_in_url(slug, url), caption=caption)
 
 
 def _v1_items(list_el: etree._Element) -> tuple[ListItem, ...] | None:

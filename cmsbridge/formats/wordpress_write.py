@@ -30,6 +30,7 @@ from ..model import (
 from ..report import ConversionReport
 from . import wordpress_markers as markers
 from . import wordpress_read as reader
+from .embeds import id_in_url, wordpress_type
 from .inline_html import inlines_to_html
 from .wordpress_html import (
     WS,
@@ -123,18 +124,6 @@ def new_quote(block: Quote) -> str:
     )
 
 
-EMBED_TYPES = {
-    "youtube": "video",
-    "vimeo": "video",
-    "dailymotion": "video",
-    "tiktok": "video",
-    "ted": "video",
-    "twitter": "rich",
-    "instagram": "rich",
-    "facebook": "rich",
-    "spotify": "rich",
-    "soundcloud": "rich",
-}
 ASPECT_CLASSES = "wp-embed-aspect-16-9 wp-has-aspect-ratio"
 CAPTION_OPEN = '<figcaption class="wp-element-caption">'
 
@@ -142,7 +131,7 @@ CAPTION_OPEN = '<figcaption class="wp-element-caption">'
 def _embed_attrs(block: Embed, keep: dict[str, Any] | None = None) -> dict[str, Any]:
     attrs: dict[str, Any] = {"url": block.url}
     slug = block.provider if block.provider != "generic" else None
-    kind = EMBED_TYPES.get(block.provider)
+    kind = wordpress_type(block.provider)
     if kind:
         attrs["type"] = kind
     if slug:
@@ -191,7 +180,7 @@ def new_embed(block: Embed, report: ConversionReport, index: int | None) -> str:
 
 
 def _check_embed(block: Embed, report: ConversionReport, index: int | None) -> None:
-    if block.provider_id is not None and block.provider_id != reader.provider_id(block.provider, block.url):
+    if block.provider_id is not None and block.provider_id != id_in_url(block.provider, block.url):
         report.warn(FORMAT, f"embed provider id {block.provider_id!r} is not in its URL and is lost", index)
 
 

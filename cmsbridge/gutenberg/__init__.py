@@ -5,6 +5,8 @@
 them as PHP holds them. ``serialize(parse(markup))`` equals ``serialize_blocks(parse_blocks(markup))``
 byte for byte (WordPress 6.1 by default; see :mod:`.serializer` for the ``flavor`` option).
 :func:`diagnostics` reports what a malformed document does to the parser.
+Both hold no state but bounded caches: they leave Python's garbage collector alone and may be called
+from several threads at once.
 """
 
 from __future__ import annotations

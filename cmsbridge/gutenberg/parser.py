@@ -22,15 +22,8 @@ s); a document whose failing scans would add up to more than ``output_factor`` t
 refused before parsing (:func:`_check_scans`, two string searches on a normal document). ``None``
 lifts a limit (the PHP conformance tests).
 
-``parse`` pauses Python's cyclic garbage collector while it builds the blocks, then hands them to the
-collector's oldest generation (CPython 3.11 to 3.13 with the GIL; elsewhere it only pauses and restores
-the collector). A post's blocks are many small containers that survive the parse, so each collection of
-a young generation would otherwise walk all of them again, first the gen-0 collection that the next
-allocation starts, then a gen-1 collection: in a program that keeps many parsed posts that is about a
-fifth of the parse's time, and PHP has no such walk. The caller's own young objects are not sheltered:
-``parse`` first collects both young generations (cheap, as they are small), so their garbage is freed
-and the survivors are promoted by the collector itself, counted towards its next full collection. If
-the program froze objects (``gc.freeze()``) or disabled the collector, ``parse`` leaves it as it is.
+``parse`` holds no global state but its bounded caches (see :func:`decode_attrs`), which threads may
+share: it leaves Python's garbage collector alone and may be called from several threads at once.
 
 PHP details that are kept: ``\\s`` means ASCII whitespace only (space, tab, LF, VT, FF, CR; NBSP is not
 whitespace), a chunk ``"0"`` counts as empty where PHP calls ``empty()``, attributes are decoded with
@@ -39,10 +32,8 @@ whitespace), a chunk ``"0"`` counts as empty where PHP calls ``empty()``, attrib
 
 from __future__ import annotations
 
-import gc
 import re
 import sys
-import sysconfig
 from collections.abc import Callable
 from typing import Any, TypedDict
 
@@ -99,6 +90,7 @@ _split = re.compile(_LEAF_OR_TOKEN, re.DOTALL).split
 # --- attributes -----------------------------------------------------------------------------------
 
 # text -> (the value, or the cache's own copy of a flat one; whether it is flat; what decodes it again)
+# Threads share this cache and _BLOCK_NAMES: only get, set and clear, each atomic (no check-then-delete).
 _ATTRS_CACHE: dict[str, tuple[Any, bool, Callable[[str], Any]]] = {}
 _ATTRS_CACHE_LIMIT = 20_000
 
@@ -162,16 +154,6 @@ def _block_name(name: str) -> str:
     return full
 
 
-# gc.freeze() and gc.unfreeze() move whole generations in O(1) on these builds (a free-threaded build
-# walks the heap instead, and 3.14's incremental collector has other generations).
-_PROMOTE = (
-    sys.implementation.name == "cpython"
-    and sys.version_info[:2] <= (3, 13)
-    and not sysconfig.get_config_var("Py_GIL_DISABLED")
-    and hasattr(gc, "freeze")
-)
-
-
 OUTPUT_FACTOR = 10
 """Unclosed blocks at the end of a document may repeat at most this many times its size (see above)."""
 OUTPUT_FLOOR = 1_000_000
@@ -212,22 +194,7 @@ def parse(
 ) -> list[ParsedBlock]:
     """``WP_Block_Parser::parse($document)``: the blocks of a post, for any input within the limits."""
     _check_scans(document, output_factor)
-    if not gc.isenabled():
-        return _parse(document, max_depth, output_factor)
-    promote = _PROMOTE and gc.get_freeze_count() == 0
-    if promote:
-        gc.collect(1)  # the caller's young objects: freed or promoted, as the collector would
-    gc.disable()
-    try:
-        return _parse(document, max_depth, output_factor)
-    finally:
-        if promote:
-            # freeze() moves every generation to the permanent one and unfreeze() moves that to the
-            # oldest: list splices. The young generations hold only the blocks now; the old one
-            # goes out and comes back.
-            gc.freeze()
-            gc.unfreeze()
-        gc.enable()
+    return _parse(document, max_depth, output_factor)
 
 
 def _parse(document: str, max_depth: int | None, output_factor: int | None) -> list[ParsedBlock]:

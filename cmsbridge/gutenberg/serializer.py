@@ -169,6 +169,7 @@ def _exact_key(attrs: Any) -> bytes | str:
 _CLEAN = bytes(48 if byte in b".+-<>&\\" or byte >= 128 else 97 for byte in range(256))  # "0", "a"
 
 _CACHE_LIMIT = 50_000
+# Threads share these caches: only get, set and clear, each atomic (no check-then-delete).
 # per flavour: orjson text -> the attributes as written; the exact path's key -> the same
 _CACHES: dict[str, dict[bytes, str]] = {flavor: {} for flavor in FLAVORS}
 _EXACT_CACHES: dict[str, dict[bytes | str, str]] = {flavor: {} for flavor in FLAVORS}

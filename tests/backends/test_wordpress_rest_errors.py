@@ -227,10 +227,11 @@ def test_api_root_discovery_from_link_header_and_rest_route_fallback() -> None:
 
     responses.reset()
     responses.add(responses.HEAD, f"{SITE}/", status=200)
+    responses.add(responses.GET, f"{SITE}/wp-json/", status=404, body="<html>Not found</html>")
     responses.add(responses.GET, f"{SITE}/", json={"id": 7, "content": {"raw": "b"}})
     wp = WordPressREST(SITE, "editor", SECRET)
     assert wp.read_versioned(7).content == "b"
-    assert "rest_route=%2Fwp%2Fv2%2Fposts%2F7" in str(responses.calls[1].request.url)
+    assert "rest_route=%2Fwp%2Fv2%2Fposts%2F7" in str(responses.calls[2].request.url)
 
 
 @responses.activate
