@@ -12,10 +12,11 @@ ignores origins: two posts are equal when their content is.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal, Union
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
 
@@ -174,6 +175,19 @@ class Embed(_Block):
     caption: Inlines = ()
 
 
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def zone_info(name: str) -> ZoneInfo:
+    """The IANA time zone ``name`` (``Europe/Paris``); a :class:`ValueError` for any other text (a
+    folder of the zone database such as ``Europe``, a path, an empty name), never an OS error."""
+    if name not in _zone_names():
+        raise ValueError(f"unknown time zone {name[:60]!r}")
+    return ZoneInfo(name)
+
+
 class UpdateMarker(_Block):
     """A live-blog update: a stable id, a time (with its zone, or none) and a label.
 
@@ -192,10 +206,7 @@ class UpdateMarker(_Block):
     @classmethod
     def _known_zone(cls, value: str | None) -> str | None:
         if value is not None:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError) as exc:
-                raise ValueError(f"unknown time zone {value!r}") from exc
+            zone_info(value)
         return value
 
     @model_validator(mode="after")
@@ -203,7 +214,7 @@ class UpdateMarker(_Block):
         if isinstance(self.at, dt.datetime) and self.at.tzinfo is None:
             if self.tz is None:
                 raise ValueError("an update's datetime needs a zone: give an aware datetime or tz")
-            object.__setattr__(self, "at", self.at.replace(tzinfo=ZoneInfo(self.tz)))
+            object.__setattr__(self, "at", self.at.replace(tzinfo=zone_info(self.tz)))
         return self
 
     @property

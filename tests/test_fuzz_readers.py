@@ -209,3 +209,29 @@ def test_memory_of_a_long_run_of_one_token_is_within_the_bound(fmt: str) -> None
     data = (seed[: len(seed) // 2] + "*" * 40_000 + seed[len(seed) // 2 :]).encode()
     outcome = fuzzing.run(fmt, data, measure=True)
     assert outcome.peak <= fuzzing.memory_bound(len(data)), (len(data), outcome.peak)
+
+
+@pytest.mark.parametrize("zone", ["Europe", "America/", "zoneinfo", "../Europe/Paris", ""])
+@pytest.mark.parametrize("fmt", ["gutenberg", "lexical", "json", "wxr"])  # the formats that write a zone
+def test_a_zone_that_names_a_folder_of_the_zone_database_is_refused_not_an_os_error(
+    fmt: str, zone: str
+) -> None:
+    """``ZoneInfo("Europe")`` raises IsADirectoryError: every reader asks ``model.zone_info``, which knows
+    only the zone names (found by the long fuzz run, in the Lexical and WordPress marker readers)."""
+    import datetime as dt
+
+    from cmsbridge.errors import CMSBridgeError
+    from cmsbridge.formats import read, write
+    from cmsbridge.model import Post, UpdateMarker
+
+    marker = UpdateMarker(id="u1", at=dt.time(10, 5), tz="Europe/Paris", label="UPDATE: 10:05 Paris time")
+    written = write(Post(title="T", blocks=(marker,)), fmt, report=ConversionReport())
+    assert "Europe/Paris" in written, written
+    hostile = written.replace("Europe/Paris", zone)
+    try:
+        post = read(hostile, fmt, report=ConversionReport())
+    except CMSBridgeError:
+        return
+    for block in post.blocks:
+        if isinstance(block, UpdateMarker):
+            assert block.tz != zone

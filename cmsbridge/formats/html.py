@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import lxml.html
 from lxml import etree
@@ -40,6 +39,7 @@ from ..model import (
     Separator,
     Text,
     UpdateMarker,
+    zone_info,
 )
 from ..report import ConversionReport
 from . import report_unwritten_fields
@@ -247,7 +247,7 @@ class _Reader:
             elif node.get("data-at") == "none":
                 at = None
             if isinstance(at, dt.datetime) and tz is not None:
-                at = at.astimezone(ZoneInfo(tz)) if at.tzinfo else at.replace(tzinfo=ZoneInfo(tz))
+                at = at.astimezone(zone_info(tz)) if at.tzinfo else at.replace(tzinfo=zone_info(tz))
             element_id = node.get("id") or ""
             marker_id = element_id.removeprefix("update-") if element_id else ""
             if not marker_id:

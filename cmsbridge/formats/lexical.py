@@ -43,7 +43,6 @@ import json
 import re
 from html import escape, unescape
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
@@ -75,6 +74,7 @@ from ..model import (
     UpdateMarker,
     plain_text,
     slugify,
+    zone_info,
 )
 from ..report import ConversionReport
 from . import report_unwritten_fields
@@ -364,7 +364,7 @@ def _parse_at(value: str, tz: str | None) -> dt.datetime | dt.time:
     if re.match(r"\A\d{4}-\d{2}-\d{2}", value):
         when = dt.datetime.fromisoformat(value)
         if tz is not None and when.tzinfo is not None:
-            zoned = when.astimezone(ZoneInfo(tz))
+            zoned = when.astimezone(zone_info(tz))
             if zoned.utcoffset() == when.utcoffset():
                 return zoned
         return when

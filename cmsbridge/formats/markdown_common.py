@@ -18,6 +18,7 @@ Shared syntax (both flavours):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -55,6 +56,7 @@ from ..model import (
     Text,
     UpdateMarker,
     plain_text,
+    zone_info,
 )
 from ..report import ConversionReport
 from .embeds import canonical_url, id_in_url
@@ -350,12 +352,12 @@ class Reader:
             marker_id = unique_id(update_id_from_label(label), self.seen_ids)
         self.seen_ids.add(marker_id)
         if isinstance(at, dt.datetime) and tz is not None:
-            try:
-                from zoneinfo import ZoneInfo
-
-                at = at.astimezone(ZoneInfo(tz)) if at.tzinfo is not None else at.replace(tzinfo=ZoneInfo(tz))
-            except (ValueError, KeyError, OSError):
-                pass
+            with contextlib.suppress(ValueError):  # an unknown zone: the marker's own check says so
+                at = (
+                    at.astimezone(zone_info(tz))
+                    if at.tzinfo is not None
+                    else at.replace(tzinfo=zone_info(tz))
+                )
         try:
             marker = UpdateMarker(id=marker_id, at=at, tz=tz, label=label, key=key)
         except ValidationError as exc:

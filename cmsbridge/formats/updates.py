@@ -14,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import lru_cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
-from ..model import UpdateMarker, slugify
+from ..model import UpdateMarker, slugify, zone_info
 
 LABEL_WORDS = (
     "update",
@@ -207,7 +207,7 @@ def parse_update_label(
         return None, zone
     day = _date_in(text) or default_date
     if day is not None and zone is not None:
-        return dt.datetime.combine(day, when, tzinfo=ZoneInfo(zone)), zone
+        return dt.datetime.combine(day, when, tzinfo=zone_info(zone)), zone
     return when, zone
 
 

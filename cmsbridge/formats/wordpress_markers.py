@@ -22,9 +22,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from ..model import Bold, Inlines, Italic, LineBreak, RawInline, Text, UpdateMarker, plain_text
+from ..model import Bold, Inlines, Italic, LineBreak, RawInline, Text, UpdateMarker, plain_text, zone_info
 from .inline_html import escape_attr, escape_text
 from .updates import find_time, is_update_label, parse_update_label, update_id_from_label
 
@@ -80,9 +79,9 @@ def parse_when(value: str, zone: str | None) -> dt.datetime | dt.time | None:
             if when.tzinfo is None:
                 if zone is None:
                     return None
-                when = when.replace(tzinfo=ZoneInfo(zone))
+                when = when.replace(tzinfo=zone_info(zone))
             elif zone is not None:
-                when = when.astimezone(ZoneInfo(zone))
+                when = when.astimezone(zone_info(zone))
             return when
         return dt.time.fromisoformat(value)
     except ValueError:
@@ -106,7 +105,7 @@ def marker_from(
     zone = info.get("tz") if isinstance(info.get("tz"), str) else None
     if zone is not None:
         try:
-            ZoneInfo(zone)
+            zone_info(zone)
         except (ValueError, KeyError):
             zone = None
     named_at, named_zone = parse_update_label(label)

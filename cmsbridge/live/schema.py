@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from ..model import (
     Block,
@@ -31,6 +30,7 @@ from ..model import (
     Quote,
     UpdateMarker,
     plain_text,
+    zone_info,
 )
 from ..report import ConversionReport, ensure_report
 
@@ -91,7 +91,7 @@ def _times(post: Post, markers: list[UpdateMarker], report: ConversionReport) ->
             times[marker.id] = previous = marker.at
             continue
         if isinstance(marker.at, dt.time) and previous is not None:
-            zone = ZoneInfo(marker.tz) if marker.tz else dt.UTC
+            zone = zone_info(marker.tz) if marker.tz else dt.UTC
             day = previous.astimezone(zone).date()
             when = dt.datetime.combine(day, marker.at, tzinfo=zone)
             if when < previous:
