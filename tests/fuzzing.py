@@ -325,10 +325,16 @@ def apply(seed: str, mutations: Sequence[Mutation]) -> bytes:
 
 
 def _mutate_json(text: str, m: Mutation) -> str:
+    """``text`` with one JSON value deleted, repeated or replaced (``text`` as it is when it is not JSON,
+    or nested too deeply for Python's own json module, which the mutator uses)."""
     try:
-        value = json.loads(text)
-    except ValueError:
+        return _mutated_json(text, m)
+    except (ValueError, RecursionError):
         return text
+
+
+def _mutated_json(text: str, m: Mutation) -> str:
+    value = json.loads(text)
     slots = list(_slots(value))
     if not slots:
         return text
