@@ -1,19 +1,21 @@
-"""What the command-line modules share: the POST_ID argument, the --media-root option and how an error
-is put on one line.
+"""What the command-line modules share: the POST_ID argument, the --site, --insecure and --media-root
+options, reading and writing FILE or ``-``, and how an error is put on one line with its exit code.
 
-Kept apart from :mod:`cmsbridge.cli` so that :mod:`cmsbridge.cli_live` and :mod:`cmsbridge.cli_migrate`,
-which ``cli`` imports, can use it without importing ``cli`` back.
+The bottom of the command line's room: :mod:`cmsbridge.cli_posts`, :mod:`cmsbridge.cli_live` and
+:mod:`cmsbridge.cli_migrate` import it, and :mod:`cmsbridge.cli` finds their commands by name; none of
+them imports ``cli``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import click
 
 from .backends.ids import shown
-from .errors import scrub
+from .errors import CMSBridgeError, UsageError, scrub
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,3 +54,59 @@ def one_line(exc: BaseException, *, named: bool = False) -> str:
     characters, secrets scrubbed: what the command line prints of an error."""
     text = " ".join(scrub(f"{type(exc).__name__}: {exc}" if named else str(exc)).split())
     return text if len(text) <= 1000 else text[:999] + "…"
+
+
+def error_exit_code(exc: CMSBridgeError) -> int:
+    """Print ``exc`` as one line on stderr and return its exit code (2 for bad input): the one place the
+    command line turns a :class:`~cmsbridge.errors.CMSBridgeError` into what the user sees."""
+    click.echo(f"cmsbridge: error: {one_line(exc)}", err=True)
+    return exc.exit_code
+
+
+site_option = click.option(
+    "--site",
+    default=None,
+    metavar="SITE",
+    help="Site URL or profile (default: $CMSBRIDGE_SITE, else files:posts).",
+)
+insecure_option = click.option("--insecure", is_flag=True, help="Allow http:// to a non-loopback host.")
+
+
+def read_input(path: str) -> str:
+    """The text of file ``path`` (``-``: standard input), which must be UTF-8."""
+    if path == "-":
+        stdin = getattr(sys.stdin, "buffer", None)
+        if stdin is None:
+            return sys.stdin.read()
+        try:
+            return bytes(stdin.read()).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UsageError(
+                f"cannot read standard input: not UTF-8 ({exc.reason} at byte {exc.start})"
+            ) from None
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"cannot read {path}: not UTF-8 ({exc.reason})") from exc
+
+
+def write_output(path: str, text: str) -> None:
+    """Write ``text`` to file ``path`` whole or not at all (``-``: standard output)."""
+    if path == "-":
+        sys.stdout.write(text)
+        return
+    from .backends.files import write_atomically
+
+    try:
+        write_atomically(path, text)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def print_losses(losses: Iterable[object]) -> None:
+    """One ``warning:`` line on stderr per loss of a conversion report."""
+    for loss in losses:
+        click.echo(f"warning: {loss}", err=True)

@@ -1,6 +1,6 @@
 """The live-update commands of the command line: ``append``, ``retract``, ``flush`` and ``outbox``.
 
-Registered on the ``cmsbridge`` group by :mod:`cmsbridge.cli`. Only click is imported at start-up; the
+Found by name by :mod:`cmsbridge.cli` (its ``COMMANDS``). Only click is imported at start-up; the
 library is imported when a command runs (cron starts ``cmsbridge append`` every minute).
 
 Exit codes: 0 when the update is applied or already present, 75 (EX_TEMPFAIL) when it stays queued in the
@@ -19,22 +19,19 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .cli_args import post_id_argument
+from .cli_args import error_exit_code, post_id_argument, read_input
+from .cli_args import insecure_option as _insecure_option
+from .cli_args import site_option as _site_option
 
 if TYPE_CHECKING:
     from .backends.base import Backend
     from .live import Prepared
-    from .outbox import Delivery, Outbox
+    from .live.outbox import Delivery, Outbox
+    from .report import Loss
     from .retry import Deadline, RetryPolicy
 
 EX_TEMPFAIL = 75
 
-_site_option = click.option(
-    "--site",
-    default=None,
-    metavar="SITE",
-    help="Site URL or profile (default: $CMSBRIDGE_SITE, else files:posts).",
-)
 _outbox_option = click.option(
     "--outbox",
     "outbox_path",
@@ -77,15 +74,13 @@ _budget_option = click.option(
     help="Seconds the whole run may take (requests, retries, waiting); what is not delivered by then "
     "stays queued.",
 )
-_insecure_option = click.option("--insecure", is_flag=True, help="Allow http:// to a non-loopback host.")
 
 
 def _fail(exc: Exception) -> None:
     from .errors import CMSBridgeError
 
     if isinstance(exc, CMSBridgeError):
-        click.echo(f"cmsbridge: error: {exc}", err=True)
-        sys.exit(exc.exit_code)
+        sys.exit(error_exit_code(exc))
     raise exc
 
 
@@ -143,7 +138,6 @@ def _read_update(
     post_id: str,
 ) -> Prepared:
     from . import formats
-    from .cli import _read_input
     from .errors import UsageError
     from .live import Update, prepare
     from .model import UpdateMarker
@@ -151,7 +145,7 @@ def _read_update(
 
     fmt = formats.ALIASES.get(src or "text", src or "text")
     formats.get(fmt)
-    data = _read_input(file)
+    data = read_input(file)
     report = ConversionReport()
     post = formats.read("\n" + data if fmt == "text" else data, fmt, report=report)
     for loss in report:
@@ -166,6 +160,20 @@ def _read_update(
     if any(isinstance(b, UpdateMarker) for b in blocks):
         raise UsageError("the update's content holds another UPDATE: marker; append them one at a time")
     return prepare(post_id, Update(id=update_id, at=when, label=label, blocks=tuple(blocks), key=key, tz=tz))
+
+
+def _update_losses(site: str, insecure: bool, payload: str, allow_loss: bool) -> tuple[Loss, ...]:
+    """What the site's content format will not hold of the update (connecting sends nothing); unless
+    ``allow_loss``, an update that would lose any of its content is refused before it is recorded."""
+    from .live import Prepared, check_losses
+    from .sites import connect
+
+    backend = connect(site, insecure=insecure)
+    try:
+        fmt = backend.capabilities.content_format
+    finally:
+        backend.close()
+    return check_losses(Prepared.from_json(payload), fmt, allow_loss=allow_loss)
 
 
 def _report_others(deliveries: list[Delivery], seq: int) -> None:
@@ -187,6 +195,7 @@ def _run_entry(
     timeout: float,
     budget: float,
     insecure: bool,
+    allow_loss: bool = True,
 ) -> None:
     from .errors import CMSBridgeError
     from .retry import Deadline
@@ -194,7 +203,16 @@ def _run_entry(
 
     deadline = Deadline.after(budget)
     resolve(site, insecure=insecure)  # a wrong site is bad input (exit 2), before anything is recorded
-    entry = outbox.record(site, post_id, op, update_id, payload, order=order)  # type: ignore[arg-type]
+    losses = _update_losses(site, insecure, payload, allow_loss) if payload else ()
+    entry = outbox.record(
+        site,
+        post_id,
+        op,  # type: ignore[arg-type]
+        update_id,
+        payload,
+        order=order,  # type: ignore[arg-type]
+        allow_loss=allow_loss,
+    )
     error: Exception | None = None
     deliveries: list[Delivery] = []
     try:
@@ -210,6 +228,9 @@ def _run_entry(
     except CMSBridgeError as exc:
         error = exc
     _report_others(deliveries, entry.seq)
+    result = next((d.result for d in deliveries if d.entry.seq == entry.seq and d.result), None)
+    for loss in result.losses if result is not None else losses:
+        click.echo(f"warning: {loss}", err=True)
     final = outbox.get(entry.seq)
     if final.state == "done":
         # a retract finds the update "already present" when it is already gone: say so in those words
@@ -248,6 +269,12 @@ def _run_entry(
     help="Where updates go (default: detected from the post).",
 )
 @click.option("--replace", is_flag=True, help="Replace the update --id instead of adding one.")
+@click.option(
+    "--allow-loss",
+    is_flag=True,
+    help="Apply the update even where the site's format cannot hold all of its content (each loss is "
+    "printed); without it such an update is refused (exit 2) before anything is written.",
+)
 @_outbox_option
 @_timeout_option
 @_budget_option
@@ -264,6 +291,7 @@ def append(
     key: bool,
     order: str | None,
     replace: bool,
+    allow_loss: bool,
     outbox_path: str | None,
     timeout: float,
     budget: float,
@@ -271,10 +299,13 @@ def append(
 ) -> None:
     """Append a live update (FILE, '-' for stdin) to post POST_ID, exactly once.
 
-    Prints 'applied', 'already present' or 'queued' (exit 0, 0, 75). The update is recorded in the outbox
-    first; queued updates are delivered first, in order, by the next append or flush."""
+    Prints 'applied', 'already present' or 'queued' (exit 0, 0, 75), and on stderr each thing the site's
+    format does not hold (of the update, and of the post around it where the post is written whole). An
+    update whose own content the site cannot hold is refused (exit 2) unless --allow-loss is given. The
+    update is recorded in the outbox first; queued updates are delivered first, in order, by the next
+    append or flush."""
     from .errors import CMSBridgeError, UsageError
-    from .outbox import Outbox
+    from .live.outbox import Outbox
 
     try:
         if replace and not update_id:
@@ -292,6 +323,7 @@ def append(
                 timeout,
                 budget,
                 insecure,
+                allow_loss,
             )
     except CMSBridgeError as exc:
         _fail(exc)
@@ -318,7 +350,7 @@ def retract(
 
     Prints 'applied', 'already absent' (no such update: removed before, or never there) or 'queued'."""
     from .errors import CMSBridgeError
-    from .outbox import Outbox
+    from .live.outbox import Outbox
 
     try:
         with Outbox(outbox_path) as outbox:
@@ -344,7 +376,7 @@ def flush(site: str | None, outbox_path: str | None, timeout: float, budget: flo
     import os
 
     from .errors import CMSBridgeError
-    from .outbox import Outbox
+    from .live.outbox import Outbox
     from .retry import Deadline
 
     try:
@@ -362,6 +394,8 @@ def flush(site: str | None, outbox_path: str | None, timeout: float, budget: flo
             for d in deliveries:
                 what = str(d.result.outcome) if d.result is not None else f"{d.state}: {d.error}"
                 click.echo(f"{d.entry.post}\t{d.entry.op}\t{d.entry.update_id}\t{what}")
+                for loss in d.result.losses if d.result is not None else ():
+                    click.echo(f"warning: post {d.entry.post}, update {d.entry.update_id}: {loss}", err=True)
             failed = sum(1 for d in deliveries if d.state == "failed")
             queued = len(outbox.pending())
             if queued:
@@ -383,7 +417,7 @@ def outbox_command(outbox_path: str | None, show_all: bool) -> None:
     import datetime as dt
 
     from .errors import CMSBridgeError
-    from .outbox import Outbox
+    from .live.outbox import Outbox
 
     try:
         with Outbox(outbox_path) as outbox:
@@ -427,11 +461,3 @@ def schema(post_id: str, site: str | None, url: str | None, script: bool, insecu
             click.echo(f"warning: {loss}", err=True)
     except CMSBridgeError as exc:
         _fail(exc)
-
-
-COMMANDS = (append, retract, flush, outbox_command, schema)
-
-
-def register(group: click.Group) -> None:
-    for command in COMMANDS:
-        group.add_command(command)

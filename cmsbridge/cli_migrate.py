@@ -1,6 +1,6 @@
 """``cmsbridge migrate``: copy every post of one site to another, resumably (:mod:`cmsbridge.migrate`).
 
-Registered on the ``cmsbridge`` group by :mod:`cmsbridge.cli`; the library and rich are imported when the
+Found by name by :mod:`cmsbridge.cli` (its ``COMMANDS``); the library and rich are imported when the
 command runs. Exit codes: 0 when every post was migrated (or already was), 1 when some failed, 2 for bad
 input, 130 when interrupted (run it again to resume).
 """
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .cli_args import media_root_option, one_line
+from .cli_args import insecure_option, media_root_option
 
 if TYPE_CHECKING:
     from .migrate import MigrationReport, PostOutcome
@@ -129,7 +129,7 @@ def _print(report: MigrationReport, as_json: bool) -> None:
 )
 @click.option("--dry-run", is_flag=True, help="Read both sites and report what would be done; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option("--insecure", is_flag=True, help="Allow http:// to a non-loopback host.")
+@insecure_option
 def migrate(
     source: str,
     target: str,
@@ -146,7 +146,6 @@ def migrate(
     insecure: bool,
 ) -> None:
     """Copy every post of --from to --to; run again to resume or to pick up changed posts."""
-    from .errors import CMSBridgeError
     from .migrate import MigrationInterrupted
     from .migrate import migrate as run
     from .sites import connect
@@ -175,9 +174,6 @@ def migrate(
         _print(exc.report, as_json)
         click.echo("cmsbridge: interrupted; run the same command again to resume", err=True)
         sys.exit(130)
-    except CMSBridgeError as exc:
-        click.echo(f"cmsbridge: error: {one_line(exc)}", err=True)
-        sys.exit(exc.exit_code)
     _print(report, as_json)
     sys.exit(0 if report.ok else 1)
 
@@ -194,22 +190,12 @@ def migrate(
     show_default=True,
     help="csv, an nginx map, Apache RedirectMatch lines, or a Ghost redirects.yaml.",
 )
-@click.option("--insecure", is_flag=True, help="Allow http:// to a non-loopback host.")
+@insecure_option
 def redirects(source: str, target: str, state: str | None, fmt: str, insecure: bool) -> None:
     """Print redirects from the migrated posts' old addresses to their new ones."""
-    from .errors import CMSBridgeError
     from .redirects import redirects as build
     from .sites import connect
 
-    try:
-        src, dst = connect(source, insecure=insecure), connect(target, insecure=insecure)
-        text = build(state or _default_state(), src.site, dst.site, fmt)  # type: ignore[arg-type]
-    except CMSBridgeError as exc:
-        click.echo(f"cmsbridge: error: {one_line(exc)}", err=True)
-        sys.exit(exc.exit_code)
+    src, dst = connect(source, insecure=insecure), connect(target, insecure=insecure)
+    text = build(state or _default_state(), src.site, dst.site, fmt)  # type: ignore[arg-type]
     click.echo(text, nl=False)
-
-
-def register(group: click.Group) -> None:
-    group.add_command(migrate)
-    group.add_command(redirects)

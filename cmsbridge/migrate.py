@@ -45,11 +45,9 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Literal
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-from .backends.base import Backend, Fetched, PostRef
+from .backends.base import Backend, Fetched, PostRef, written_content
 from .backends.files import FilesBackend
 from .errors import CMSBridgeError, ConflictError, NotFoundError, UsageError, redact_url
-from .formats import content_only
-from .formats import write as write_format
 from .idmap import IdMap, Mapped
 from .links import rewrite_links
 from .media import LocalMedia, MediaRoots, copy_images, local_media
@@ -163,10 +161,12 @@ def migrate(
     """Copy ``source``'s posts (modified since ``since``, of ``status``) to ``target``; see the module
     docstring. ``limit`` caps the posts created, updated or failed in this run (skipped ones do not
     count), so repeated runs migrate in batches. ``dry_run`` reads both sites and the map but writes
-    nothing; its losses are those of converting to the target's content format. ``media="copy"`` uploads
-    the posts' images to the target and points the posts at them (see :func:`cmsbridge.media.copy_images`);
-    ``"keep"`` leaves them where they are. ``links="rewrite"`` points links between migrated posts at their
-    new addresses (see :class:`_Links`). ``progress`` is called after each post.
+    nothing; it reports the losses the real run reports (both write the post through
+    :func:`~cmsbridge.backends.base.written_content`), except what only a write shows (what the server's
+    filters change, images copied). ``media="copy"`` uploads the posts' images to the target and points
+    the posts at them (see :func:`cmsbridge.media.copy_images`); ``"keep"`` leaves them where they are.
+    ``links="rewrite"`` points links between migrated posts at their new addresses (see :class:`_Links`).
+    ``progress`` is called after each post.
 
     Images named by a local path (an export's ``attachment_url``, a front matter's ``featured_image``) are
     read only inside a ``files:`` source's own folder and the folders in ``media_roots``; the target may
@@ -353,7 +353,7 @@ def _one(
         if rewriter is not None:
             post, unresolved = rewriter.apply(fetched, post, losses)
         if dry_run:
-            write_format(content_only(post), target.capabilities.content_format, report=losses)
+            written_content(post, target.capabilities, losses)  # what create or update would report
             action: Action = "created" if mapped is None else "updated"
             return PostOutcome(
                 fetched.ref.id,

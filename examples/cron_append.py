@@ -47,6 +47,8 @@ def main() -> int:
     except (OSError, CMSBridgeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    for loss in result.losses:  # what the site's format did not hold
+        print(f"warning: {loss}", file=sys.stderr)
     print(result.outcome.value)
     return 0
 

@@ -29,6 +29,7 @@ from cmsbridge.model import (
     UpdateMarker,
 )
 from cmsbridge.report import ConversionReport
+from tests.suite import examples
 
 from .strategies import posts
 
@@ -158,14 +159,14 @@ def test_weird_input_only_raises_parse_error(data: str) -> None:
 
 
 @given(st.text(max_size=200))
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), suppress_health_check=[HealthCheck.too_slow])
 def test_any_text_reads_or_raises_parse_error(data: str) -> None:
     with contextlib.suppress(ParseError):
         read(data)
 
 
 @given(posts())
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_round_trip(post: Post) -> None:
     again, report = round_trip(post)
     assert again == post

@@ -14,6 +14,7 @@ from cmsbridge.errors import ParseError
 from cmsbridge.formats import markdown
 from cmsbridge.model import Embed, Heading, LineBreak, Paragraph, Post, Raw, SourceRef, Text, UpdateMarker
 from cmsbridge.report import ConversionReport
+from tests.suite import examples
 
 from .strategies import posts, words
 
@@ -142,14 +143,14 @@ def test_weird_input_only_raises_parse_error(data: str) -> None:
 
 
 @given(st.text(max_size=200))
-@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), suppress_health_check=[HealthCheck.too_slow])
 def test_any_text_reads_or_raises_parse_error(data: str) -> None:
     with contextlib.suppress(ParseError):
         markdown.read("---\n" + data, ConversionReport())
 
 
 @given(posts(), words, st.lists(words, max_size=3))
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_round_trip(post: Post, excerpt: str, tags: list[str]) -> None:
     post = post.replace(excerpt=excerpt, tags=tuple(tags), status="publish")
     again, report = round_trip(post)

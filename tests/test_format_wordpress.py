@@ -34,6 +34,7 @@ from cmsbridge.model import (
     text,
 )
 from cmsbridge.report import ConversionReport
+from tests.suite import examples
 
 from .shared_data import when_present
 from .strategies import posts
@@ -553,7 +554,7 @@ def test_inline_update_inside_a_long_paragraph_with_links_stays_a_paragraph() ->
 # --- model -> gutenberg -> model ----------------------------------------------------------------------
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(posts())
 def test_model_round_trip(post: Post) -> None:
     out = write(post)

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cmsbridge.cli import main
+from tests.suite import examples
 
 ROOT = Path(__file__).resolve().parents[1]
 LIVEBLOG = str(ROOT / "examples" / "south-ossetia-liveblog.txt")
@@ -314,7 +315,7 @@ FLAGS = ["--json", "--key", "--replace", "--force", "--all", "--insecure", "--dr
     stdin=st.sampled_from([b"", b"Title\n\nBody\n", b"\xff\xfe\x00", b'{"root": []}', b"---\n[\n"]),
 )
 @settings(
-    max_examples=400,
+    max_examples=examples(400),
     deadline=None,
     derandomize=True,
     database=None,

@@ -24,9 +24,10 @@ from cmsbridge.report import ConversionReport
 
 from . import fuzzing
 from .fuzzing import KINDS, MAX_REPEAT, TOKENS, Mutation
+from .suite import examples
 
 FUZZ = settings(
-    max_examples=120,
+    max_examples=examples(120),
     deadline=None,
     derandomize=True,
     database=None,
@@ -72,7 +73,7 @@ def test_mutated_input_only_raises_cmsbridge_errors(fmt: str, data: st.DataObjec
 
 @pytest.mark.parametrize("fmt", fuzzing.READERS)
 @given(data=st.data())
-@settings(FUZZ, max_examples=10)
+@settings(FUZZ, max_examples=examples(10))
 def test_memory_is_bounded_by_input_size(fmt: str, data: st.DataObject) -> None:
     """Large repeats of structural tokens (deep nesting, unclosed openers) included."""
     seed = data.draw(seed_for(fmt), label="seed")

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from cmsbridge import gutenberg
 from cmsbridge.gutenberg import parser, phpjson
 from tests import corpus
+from tests.suite import examples
 
 
 def block(
@@ -204,7 +205,7 @@ _pieces = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(_pieces, max_size=20))
 def test_fast_parser_equals_reference_on_random_documents(pieces: list[str]) -> None:
     document = "".join(pieces)

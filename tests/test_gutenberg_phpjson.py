@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cmsbridge.gutenberg import phpjson, serializer
+from tests.suite import examples
 
 LOOKALIKES = [
     '"0":',
@@ -70,7 +71,7 @@ def encoded(value: Any) -> str | None:
         return None
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(st.one_of(st.dictionaries(keys, values, min_size=1, max_size=5), st.lists(values, max_size=5)))
 def test_fast_path_equals_phps_rules(value: Any) -> None:
     assert encoded(value) == reference(value)
@@ -121,7 +122,7 @@ def test_integer_subclasses_are_written_as_their_number() -> None:
     assert phpjson._encode_php(Loud(5), 0) == "5"
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(
     st.one_of(st.dictionaries(keys, values, min_size=1, max_size=5), st.lists(values, min_size=1, max_size=5))
 )
@@ -135,7 +136,7 @@ def test_the_attribute_cache_equals_the_exact_encoders(value: Any) -> None:
         assert serializer.serialize_attributes(value, flavor=flavor) == expected  # type: ignore[arg-type]
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=examples(3000), deadline=None)
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_orjson_writes_every_float_with_a_point_or_a_signed_exponent(value: float) -> None:
     # the serializer looks for floats in orjson's text only where one of these occurs
@@ -179,7 +180,7 @@ def test_values_orjson_refuses_or_writes_its_own_way_take_the_exact_path(value: 
             assert serializer.serialize_attributes(value, flavor=flavor) == encode(value)  # type: ignore[arg-type]
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)
 @given(values, st.booleans())
 def test_decoding_by_orjson_equals_the_scanner_by_phps_rules(value: Any, ascii_only: bool) -> None:
     """``decode`` tries orjson first; whatever it returns must be what Python's scanner gives by PHP's

@@ -37,6 +37,7 @@ from cmsbridge.model import (
 from cmsbridge.report import ConversionReport
 from tests.shared_data import when_present
 from tests.strategies import posts
+from tests.suite import examples
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "ghost-lexical-examples"
 
@@ -54,7 +55,7 @@ def nodes(*blocks: Block) -> list[dict[str, Any]]:
     return children
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(posts())
 def test_model_to_lexical_to_model_is_identity(post: Post) -> None:
     report = ConversionReport()

@@ -27,6 +27,8 @@ from cmsbridge.errors import (
     RequestTimeoutError,
     ServerError,
 )
+from cmsbridge.formats.units import document
+from cmsbridge.formats.wordpress_live import split_top_level
 from cmsbridge.live import (
     Outcome,
     Prepared,
@@ -38,9 +40,8 @@ from cmsbridge.live import (
     replace_update,
     retract_update,
 )
-from cmsbridge.live.documents import document, split_top_level
+from cmsbridge.live.outbox import Outbox
 from cmsbridge.model import Heading, Paragraph, Post, UpdateMarker, text
-from cmsbridge.outbox import Outbox
 from cmsbridge.retry import RetryPolicy, is_transient
 from tests.live_fake import FakeBackend, FakeClock
 
@@ -588,7 +589,7 @@ def test_outbox_survives_kills_at_random_moments(tmp_path: Path) -> None:
 def test_outbox_lock_is_released_when_its_holder_dies(tmp_path: Path) -> None:
     outbox = Outbox(tmp_path / "o.db")
     script = (
-        "import sys, time; from cmsbridge.outbox import Outbox\n"
+        "import sys, time; from cmsbridge.live.outbox import Outbox\n"
         f"o = Outbox({str(tmp_path / 'o.db')!r})\n"
         "with o.locked('fake://site', '1', wait=1) as held:\n"
         "    print(held, flush=True); time.sleep(60)\n"

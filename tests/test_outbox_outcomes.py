@@ -30,8 +30,8 @@ from cmsbridge.errors import (
     UnexpectedResponseError,
 )
 from cmsbridge.live import prepare
+from cmsbridge.live.outbox import Outbox
 from cmsbridge.model import Paragraph, Post, text
-from cmsbridge.outbox import Outbox
 from tests.live_fake import FakeBackend, FakeClock, StoredPost
 from tests.test_live_unit import initial, policy, update
 

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cmsbridge.backends.paging import by_descending_id
+from tests.suite import examples
 
 Change = tuple[str, int]
 
@@ -38,7 +39,7 @@ change = st.tuples(st.sampled_from(["publish", "restore", "delete"]), st.integer
 changes = st.lists(st.lists(change, max_size=6), max_size=30)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.sets(st.integers(1, 300), max_size=120), changes, st.integers(1, 12))
 def test_each_post_once_and_none_that_stayed_is_missed(
     ids: set[int], edits: list[list[Change]], size: int

@@ -73,7 +73,9 @@ def test_a_plugin_format_converts_both_ways(plugin: Path, capsys: pytest.Capture
     source = plugin / "in.md"
     source.write_text("First line\n\nSecond line\n")
     code, out, err = run_main(capsys, "convert", str(source), "--from", "markdown", "--to", "shout")
-    assert (code, out, err) == (0, "FIRST LINE\nSECOND LINE\n", "")
+    assert (code, out) == (0, "FIRST LINE\nSECOND LINE\n")
+    # the shout format loses letter case: found where the post crosses into it, and named per block
+    assert "shout: this paragraph block does not read back identically from shout (block 1)" in err
     shouted = plugin / "in.shout"
     shouted.write_text(out)
     code, out, err = run_main(capsys, "convert", str(shouted), "--from", "shout", "--to", "markdown")

@@ -401,7 +401,7 @@ def test_attributes_up_to_the_limit_and_long_quoted_values_still_read() -> None:
 def test_lexical_a_server_stored_is_read_by_live_updates_as_untrusted_input(stored: str) -> None:
     """``append`` reads the post's Lexical as the server gives it: malformed, it is a ParseError, not a
     JSONDecodeError, AttributeError, TypeError or RecursionError out of the delivery loop."""
-    from cmsbridge.live.documents import document
+    from cmsbridge.live import document
 
     with pytest.raises(ParseError, match="lexical"):
         document(stored, "lexical")

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, Self, runtime_checkable
 
 from ..errors import ConflictError, UsageError
+from ..formats import content_only
+from ..formats import write as write_format
 from ..http import DEFAULT_TIMEOUT, USER_AGENT, NoRetry, RetryPolicy, Transport
 from ..model import Post
 from ..report import ConversionReport
@@ -177,6 +179,55 @@ class Capabilities:
     filters_content: bool = False
     """The server may rewrite content depending on the user's role (WordPress without unfiltered_html)."""
     max_page_size: int = 100
+    authors_per_post: int | None = None
+    """How many authors a post may have (WordPress: one); None for any number."""
+    fields_in_content: bool = False
+    """The post's fields are written in its content (a folder's front matter), so the content format
+    says which it holds; otherwise the backend holds them outside the content, as the flags above say."""
+    keeps_sources: bool = True
+    """The post's provenance (its ``sources``) is written; otherwise it is left out, which is no loss."""
+
+    @property
+    def display_name(self) -> str:
+        """The system's name as a reader knows it."""
+        return _SHOWN.get(self.system, self.system)
+
+
+_SHOWN = {"wordpress": "WordPress", "ghost": "Ghost", "files": "a folder"}
+
+
+def report_unheld_fields(post: Post, capabilities: Capabilities, report: ConversionReport) -> None:
+    """Record each field of ``post`` that a backend holding fields outside its content will not hold."""
+    if capabilities.fields_in_content:
+        return  # the content format says, where the post crosses into it
+    system, who = capabilities.system, capabilities.display_name
+    for names, held, what in (
+        (post.categories, capabilities.categories, "categories"),
+        (post.tags, capabilities.tags, "tags"),
+        (post.authors, capabilities.authors, "authors"),
+    ):
+        if names and not held:
+            report.warn(system, f"{who} has no {what}; not written: {', '.join(names)}")
+    most = capabilities.authors_per_post
+    if capabilities.authors and most is not None and len(post.authors) > most:
+        kept = ", ".join(repr(name) for name in post.authors[:most])
+        report.warn(
+            system, f"{who} has {'one author' if most == 1 else f'{most} authors'} per post; kept {kept}"
+        )
+    if post.featured_image and not capabilities.featured_image:
+        report.warn(system, f"{who} has no featured image; not written: {post.featured_image}")
+
+
+def written_content(post: Post, capabilities: Capabilities, report: ConversionReport) -> str:
+    """``post`` as the content a backend with ``capabilities`` writes, with every loss recorded in
+    ``report``: the one path by which a post crosses into a backend (its create and update, and a
+    migration's dry run, which therefore reports the same losses)."""
+    if not capabilities.keeps_sources:
+        post = post.replace(sources=())
+    if capabilities.fields_in_content:
+        return write_format(post, capabilities.content_format, report=report)
+    report_unheld_fields(post, capabilities, report)
+    return write_format(content_only(post), capabilities.content_format, report=report)
 
 
 def listed_status(status: str | None, capabilities: Capabilities) -> str | None:
@@ -284,6 +335,16 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
+@runtime_checkable
+class RecoversOverwritten(Protocol):
+    """A backend that can read back the content a write of ours overwrote (WordPress REST, from its
+    revisions), so the live-update engine can re-apply the other writer's change."""
+
+    def read_overwritten(self, ref: Ref, version: Version) -> str | None:
+        """The content stored just before the write that produced ``version``, or None."""
+        ...
+
+
 __all__ = [
     "DEFAULT_TIMEOUT",
     "USER_AGENT",
@@ -293,6 +354,7 @@ __all__ = [
     "Media",
     "NoRetry",
     "PostRef",
+    "RecoversOverwritten",
     "Ref",
     "RetryPolicy",
     "Transport",
@@ -303,4 +365,6 @@ __all__ = [
     "Written",
     "as_ref",
     "listed_status",
+    "report_unheld_fields",
+    "written_content",
 ]

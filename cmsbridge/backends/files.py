@@ -27,10 +27,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ..errors import BackendError, CMSBridgeError, NotFoundError, UsageError
-from ..formats import ALIASES
+from ..formats import ALIASES, extension
 from ..formats import read as read_format
-from ..formats import write as write_format
-from ..live import LiveUpdates
 from ..media import MediaRoots, is_web_address, local_media, local_refused
 from ..model import Post, SourceRef
 from ..report import ConversionReport, ensure_report
@@ -46,10 +44,10 @@ from .base import (
     Written,
     as_ref,
     listed_status,
+    written_content,
 )
 from .ids import shown
 
-EXTENSIONS = {"markdown": ".md", "json": ".json", "html": ".html", "gutenberg": ".html", "text": ".txt"}
 KEEPS_SOURCES = frozenset({"markdown", "json"})
 """The formats whose files hold a post's ``sources`` (its provenance: front matter, the JSON document).
 Other formats hold none, and the folder leaves them out as it always did, without a loss per post."""
@@ -66,7 +64,7 @@ _CALLERS_FAULT = {
 """What makes a folder or file unusable as given (the caller's to fix): a :class:`UsageError`."""
 
 
-class FilesBackend(LiveUpdates):
+class FilesBackend:
     """A local folder of posts in one format (``markdown`` unless told otherwise)."""
 
     media_roots: MediaRoots = ()
@@ -76,7 +74,7 @@ class FilesBackend(LiveUpdates):
     def __init__(self, path: str | os.PathLike[str], *, format: str = "markdown") -> None:
         self.root = Path(path).expanduser()
         self.format = format
-        self.extension = EXTENSIONS.get(format, f".{format}")
+        self.extension = extension(format)
         self.skipped: list[str] = []
         """The files the last :meth:`list` left out, each as ``name: reason``."""
 
@@ -94,6 +92,9 @@ class FilesBackend(LiveUpdates):
             statuses=frozenset({"draft", "publish", "pending", "private", "future"}),
             author_accounts=False,  # the front matter holds any name
             max_page_size=1_000_000,
+            fields_in_content=True,
+            # a lost id map can still prove a migrated post is ours where the format holds provenance
+            keeps_sources=ALIASES.get(self.format, self.format) in KEEPS_SOURCES,
         )
 
     def __repr__(self) -> str:
@@ -159,11 +160,10 @@ class FilesBackend(LiveUpdates):
             post = post.replace(featured_image=self.upload_media(str(path)).url)
         elif image and not is_web_address(image) and self.media_file(image) is None:
             report.warn("files", f"{local_refused(image, 'featured image')}; not copied, kept as written")
-        # The post's provenance is kept where the format holds it (a lost id map can still prove a migrated
-        # post is ours), but not the reference to this folder's own file that reading it added.
-        kept = ALIASES.get(self.format, self.format) in KEEPS_SOURCES
-        sources = tuple(s for s in post.sources if kept and (s.system, s.site) != ("files", self.site))
-        text = write_format(post.replace(sources=sources), self.format, report=report)
+        # The post's provenance is kept where the format holds it (capabilities), but not the reference to
+        # this folder's own file that reading it added.
+        sources = tuple(s for s in post.sources if (s.system, s.site) != ("files", self.site))
+        text = written_content(post.replace(sources=sources), self.capabilities, report)
         return text if text.endswith("\n") else text + "\n"
 
     # --- the protocol ------------------------------------------------------------------------------------

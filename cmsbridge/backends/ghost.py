@@ -38,8 +38,8 @@ from ..errors import (
     redact_url,
     register_secret,
 )
-from ..formats import content_only, lexical
-from ..live import LiveUpdates
+from ..formats import lexical
+from ..formats.crossing import report_stored
 from ..media import MediaRoots, is_web_address, local_media, local_refused
 from ..model import Post, SourceRef
 from ..report import ConversionReport, ensure_report
@@ -58,6 +58,7 @@ from .base import (
     Written,
     as_ref,
     listed_status,
+    written_content,
 )
 from .ids import ghost_id
 
@@ -85,7 +86,7 @@ def parse_site(url: str) -> tuple[str, str, str]:
     return base, unquote(parts.username), unquote(parts.password)
 
 
-class GhostAdmin(LiveUpdates, TransportBackend):
+class GhostAdmin(TransportBackend):
     """A Ghost site over the Admin API. Nothing is sent until the first operation."""
 
     media_roots: MediaRoots = ()
@@ -234,7 +235,7 @@ class GhostAdmin(LiveUpdates, TransportBackend):
             )
         fields: dict[str, Any] = {
             "title": post.title,
-            "lexical": lexical.write(content_only(post), report),
+            "lexical": written_content(post, self.capabilities, report),
             "status": _TO_GHOST[post.status],
             "custom_excerpt": post.excerpt or None,
             "tags": [{"name": tag} for tag in post.tags],
@@ -245,8 +246,6 @@ class GhostAdmin(LiveUpdates, TransportBackend):
             fields["published_at"] = _format_time(post.created)
         if post.authors:
             fields["authors"] = [self._author(name) for name in post.authors]
-        if post.categories:
-            report.warn(SYSTEM, f"Ghost has no categories; not written: {', '.join(post.categories)}")
         if post.featured_image:
             image = post.featured_image
             path = local_media(image, self.media_roots)
@@ -300,16 +299,18 @@ class GhostAdmin(LiveUpdates, TransportBackend):
 
     def create(self, post: Post, *, report: ConversionReport | None = None) -> PostRef:
         report = ensure_report(report)
+        fields = self._fields(post, report)
         body = self._request(
             "POST",
             "posts/",
-            params={"include": _INCLUDE},
-            json_body={"posts": [self._fields(post, report)]},
+            params={"include": _INCLUDE, "formats": "lexical"},
+            json_body={"posts": [fields]},
             idempotent=False,
             shape=GhostPosts,
             what="the created post",
         )
         created = self._one(body)
+        _report_stored(fields["lexical"], created, report)
         return PostRef(id=str(created["id"]), link=created.get("url"))
 
     def get(self, ref: Ref) -> Fetched:
@@ -333,13 +334,14 @@ class GhostAdmin(LiveUpdates, TransportBackend):
         body = self._request(
             "PUT",
             f"posts/{ghost_id(ref.id)}/",
-            params={"include": _INCLUDE},
+            params={"include": _INCLUDE, "formats": "lexical"},
             json_body={"posts": [fields]},
             post=ref.id,
             shape=GhostPosts,
             what="the updated post",
         )
         updated = self._one(body)
+        _report_stored(fields["lexical"], updated, report)
         return PostRef(id=str(updated["id"]), link=updated.get("url"))
 
     def delete(self, ref: Ref, *, force: bool = False) -> None:
@@ -476,6 +478,14 @@ class GhostAdmin(LiveUpdates, TransportBackend):
 
 
 # --- answer parsing ------------------------------------------------------------------------------------
+
+
+def _report_stored(sent: str, answer: GhostPost, report: ConversionReport) -> None:
+    """Record what Ghost changed of the content it was sent (its sanitiser, its editor's rules), block by
+    block, when its answer holds the stored content."""
+    stored = answer.get("lexical")
+    if isinstance(stored, str):
+        report_stored(sent, stored, lexical, report, system=SYSTEM, cause="Ghost changed the content on save")
 
 
 def _first_error(body: Any) -> dict[str, Any] | None:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import difflib
 import html
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from ..formats import content_only
+from ..formats import get as get_format
 from ..formats import read as read_format
-from ..formats import write as write_format
+from ..formats.crossing import report_stored
 from ..formats.inline_html import escape_text
 from ..media import ImageUnavailable, fetched_image, is_web_address, local_media, local_refused, same_host
 from ..model import Post
@@ -22,67 +21,33 @@ CONTENT_FORMAT = "gutenberg"
 SYSTEM = "wordpress"
 
 
-def to_markup(post: Post, report: ConversionReport) -> str:
-    """The post's blocks as WordPress block markup."""
-    return write_format(content_only(post), CONTENT_FORMAT, report=report)
-
-
 def from_markup(raw: str, report: ConversionReport) -> Post:
     """Stored WordPress content (block markup, or classic HTML) as a post holding only blocks."""
     return read_format(raw, CONTENT_FORMAT, report=report)
 
 
-def report_filtered(sent: str, stored: str, report: ConversionReport, *, user: str) -> bool:
-    """Record, one warning per change, what WordPress's content filters changed between ``sent`` and
-    ``stored`` (authors and contributors lack ``unfiltered_html``). Returns whether anything changed."""
+UNFILTERED_ROLES = frozenset({"administrator", "editor"})
+"""The roles that hold ``unfiltered_html`` on a single site (what an XML-RPC profile tells of a user)."""
+
+
+def report_filtered(
+    sent: str, stored: str, report: ConversionReport, *, user: str, unfiltered: Callable[[], bool | None]
+) -> bool:
+    """Record, one loss per block, what WordPress changed between the content ``sent`` and the content it
+    ``stored`` (:func:`~cmsbridge.formats.crossing.report_stored`), the cause named by whether the user
+    holds ``unfiltered_html`` (asked only when the content changed): without it, the role's filters
+    (authors and contributors); with it, WordPress's own save filters, which run for every user.
+    Returns whether any block changed."""
     if sent == stored:
         return False
-    matcher = difflib.SequenceMatcher(None, sent, stored, autojunk=False)
-    changes = 0
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        changes += 1
-        if changes > 20:
-            report.warn(SYSTEM, "WordPress changed the content in more places; compare the stored content")
-            break
-        before, after = _excerpt(sent[i1:i2]), _excerpt(stored[j1:j2])
-        block = _block_index(sent, i1)
-        if not after:
-            what = f"removed {before}"
-        else:
-            what = f"changed {before} to {after}" if before else f"added {after}"
-        message = f"WordPress filtered the content saved as {user} (no unfiltered_html): {what}"
-        report.warn(SYSTEM, message, block)
-    return True
-
-
-def _block_index(markup: str, pos: int) -> int | None:
-    """Index of the top-level block containing ``pos`` (counted by opening block comments), or None."""
-    depth, index = 0, -1
-    i = 0
-    while True:
-        start = markup.find("<!-- ", i)
-        if start == -1 or start >= pos:
-            break
-        end = markup.find("-->", start)
-        if end == -1:
-            break
-        comment = markup[start + 5 : end].strip()
-        if comment.startswith("wp:"):
-            if depth == 0:
-                index += 1
-            if not comment.endswith("/"):
-                depth += 1
-        elif comment.startswith("/wp:"):
-            depth = max(0, depth - 1)
-        i = end + 3
-    return index if index >= 0 else None
-
-
-def _excerpt(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…") if text else ""
+    may_post_html = unfiltered()
+    if may_post_html is False:
+        cause = f"WordPress filtered the content saved as {user} (no unfiltered_html)"
+    elif may_post_html:
+        cause = "WordPress's own save filters (run for every user) changed the content"
+    else:
+        cause = f"WordPress changed the content saved as {user}"
+    return report_stored(sent, stored, get_format(CONTENT_FORMAT), report, system=SYSTEM, cause=cause)
 
 
 def parse_gmt(value: Any) -> dt.datetime | None:

@@ -16,6 +16,7 @@ import base64
 import builtins
 import contextlib
 import datetime as dt
+import functools
 import mimetypes
 import os
 import re
@@ -28,6 +29,7 @@ from .. import http
 from ..errors import (
     AuthenticationError,
     BackendError,
+    CMSBridgeError,
     InvalidContentError,
     NotFoundError,
     PermissionDeniedError,
@@ -37,7 +39,6 @@ from ..errors import (
     scrub,
 )
 from ..http import Said
-from ..live import LiveUpdates
 from ..media import MediaRoots, is_web_address, same_host
 from ..model import Post, SourceRef
 from ..report import ConversionReport, ensure_report
@@ -57,6 +58,7 @@ from .base import (
     Written,
     as_ref,
     listed_status,
+    written_content,
 )
 from .ids import wordpress_id
 from .wordpress_common import (
@@ -68,7 +70,6 @@ from .wordpress_common import (
     html_text,
     parse_gmt,
     report_filtered,
-    to_markup,
     unescape,
 )
 from .wordpress_revisions import Checked, Revision
@@ -86,7 +87,7 @@ STATUSES = frozenset({"draft", "publish", "pending", "private", "future"})
 ApiStyle = Literal["auto", "wp-json", "rest_route"]
 
 
-class WordPressREST(LiveUpdates, TransportBackend):
+class WordPressREST(TransportBackend):
     """A WordPress site over REST. Nothing is sent until the first operation."""
 
     media_roots: MediaRoots = ()
@@ -136,6 +137,7 @@ class WordPressREST(LiveUpdates, TransportBackend):
             statuses=STATUSES,
             trash=True,
             filters_content=True,
+            authors_per_post=1,
             max_page_size=PAGE_SIZE,
         )
 
@@ -390,7 +392,7 @@ class WordPressREST(LiveUpdates, TransportBackend):
         return self._users[user_id]
 
     def _fields(self, post: Post, report: ConversionReport) -> tuple[dict[str, Any], str]:
-        content = to_markup(post, report)
+        content = written_content(post, self.capabilities, report)
         fields: dict[str, Any] = {
             "title": html_text(post.title),
             "content": content,
@@ -409,8 +411,6 @@ class WordPressREST(LiveUpdates, TransportBackend):
             author = self._author_id(post.authors[0])
             if author is not None:
                 fields["author"] = author
-            if len(post.authors) > 1:
-                report.warn(SYSTEM, f"WordPress has one author per post; kept {post.authors[0]!r}")
         own = self._own_media_id(post.featured_image)
         if own is not None:
             fields["featured_media"] = own
@@ -419,6 +419,16 @@ class WordPressREST(LiveUpdates, TransportBackend):
             if image is not None:
                 fields["featured_media"] = int(self.upload_media(image).id)
         return fields, content
+
+    @functools.cached_property
+    def _unfiltered_html(self) -> bool | None:
+        """Whether the user may post any HTML (WordPress's ``unfiltered_html``); None when unknown."""
+        try:
+            body, _ = self._request("GET", "wp/v2/users/me", params={"context": "edit"}, what="the user")
+        except CMSBridgeError:
+            return None
+        held = body.get("capabilities") if isinstance(body, dict) else None
+        return bool(held.get("unfiltered_html")) if isinstance(held, dict) else None
 
     def _own_media_id(self, url: str | None) -> int | None:
         """The id of the attachment in this site's media library whose file is at ``url``, if any."""
@@ -482,7 +492,9 @@ class WordPressREST(LiveUpdates, TransportBackend):
             shape=WPPost,
             what="the created post",
         )
-        report_filtered(sent, _raw(body, "content"), report, user=self.user)
+        report_filtered(
+            sent, _raw(body, "content"), report, user=self.user, unfiltered=lambda: self._unfiltered_html
+        )
         return PostRef(id=str(body["id"]), link=body.get("link"))
 
     def get(self, ref: Ref) -> Fetched:
@@ -509,7 +521,9 @@ class WordPressREST(LiveUpdates, TransportBackend):
             shape=WPPost,
             what="the updated post",
         )
-        report_filtered(sent, _raw(body, "content"), report, user=self.user)
+        report_filtered(
+            sent, _raw(body, "content"), report, user=self.user, unfiltered=lambda: self._unfiltered_html
+        )
         return PostRef(id=str(body["id"]), link=body.get("link"))
 
     def delete(self, ref: Ref, *, force: bool = False) -> None:

@@ -40,6 +40,7 @@ from .. import http
 from ..errors import (
     AuthenticationError,
     BackendError,
+    CMSBridgeError,
     ConflictError,
     InvalidContentError,
     NotFoundError,
@@ -50,7 +51,6 @@ from ..errors import (
     UsageError,
     register_secret,
 )
-from ..live import LiveUpdates
 from ..media import MediaRoots
 from ..model import Post, SourceRef
 from ..report import ConversionReport, ensure_report
@@ -71,16 +71,17 @@ from .base import (
     Written,
     as_ref,
     listed_status,
+    written_content,
 )
 from .ids import wordpress_id
 from .wordpress_common import (
     CONTENT_FORMAT,
     SYSTEM,
+    UNFILTERED_ROLES,
     featured_image_file,
     from_markup,
     html_text,
     report_filtered,
-    to_markup,
     unescape,
 )
 from .wordpress_revisions import Checked, Revision
@@ -188,7 +189,7 @@ class _GetTerms(AuthenticatedMethod):  # type: ignore[misc]
 # --- the backend ---------------------------------------------------------------------------------------
 
 
-class WordPressXMLRPC(LiveUpdates, TransportBackend):
+class WordPressXMLRPC(TransportBackend):
     """A WordPress site over XML-RPC. Nothing is sent until the first operation."""
 
     media_roots: MediaRoots = ()
@@ -233,6 +234,7 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
             trash=True,
             featured_image_by_address=False,
             filters_content=True,
+            authors_per_post=1,
             max_page_size=PAGE_SIZE,
         )
 
@@ -321,6 +323,14 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
             self._me = self._call(users.GetProfile())
         return self._me
 
+    def _unfiltered_html(self) -> bool | None:
+        """Whether the user may post any HTML, by the roles of the profile; None when unknown."""
+        try:
+            roles = getattr(self._me_user(), "roles", None)
+        except CMSBridgeError:
+            return None
+        return bool(UNFILTERED_ROLES.intersection(roles)) if isinstance(roles, list) else None
+
     def _author_id(self, name: str) -> str | None:
         me = self._me_user()
         if name in {me.username, getattr(me, "nicename", None), me.display_name, me.email}:
@@ -346,7 +356,7 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
     def _struct(self, post: Post, report: ConversionReport) -> tuple[dict[str, Any], str]:
         if post.status not in STATUSES:
             raise UsageError(f"WordPress posts cannot be created with status {post.status!r}")
-        content = to_markup(post, report)
+        content = written_content(post, self.capabilities, report)
         struct: dict[str, Any] = {
             "post_type": "post",
             "post_title": html_text(post.title),
@@ -366,8 +376,6 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
             author = self._author_id(post.authors[0])
             if author is not None:
                 struct["post_author"] = author
-            if len(post.authors) > 1:
-                report.warn(SYSTEM, f"WordPress has one author per post; kept {post.authors[0]!r}")
         with featured_image_file(post.featured_image, self.base, report, self.media_roots) as image:
             if image is not None:
                 struct["post_thumbnail"] = self.upload_media(image).id
@@ -412,9 +420,7 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
         report = ensure_report(report)
         struct, sent = self._struct(post, report)
         post_id = str(self._call(_NewPost(struct), idempotent=False))
-        stored = self._get_raw(PostRef(post_id))
-        report_filtered(sent, str(getattr(stored, "content", "")), report, user=self.user)
-        return PostRef(id=post_id, link=getattr(stored, "link", None))
+        return self._compared(PostRef(post_id), sent, report)
 
     def get(self, ref: Ref) -> Fetched:
         return self._fetched(self._get_raw(as_ref(ref)))
@@ -423,8 +429,13 @@ class WordPressXMLRPC(LiveUpdates, TransportBackend):
         ref, report = as_ref(ref), ensure_report(report)
         struct, sent = self._struct(post, report)
         self._call(_EditPost(wordpress_id(ref.id), struct), post=ref.id)
+        return self._compared(ref, sent, report)
+
+    def _compared(self, ref: PostRef, sent: str, report: ConversionReport) -> PostRef:
+        """Read back what WordPress stored of ``sent`` and report what its filters changed."""
         stored = self._get_raw(ref)
-        report_filtered(sent, str(getattr(stored, "content", "")), report, user=self.user)
+        content = str(getattr(stored, "content", ""))
+        report_filtered(sent, content, report, user=self.user, unfiltered=self._unfiltered_html)
         return PostRef(id=ref.id, link=getattr(stored, "link", None))
 
     def delete(self, ref: Ref, *, force: bool = False) -> None:

@@ -147,6 +147,8 @@ def _embed_rule(state: StateInline, silent: bool) -> bool:
 def make_parser(flavor: Flavor) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": flavor.html, "breaks": flavor.newline_breaks})
     md.disable("text_join")  # keep escapes apart from text: an escaped ``UPDATE\:`` is no marker
+    if flavor.html:
+        md.enable("table")  # a GFM table is read (kept as Raw of the flavour), not run into a paragraph
     md.inline.ruler.before("link", "cms_embed", _embed_rule)
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]
     md.normalizeLinkText = lambda link: link  # type: ignore[method-assign]

@@ -4,7 +4,8 @@ A reader keeps each block's source markup as its :class:`~cmsbridge.model.Origin
 writer writes the block back with everything the model does not hold: a WordPress paragraph's alignment
 and colours, a heading's class, a Ghost paragraph's alignment and indent. Another format's writer cannot,
 and :func:`report_presentation` records one loss per such block (pandoc's rule: losses are warnings in the
-conversion report, never silent).
+conversion report, never silent). A block the model holds only as its source markup (a raw WordPress block)
+that comes back intact carried its attributes across, and is not reported (:mod:`.crossing` says which).
 
 Attributes that carry no content outside WordPress are not reported: ids of the site's own media, image
 size names and link settings that the model's image already expresses, the embed's provider settings,
@@ -71,14 +72,21 @@ def _lexical_lost(block: Block) -> list[str]:
 _SOURCES = {"gutenberg": ("WordPress block attributes", _gutenberg_lost), "lexical": ("Ghost", _lexical_lost)}
 
 
-def report_presentation(post: Post, fmt: str, report: ConversionReport) -> None:
-    """Record, per block, the source presentation that writing ``post`` as ``fmt`` leaves out."""
+def report_presentation(
+    post: Post, fmt: str, report: ConversionReport, *, carried: frozenset[int] = frozenset()
+) -> None:
+    """Record, per block, the source presentation that writing ``post`` as ``fmt`` leaves out.
+
+    ``carried``: indices of blocks whose source markup crossed verbatim (a raw block of its source
+    format that came back intact), so their attributes crossed with them."""
     if fmt == "json":
         return  # the JSON form keeps the origins themselves
     written_as = block_format(fmt)
     for index, block in _blocks(post.blocks):
         origin = block.origin
         if origin is None or origin.format == written_as or origin.format not in _SOURCES:
+            continue
+        if index in carried:
             continue
         what, lost_in = _SOURCES[origin.format]
         lost = lost_in(block)

@@ -17,13 +17,19 @@ The algorithm (:func:`deliver`), each attempt under the retry policy (:mod:`cmsb
 2. if the update is already there (its id is present; for a replacement, its new content; for a retraction,
    its absence), stop;
 3. splice the update's units into the stored content at its place, without rewriting any other block
-   (:mod:`cmsbridge.live.documents`); the place follows the post's convention, newest first or oldest first,
-   detected from the existing markers' times (an option overrides);
+   (:mod:`cmsbridge.formats.units`: each format splices its own units); the place follows the post's
+   convention, newest first or oldest first, detected from the existing markers' times (an option
+   overrides);
 4. write the content only, conditional on the version read (``write_content``: one request);
 5. on a refused conditional write (``WriteConflictError(applied=False)``), go back to 1; on a write that
    was stored but overwrote someone else's (``applied=True``, WordPress REST), remember the other writer's
    content and re-apply its changes on top of the current content (:func:`restore`), then write again;
 6. verify from the server's answer that the update is stored.
+
+What the site's format does not hold of the update (and of the post around it, where the format is written
+whole again), and what the server changed on save, is returned in :attr:`Result.losses`; an operation that
+does not allow losses (``allow_loss=False``) is refused before any request when the update's own content
+would lose anything (:func:`check_losses`).
 
 A failure of unknown outcome (a timeout, a response lost after the server committed) is retried from 1, so
 the re-read finds the update and the retry stops: exactly once.
@@ -43,9 +49,11 @@ from difflib import SequenceMatcher
 from enum import StrEnum
 from typing import Any, Literal, Protocol
 
+from .. import formats
 from ..backends.base import (
     Backend,
     PostRef,
+    RecoversOverwritten,
     Ref,
     RetryPolicy,
     Version,
@@ -54,9 +62,12 @@ from ..backends.base import (
     as_ref,
 )
 from ..errors import ConflictError, InvalidContentError, NotFoundError, TransientError, UsageError, logger
+from ..formats.crossing import report_stored
+from ..formats.units import Document, MarkerInfo, When, anchor_pattern, document, named, write_blocks
 from ..formats.updates import parse_update_label
 from ..model import Block, Post, UpdateMarker
-from .documents import Document, MarkerInfo, When, anchor_pattern, document
+from ..report import ConversionReport, Loss
+from ..retry import default_policy
 
 log = logger("cmsbridge.live")  # scrubbed of secrets (cmsbridge.errors)
 
@@ -75,6 +86,10 @@ class Outcome(StrEnum):
 
 class UpdateNotFoundError(NotFoundError):
     """A replacement names an update id that the post does not hold."""
+
+
+class UpdateLossError(UsageError):
+    """The site's content format cannot hold the update's own content, and the loss was not allowed."""
 
 
 # --- updates and their ids ------------------------------------------------------------------------------
@@ -174,6 +189,8 @@ def prepare(ref: Ref, update: Update, *, now: Callable[[], dt.datetime] | None =
         raise UsageError("an update's time needs a zone: give an offset or a time zone")
     if at is None:
         at = (now or _utcnow)().replace(microsecond=0)
+    if isinstance(at, dt.datetime) and tz is None and at.utcoffset() == dt.timedelta(0):
+        tz = "UTC"  # as every format reads a time at offset zero back
     if not update.blocks and not update.label:
         raise UsageError("an update needs a label or some content")
     try:
@@ -183,6 +200,27 @@ def prepare(ref: Ref, update: Update, *, now: Callable[[], dt.datetime] | None =
     if any(isinstance(b, UpdateMarker) for b in update.blocks):
         raise UsageError("an update's content cannot hold another update marker")
     return Prepared(marker, tuple(update.blocks))
+
+
+def update_losses(update: Prepared, fmt: str) -> tuple[Loss, ...]:
+    """What content format ``fmt`` will not hold of the update's own blocks (its marker at index 0, then
+    its content), each loss naming its block: written as the post will store them."""
+    report = ConversionReport()
+    write_blocks(update.blocks, fmt, report)
+    return tuple(named(loss, update.blocks) for loss in report)
+
+
+def check_losses(update: Prepared, fmt: str, *, allow_loss: bool) -> tuple[Loss, ...]:
+    """:func:`update_losses`; when there are some and ``allow_loss`` is False, :class:`UpdateLossError`
+    naming them."""
+    losses = update_losses(update, fmt)
+    if losses and not allow_loss:
+        lost = "; ".join(str(loss) for loss in losses)
+        raise UpdateLossError(
+            f"update {update.id!r} not applied, it would lose content: {lost}; allow the loss to apply it "
+            "anyway (--allow-loss)"
+        )
+    return losses
 
 
 def _utcnow() -> dt.datetime:
@@ -268,6 +306,8 @@ def _present(doc: Document, update_id: str) -> bool:
 class Append:
     update: Prepared
     order: Order | None = None
+    allow_loss: bool = True
+    """False: refuse (:class:`UpdateLossError`) when the content format cannot hold the update."""
 
     @property
     def update_id(self) -> str:
@@ -283,6 +323,8 @@ class Append:
 @dataclass
 class Replace:
     update: Prepared
+    allow_loss: bool = True
+    """False: refuse (:class:`UpdateLossError`) when the content format cannot hold the update."""
 
     @property
     def update_id(self) -> str:
@@ -412,6 +454,10 @@ class Result:
     version: Version | None = None
     attempts: int = 1
     conflicts: int = 0
+    losses: tuple[Loss, ...] = ()
+    """What the write lost: of the update's blocks, of the post around them where its format is written
+    whole again (a folder of Markdown files), and what the server changed on save. Empty when nothing
+    was written."""
 
     def __str__(self) -> str:
         return str(self.outcome)
@@ -441,9 +487,10 @@ def deliver(
     max_conflicts: int = MAX_CONFLICTS,
 ) -> Result:
     """Run ``operation`` on the post until the stored content holds it, exactly once (module docstring)."""
-    from ..retry import default_policy
-
     post = as_ref(ref)
+    main = operation.main if isinstance(operation, AllOf) else operation
+    if isinstance(main, Append | Replace) and not main.allow_loss:
+        check_losses(main.update, backend.capabilities.content_format, allow_loss=False)  # before any request
     policy: RetryPolicy = retry if retry is not None else default_policy()
     state = _State()
     sleep: Callable[[float], None] = getattr(policy, "sleep", time.sleep)
@@ -527,7 +574,18 @@ def _attempt(
             )
         present = state.main_present and not state.unanswered_once
         outcome = Outcome.ALREADY_PRESENT if present else Outcome.APPLIED
-        return Result(outcome, op.update_id, written.ref, written.version, state.attempts, state.conflicts)
+        losses = doc.losses() + _stored_losses(backend, desired, written.content, current.format)
+        return Result(
+            outcome, op.update_id, written.ref, written.version, state.attempts, state.conflicts, losses
+        )
+
+
+def _stored_losses(backend: Backend, sent: str, stored: str, fmt: str) -> tuple[Loss, ...]:
+    """What the server changed of the content it was sent, block by block (:func:`report_stored`)."""
+    report = ConversionReport()
+    system = backend.capabilities.system
+    report_stored(sent, stored, formats.get(fmt), report, system=system, cause=f"{system} changed it on save")
+    return tuple(report)
 
 
 SETTLE = 1.2
@@ -560,8 +618,9 @@ def _check_unanswered(backend: Backend, ref: PostRef, state: _State, current: Ve
     before, after = base_version.revisions, current.version.revisions
     if current.content != ours or before is None or after is None or after <= before + 1:
         return
-    reader = getattr(backend, "read_overwritten", None)
-    theirs = reader(ref, current.version) if callable(reader) else None
+    theirs = None
+    if isinstance(backend, RecoversOverwritten):
+        theirs = backend.read_overwritten(ref, current.version)
     if isinstance(theirs, str):
         state.restores.append((base, theirs))
     else:
@@ -575,20 +634,29 @@ def append_update(
     *,
     retry: RetryPolicy | None = None,
     order: Order | None = None,
+    allow_loss: bool = True,
 ) -> Result:
-    """Add ``update`` to the post exactly once, where the post's convention puts it."""
+    """Add ``update`` to the post exactly once, where the post's convention puts it. ``result.losses``
+    names what the site's format did not hold; with ``allow_loss=False`` an update whose own content would
+    lose anything is refused (:class:`UpdateLossError`) before anything is sent."""
     prepared = update if isinstance(update, Prepared) else prepare(ref, update)
-    return deliver(backend, ref, Append(prepared, order), retry=retry, order=order)
+    return deliver(backend, ref, Append(prepared, order, allow_loss), retry=retry, order=order)
 
 
 def replace_update(
-    backend: Backend, ref: Ref, update: Update | Prepared, *, retry: RetryPolicy | None = None
+    backend: Backend,
+    ref: Ref,
+    update: Update | Prepared,
+    *,
+    retry: RetryPolicy | None = None,
+    allow_loss: bool = True,
 ) -> Result:
-    """Replace the update with ``update.id`` (marker and body) by ``update``."""
+    """Replace the update with ``update.id`` (marker and body) by ``update`` (losses as for
+    :func:`append_update`)."""
     if isinstance(update, Update) and update.id is None:
         raise UsageError("replacing an update needs its id")
     prepared = update if isinstance(update, Prepared) else prepare(ref, update)
-    return deliver(backend, ref, Replace(prepared), retry=retry)
+    return deliver(backend, ref, Replace(prepared, allow_loss), retry=retry)
 
 
 def retract_update(backend: Backend, ref: Ref, update_id: str, *, retry: RetryPolicy | None = None) -> Result:
@@ -596,38 +664,10 @@ def retract_update(backend: Backend, ref: Ref, update_id: str, *, retry: RetryPo
     return deliver(backend, ref, Retract(update_id), retry=retry)
 
 
-class LiveUpdates:
-    """Mixin giving a backend ``append_update``, ``replace_update`` and ``retract_update``."""
-
-    def append_update(
-        self,
-        ref: Ref,
-        update: Update | Prepared,
-        *,
-        retry: RetryPolicy | None = None,
-        order: Order | None = None,
-    ) -> Result:
-        return append_update(self._live_backend(), ref, update, retry=retry, order=order)
-
-    def replace_update(
-        self, ref: Ref, update: Update | Prepared, *, retry: RetryPolicy | None = None
-    ) -> Result:
-        return replace_update(self._live_backend(), ref, update, retry=retry)
-
-    def retract_update(self, ref: Ref, update_id: str, *, retry: RetryPolicy | None = None) -> Result:
-        return retract_update(self._live_backend(), ref, update_id, retry=retry)
-
-    def _live_backend(self) -> Backend:
-        if not isinstance(self, Backend):
-            raise TypeError(f"{type(self).__name__} does not implement the backend protocol")
-        return self
-
-
 __all__ = [
     "ORDERS",
     "AllOf",
     "Append",
-    "LiveUpdates",
     "Operation",
     "Order",
     "Outcome",
@@ -636,8 +676,10 @@ __all__ = [
     "Result",
     "Retract",
     "Update",
+    "UpdateLossError",
     "UpdateNotFoundError",
     "append_update",
+    "check_losses",
     "deliver",
     "derive_id",
     "detect_order",
@@ -647,4 +689,5 @@ __all__ = [
     "replace_update",
     "restore",
     "retract_update",
+    "update_losses",
 ]

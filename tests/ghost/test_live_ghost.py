@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from cmsbridge import live
 from cmsbridge.backends.base import Ref, Versioned
 from cmsbridge.backends.ghost import GhostAdmin
 from cmsbridge.live import Outcome, Update
@@ -65,8 +66,8 @@ def test_append_exactly_once_and_only_the_content_is_written(
     ghost: GhostAdmin, direct: GhostDirect, post: str
 ) -> None:
     direct.put(post, {"tags": [{"name": "Breaking"}], "featured": True})
-    first = ghost.append_update(post, update(1))
-    again = ghost.append_update(post, update(1))
+    first = live.append_update(ghost, post, update(1))
+    again = live.append_update(ghost, post, update(1))
     assert (first.outcome, again.outcome) == (Outcome.APPLIED, Outcome.ALREADY_PRESENT)
     assert (first.attempts, again.attempts) == (1, 1)
     state = direct.read(post)
@@ -82,30 +83,30 @@ def test_updates_follow_the_posts_order_newest_first_and_oldest_first(
     ghost: GhostAdmin, direct: GhostDirect, post: str
 ) -> None:
     for minute in (10, 20, 15):
-        ghost.append_update(post, update(minute))
+        live.append_update(ghost, post, update(minute))
     assert anchors(direct.read(post)["content"]) == ["m020", "m015", "m010"]
     other = direct.create("Oldest first")
     for minute in (10, 20):
-        ghost.append_update(other, update(minute), order="oldest-first")
-    ghost.append_update(other, update(15))  # detected from the markers already there
+        live.append_update(ghost, other, update(minute), order="oldest-first")
+    live.append_update(ghost, other, update(15))  # detected from the markers already there
     assert anchors(direct.read(other)["content"]) == ["m010", "m015", "m020"]
 
 
 def test_replace_retract_and_the_key_flag(ghost: GhostAdmin, direct: GhostDirect, post: str) -> None:
-    ghost.append_update(post, update(1))
-    ghost.append_update(post, update(2, key=True))
+    live.append_update(ghost, post, update(1))
+    live.append_update(ghost, post, update(2, key=True))
     marker = next(b for b in ghost.get(post).post.blocks if isinstance(b, UpdateMarker) and b.id == "m002")
     assert marker.key
     assert 'data-key="true"' in direct.read(post)["content"]
 
     corrected = update(1, "News 1, corrected.")
-    assert ghost.replace_update(post, corrected).outcome == Outcome.APPLIED
-    assert ghost.replace_update(post, corrected).outcome == Outcome.ALREADY_PRESENT
+    assert live.replace_update(ghost, post, corrected).outcome == Outcome.APPLIED
+    assert live.replace_update(ghost, post, corrected).outcome == Outcome.ALREADY_PRESENT
     html = direct.read(post)["content"]
     assert "<p>News 1, corrected.</p>" in html and "<p>News 1.</p>" not in html
 
-    assert ghost.retract_update(post, "m002").outcome == Outcome.APPLIED
-    assert ghost.retract_update(post, "m002").outcome == Outcome.ALREADY_PRESENT
+    assert live.retract_update(ghost, post, "m002").outcome == Outcome.APPLIED
+    assert live.retract_update(ghost, post, "m002").outcome == Outcome.ALREADY_PRESENT
     state = direct.read(post)
     assert anchors(state["content"]) == ["m001"] and "News 2." not in state["content"]
     assert (state["title"], state["excerpt"]) == ("Live on Ghost", "Set by the desk")
@@ -161,7 +162,7 @@ def test_a_stale_updated_at_collides_and_is_recovered(
         for minute in (1, 2):
             time.sleep(1.1)  # the other writer's save lands in a later second than the version read
             backend.interleave = 1
-            result = backend.append_update(post, update(minute))
+            result = live.append_update(backend, post, update(minute))
             assert result.outcome == Outcome.APPLIED
             assert result.conflicts >= 1  # Ghost refused the write based on the stale updated_at (409)
     html = direct.read(post)["content"]
@@ -183,7 +184,7 @@ def test_a_write_in_the_same_second_as_the_read_is_not_lost(
                 time.sleep(0.02)
             direct.set_meta(post, f"Title {minute}", f"Excerpt {minute}")  # the post changes now
             backend.interleave = 1
-            assert backend.append_update(post, update(minute)).outcome == Outcome.APPLIED
+            assert live.append_update(backend, post, update(minute)).outcome == Outcome.APPLIED
     assert backend.same_second >= 1, "no save landed in the second read: the blind spot was not exercised"
     state = direct.read(post)
     assert anchors(state["content"]) == ["m004", "m003", "m002", "m001"]
@@ -215,7 +216,7 @@ def test_appends_while_another_writer_changes_title_excerpt_and_content(
     thread.start()
     try:
         for minute in range(1, 7):
-            assert ghost.append_update(post, update(minute)).outcome == Outcome.APPLIED
+            assert live.append_update(ghost, post, update(minute)).outcome == Outcome.APPLIED
     finally:
         stop.set()
         thread.join(timeout=60)

@@ -38,7 +38,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
-from .errors import (
+from .. import live
+from ..errors import (
     CMSBridgeError,
     ConfigError,
     ConflictError,
@@ -52,13 +53,13 @@ from .errors import (
     redact_url,
     scrub,
 )
-from .retry import is_transient
+from ..retry import is_transient
+from ..sites import load_profile, parse_site
+from . import Order, Prepared, Result
 
 if TYPE_CHECKING:
-    from . import live
-    from .backends.base import Backend, RetryPolicy
-    from .live import Order, Prepared, Result
-    from .retry import Deadline
+    from ..backends.base import Backend, RetryPolicy
+    from ..retry import Deadline
 
 Operation = Literal["append", "replace", "retract"]
 State = Literal["pending", "done", "failed"]
@@ -92,8 +93,6 @@ def stored_site(site: str) -> str:
     """The site as the outbox stores it: a ``files:`` folder (or ``wxr:`` file) as an absolute path, a
     profile name as the URL the profile names here, any secret redacted. Idempotent."""
     if ":" not in site:
-        from .sites import load_profile
-
         url = load_profile(site).get("url")
         site = url if isinstance(url, str) else site
     kind, _, rest = site.partition(":")
@@ -119,8 +118,6 @@ def _missing_folder(site: str) -> str | None:
     """For a ``files:`` site whose folder does not exist here, why it cannot be used."""
     if not site.startswith("files:"):
         return None
-    from .sites import parse_site
-
     folder = parse_site(site).url[len("files:") :]
     return None if os.path.isdir(folder) else f"the folder {os.path.abspath(folder)} does not exist here"
 
@@ -151,10 +148,11 @@ class Entry:
     exit_code: int | None
     profile: str | None = None
     """The profile name the site was given as (the site is stored as the URL it named)."""
+    allow_loss: bool = True
+    """Whether the update may be applied although the site's format cannot hold all of it (decided when
+    the update was requested; False fails the entry instead, :class:`cmsbridge.live.UpdateLossError`)."""
 
     def prepared(self) -> Prepared:
-        from .live import Prepared
-
         return Prepared.from_json(self.payload)
 
 
@@ -244,14 +242,17 @@ class Outbox:
         payload: str = "",
         *,
         order: Order | None = None,
+        allow_loss: bool = True,
     ) -> Entry:
         """Record an operation (committed durably before this returns). The same operation already
         pending is not recorded twice: its entry is returned. ``site`` is stored as :func:`stored_site`
-        says (a profile's name is kept in the entry's options)."""
+        says (a profile's name and ``allow_loss`` are kept in the entry's options)."""
         given, site = site, stored_site(site)
-        hints: dict[str, str] = {"order": order} if order else {}
+        hints: dict[str, str | bool] = {"order": order} if order else {}
         if ":" not in given:
             hints["profile"] = given
+        if not allow_loss:
+            hints["allow_loss"] = False
         options = json.dumps(hints)
         now = self.clock()
         with self._transaction() as db:
@@ -417,14 +418,12 @@ class Outbox:
         return deliveries
 
     def _deliver(self, backend: Backend, entry: Entry, retry: RetryPolicy | None) -> Delivery:
-        from . import live
-
         try:
             main: live.Operation
             if entry.op == "append":
-                main = live.Append(entry.prepared(), entry.order)
+                main = live.Append(entry.prepared(), entry.order, entry.allow_loss)
             elif entry.op == "replace":
-                main = live.Replace(entry.prepared())
+                main = live.Replace(entry.prepared(), entry.allow_loss)
             else:
                 main = live.Retract(entry.update_id)
         except ValueError as exc:  # the entry's own data no longer validates: it never will
@@ -434,7 +433,7 @@ class Outbox:
         try:
             also = self._recent(entry.site, entry.post, exclude=entry.update_id)
             result = live.deliver(backend, entry.post, live.AllOf(main, also), retry=retry, order=entry.order)
-        except PERMANENT as exc:
+        except (*PERMANENT, live.UpdateLossError) as exc:
             return self._outcome(entry, "failed", exc)
         except UsageError as exc:  # raised while reading the server's answer, not the entry: stays queued
             unreadable = UnexpectedResponseError(
@@ -461,8 +460,6 @@ class Outbox:
         """Appends delivered to the post (``site`` as stored) in the last ``recheck`` seconds, to keep
         present: a write delayed in the network (sent before a timeout, applied after) may have put back
         older content since."""
-        from . import live
-
         since = self.clock() - self.recheck
         rows = self._query(
             "SELECT * FROM entries WHERE state = 'done' AND site = ? AND post = ? AND updated >= ? "
@@ -491,8 +488,6 @@ class Outbox:
     ) -> int:
         """Check that the post still holds the updates recently delivered to it, and put back any that a
         stale write removed. Returns how many were put back."""
-        from . import live
-
         recent = self._recent(site, post)
         if not recent:
             return 0
@@ -628,4 +623,5 @@ def _entry(row: sqlite3.Row) -> Entry:
         last_error=row["last_error"],
         exit_code=row["exit_code"],
         profile=options.get("profile"),
+        allow_loss=options.get("allow_loss", True) is not False,
     )
