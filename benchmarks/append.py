@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 import requests  # noqa: E402
 
 from cmsbridge.backends.base import Transport  # noqa: E402
+from cmsbridge.backends.sites import connect  # noqa: E402
 from cmsbridge.live import Update, append_update  # noqa: E402
 from cmsbridge.model import Paragraph, text  # noqa: E402
-from cmsbridge.sites import connect  # noqa: E402
 
 T0 = dt.datetime(2026, 5, 6, 12, 0, tzinfo=dt.UTC)
 

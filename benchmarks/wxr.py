@@ -1,5 +1,6 @@
 """Memory and time to migrate from a big WordPress export: the ``wxr:`` site (an index, one post read at a
-time) against reading the whole file at once (``cmsbridge.formats.wxr.parse``, what the site did before).
+time) against reading the whole file at once (``cmsbridge.formats.wordpress.wxr.parse``, what the
+site did before).
 
 Generates an export (default 4,000 posts of 50 blocks, about 100 MB; deterministic), then, each in a fresh
 process so that peak memory is its own, lists every post as a migration does: the time to the first post,
@@ -34,7 +35,7 @@ if how == "index":
         count += 1
 else:
     from pathlib import Path
-    from cmsbridge.formats.wxr import parse
+    from cmsbridge.formats.wordpress.wxr import parse
     for entry in parse(Path(path).read_bytes()).entries:
         first = first or time.perf_counter() - start
         count += 1

@@ -33,13 +33,13 @@ from .report import ConversionReport, ConversionWarning, Loss
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .sites import connect
+    from .backends.sites import connect
 
 
 def __getattr__(name: str) -> object:
     # connect() is imported on first use, so that `import cmsbridge` stays fast.
     if name == "connect":
-        from .sites import connect
+        from .backends.sites import connect
 
         return connect
     raise AttributeError(f"module 'cmsbridge' has no attribute {name!r}")

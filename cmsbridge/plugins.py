@@ -5,8 +5,9 @@ Two groups (see the README's "Plugins"):
 - ``cmsbridge.formats``: format name -> a module with ``NAME``, ``read(data, report) -> Post`` and
   ``write(post, report) -> str`` (:mod:`cmsbridge.formats`).
 - ``cmsbridge.backends``: URL scheme -> a backend class or factory, called as ``factory(site, transport)``
-  with the parsed :class:`~cmsbridge.sites.Site` and a :class:`~cmsbridge.backends.base.Transport` or None
-  (:mod:`cmsbridge.sites`).
+  with the parsed :class:`~cmsbridge.backends.sites.Site` and a
+  :class:`~cmsbridge.backends.base.Transport` or None
+  (:mod:`cmsbridge.backends.sites`).
 
 Entry points are looked up once, on first use, and a plugin is imported only when its name is asked for.
 A plugin that cannot be imported is a :class:`~cmsbridge.errors.PluginError` naming it; the built-in

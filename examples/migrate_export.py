@@ -15,8 +15,8 @@ from pathlib import Path
 
 import cmsbridge
 from cmsbridge.errors import CMSBridgeError
-from cmsbridge.migrate import migrate
-from cmsbridge.redirects import redirects
+from cmsbridge.migration.redirects import redirects
+from cmsbridge.migration.run import migrate
 
 HERE = Path(__file__).resolve().parent
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from hypothesis import strategies as st
 
-from cmsbridge.formats.inline_html import normalize
+from cmsbridge.formats.html.inline import normalize
 from cmsbridge.model import (
     Block,
     Bold,

@@ -16,9 +16,14 @@ from click.testing import CliRunner
 
 from cmsbridge import cli
 
-PACKAGE = Path(cli.__file__).resolve().parent
-COMMAND_MODULES = sorted(path.stem for path in PACKAGE.glob("cli_*.py") if path.stem != "cli_args")
-"""The modules that define commands: every ``cli_*`` module but the helpers they share."""
+CLI_ROOM = Path(cli.__file__).resolve().parent
+PACKAGE = CLI_ROOM.parent
+COMMAND_MODULES = sorted(
+    path.stem for path in CLI_ROOM.glob("*.py") if path.stem not in {"__init__", "__main__", "args"}
+)
+"""The modules that define commands: every module of the CLI's room but the helpers they share."""
+ENTRY_POINTS = {CLI_ROOM / "__init__.py", CLI_ROOM / "__main__.py"}
+"""``cmsbridge.cli`` itself and ``python -m cmsbridge.cli``: the only modules that may import it."""
 
 
 def _imports_of(path: Path) -> set[str]:
@@ -41,7 +46,7 @@ def test_no_module_of_the_package_imports_the_cli() -> None:
     importers = [
         path.relative_to(PACKAGE).as_posix()
         for path in PACKAGE.rglob("*.py")
-        if path.name != "cli.py" and "cmsbridge.cli" in _imports_of(path)
+        if path not in ENTRY_POINTS and "cmsbridge.cli" in _imports_of(path)
     ]
     assert importers == []
 
@@ -49,24 +54,24 @@ def test_no_module_of_the_package_imports_the_cli() -> None:
 def test_importing_the_cli_registers_nothing_and_imports_no_command_module() -> None:
     code = (
         "import sys, cmsbridge.cli as c\n"
-        "print(sorted(m for m in sys.modules if m.startswith('cmsbridge.cli_')))\n"
+        "print(sorted(m for m in sys.modules if m.startswith('cmsbridge.cli.')))\n"
         "print(sorted(c.cli.commands))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["['cmsbridge.cli_args']", "[]"]
+    assert result.stdout.splitlines() == ["['cmsbridge.cli.args']", "[]"]
 
 
 def test_command_modules_define_no_registering_function() -> None:
     for module in COMMAND_MODULES:
-        assert not hasattr(importlib.import_module(f"cmsbridge.{module}"), "register"), module
+        assert not hasattr(importlib.import_module(f"cmsbridge.cli.{module}"), "register"), module
 
 
 def test_every_command_defined_is_declared_once_under_its_own_name() -> None:
     defined = {
         (module, name): value
         for module in COMMAND_MODULES
-        for name, value in vars(importlib.import_module(f"cmsbridge.{module}")).items()
+        for name, value in vars(importlib.import_module(f"cmsbridge.cli.{module}")).items()
         if isinstance(value, click.Command)
     }
     declared = list(cli.COMMANDS.values())
@@ -92,7 +97,7 @@ def test_an_unknown_command_is_one_line_and_exit_2(capsys: pytest.CaptureFixture
 @pytest.mark.parametrize(
     "args",
     [
-        ["get", "missing", "--site", "files:{tmp}"],  # cli_posts
+        ["get", "missing", "--site", "files:{tmp}"],  # cli.posts
         [
             "retract",
             "missing",
@@ -102,7 +107,7 @@ def test_an_unknown_command_is_one_line_and_exit_2(capsys: pytest.CaptureFixture
             "files:{tmp}",
             "--outbox",
             "{tmp}/outbox.db",
-        ],  # cli_live
+        ],  # cli.live
         ["redirects", "--from", "nosuch:{tmp}", "--to", "files:{tmp}", "--state", "{tmp}/state"],  # migrate
     ],
 )

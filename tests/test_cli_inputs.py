@@ -22,10 +22,10 @@ import pytest
 
 from cmsbridge import formats
 from cmsbridge.backends.files import FilesBackend
+from cmsbridge.backends.sites import parse_site, resolve
 from cmsbridge.cli import main
 from cmsbridge.errors import ConfigError, ParseError, UsageError
 from cmsbridge.report import ConversionReport
-from cmsbridge.sites import parse_site, resolve
 
 PUBLISHED = "---\ntitle: Kept\nstatus: publish\n---\n\nText.\n"
 
@@ -556,7 +556,7 @@ def test_an_undefined_entity_in_a_title_is_kept_and_reported() -> None:
 
 
 def test_an_undefined_entity_is_kept_in_a_listed_export(tmp_path: Path) -> None:
-    from cmsbridge.sites import connect
+    from cmsbridge.backends.sites import connect
 
     (tmp_path / "export.xml").write_text(WXR)
     [fetched] = connect(f"wxr:{tmp_path / 'export.xml'}").list()
@@ -601,9 +601,9 @@ def test_an_unexpected_exception_is_one_line_naming_the_command(
 def test_an_unexpected_exception_in_migrate_names_migrate(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import cmsbridge.migrate
+    import cmsbridge.migration.run
 
-    monkeypatch.setattr(cmsbridge.migrate, "migrate", _boom)
+    monkeypatch.setattr(cmsbridge.migration.run, "migrate", _boom)
     code, _, err = run_main(capsys, "migrate", "--from", "files:a", "--to", "files:b", "--state", "s.db")
     assert one_error_line(code, err, exit_code=70).startswith(
         "cmsbridge: internal error in migrate: ValueError"

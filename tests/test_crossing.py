@@ -18,7 +18,7 @@ import cmsbridge
 from cmsbridge.backends.files import FilesBackend
 from cmsbridge.backends.ghost import GhostAdmin, parse_site
 from cmsbridge.formats import lexical
-from cmsbridge.migrate import MigrationReport, migrate
+from cmsbridge.migration.run import MigrationReport, migrate
 from cmsbridge.model import Heading, LineBreak, Paragraph, Post, Raw, Text
 from cmsbridge.report import ConversionReport
 

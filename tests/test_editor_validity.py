@@ -209,7 +209,7 @@ def _run_validator(documents: dict[str, str]) -> dict[str, dict[str, Any]]:
 def _reattached_blocks() -> dict[str, str]:
     """An image block and a gallery as the editor saves them, and the same after ``migrate --media copy``
     gave their images the ids of their copies (``wordpress_attachments.reattach``)."""
-    from cmsbridge.formats.wordpress_attachments import reattach
+    from cmsbridge.formats.wordpress.attachments import reattach
 
     from .test_wordpress_attachments import NEW, gallery, image_block, media_text
 

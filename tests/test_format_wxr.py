@@ -17,8 +17,8 @@ import requests
 import cmsbridge
 from cmsbridge.backends.files import FilesBackend
 from cmsbridge.errors import NotFoundError, ParseError, UnsupportedError
-from cmsbridge.formats import wxr
-from cmsbridge.migrate import migrate
+from cmsbridge.formats.wordpress import wxr as wxr
+from cmsbridge.migration.run import migrate
 from cmsbridge.model import Heading, List, ListItem, Paragraph, Post, Quote, Raw, SourceRef, Text
 from cmsbridge.report import ConversionReport
 

@@ -16,7 +16,8 @@ import pytest
 import responses
 from click.testing import CliRunner
 
-from cmsbridge import media, retry
+from cmsbridge import retry
+from cmsbridge.backends import media as media
 from cmsbridge.backends.base import Backend, Transport
 from cmsbridge.backends.ghost import GhostAdmin
 from cmsbridge.backends.wordpress_rest import WordPressREST

@@ -28,7 +28,7 @@ from cmsbridge.errors import (
     ServerError,
 )
 from cmsbridge.formats.units import document
-from cmsbridge.formats.wordpress_live import split_top_level
+from cmsbridge.formats.wordpress.live import split_top_level
 from cmsbridge.live import (
     Outcome,
     Prepared,

@@ -22,8 +22,8 @@ from cmsbridge.backends.files import FilesBackend
 from cmsbridge.backends.ghost import GhostAdmin
 from cmsbridge.backends.wordpress_rest import WordPressREST
 from cmsbridge.backends.wxr_file import WXRFileBackend
-from cmsbridge.formats import wxr
-from cmsbridge.migrate import migrate
+from cmsbridge.formats.wordpress import wxr as wxr
+from cmsbridge.migration.run import migrate
 from cmsbridge.model import Paragraph, Post, Text
 from cmsbridge.report import ConversionReport
 
@@ -79,7 +79,7 @@ def named_in_a_loss(value: str, losses: list[str]) -> bool:
 
 
 def test_local_media_allows_only_regular_files_inside_a_root(root: Path, secret: Path) -> None:
-    from cmsbridge.media import local_media
+    from cmsbridge.backends.media import local_media
 
     photo = (root / "uploads" / "photo.png").resolve()
     assert local_media("uploads/photo.png", [root]) == photo
@@ -117,7 +117,7 @@ def test_local_media_allows_only_regular_files_inside_a_root(root: Path, secret:
 def test_a_root_that_holds_private_files_lends_only_its_media(tmp_path: Path) -> None:
     """A post saved in a home folder (``publish ~/post.md`` names that folder) must not make the keys,
     dotfiles and documents beside it images: only media files, through no hidden folder."""
-    from cmsbridge.media import local_media
+    from cmsbridge.backends.media import local_media
 
     home = tmp_path / "home"
     for name in (".ssh/id_rsa", ".ssh/key.png", ".env", ".cache/x.png", "notes.txt", "id_rsa", "photo.png"):

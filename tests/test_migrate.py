@@ -15,7 +15,7 @@ import pytest
 from cmsbridge.backends.base import Backend, Media, PostRef
 from cmsbridge.backends.files import FilesBackend
 from cmsbridge.errors import InvalidContentError, NotFoundError
-from cmsbridge.migrate import MigrationInterrupted, PostOutcome, migrate
+from cmsbridge.migration.run import MigrationInterrupted, PostOutcome, migrate
 from cmsbridge.model import Image, Paragraph, Post, Raw, Text
 from cmsbridge.report import ConversionReport
 from tests.image_server import png, serve
@@ -378,7 +378,7 @@ class KnownMedia(dict[str, tuple[str, str | None]]):
 
 
 def test_images_in_raw_markup_are_fetched_unescaped_and_replaced_escaped(tmp_path: Path) -> None:
-    from cmsbridge.media import copy_images
+    from cmsbridge.backends.media import copy_images
 
     (tmp_path / "www").mkdir()
     (tmp_path / "www" / "tanks.png").write_bytes(png(3, 2))

@@ -10,7 +10,7 @@ import pytest
 
 from cmsbridge.backends.base import Backend, PostRef
 from cmsbridge.backends.files import FilesBackend
-from cmsbridge.migrate import migrate
+from cmsbridge.migration.run import migrate
 from cmsbridge.model import Paragraph, Post, Text
 from cmsbridge.report import ConversionReport
 from tests.test_migrate import Delegating

@@ -19,8 +19,8 @@ import requests
 
 from cmsbridge.backends.files import FilesBackend
 from cmsbridge.backends.wxr_file import WXRFileBackend
-from cmsbridge.migrate import migrate
-from cmsbridge.redirects import redirects
+from cmsbridge.migration.redirects import redirects
+from cmsbridge.migration.run import migrate
 
 OLD = "https://old.example"
 
@@ -226,7 +226,7 @@ def test_redirects_never_point_a_post_at_itself(tmp_path: Path) -> None:
     import yaml
 
     from cmsbridge.backends.base import Fetched, PostRef, Version
-    from cmsbridge.idmap import IdMap
+    from cmsbridge.migration.idmap import IdMap
     from cmsbridge.model import Post
 
     ids = IdMap(tmp_path / "s.db")

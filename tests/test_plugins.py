@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from cmsbridge import plugins
+from cmsbridge.backends.sites import Site, parse_site
 from cmsbridge.errors import ConfigError
-from cmsbridge.sites import Site, parse_site
 from tests.test_cli_inputs import one_error_line, run_main
 
 PLUGIN_MODULE = '''

@@ -9,7 +9,7 @@ import pytest
 
 import cmsbridge
 from cmsbridge.backends.files import FilesBackend
-from cmsbridge.migrate import migrate
+from cmsbridge.migration.run import migrate
 from cmsbridge.report import ConversionReport
 
 STYLED = (

@@ -1,4 +1,4 @@
-"""Copied images get the attachment ids of their copies (``cmsbridge.formats.wordpress_attachments``), and
+"""Copied images get the attachment ids of their copies (``cmsbridge.formats.wordpress.attachments``), and
 ``copy_images`` applies that to image blocks' source markup and to galleries kept verbatim."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import cmsbridge
 from cmsbridge.backends.base import Media
-from cmsbridge.formats.wordpress_attachments import reattach, replace_img_src
-from cmsbridge.media import copy_images
+from cmsbridge.backends.media import copy_images
+from cmsbridge.formats.wordpress.attachments import reattach, replace_img_src
 from cmsbridge.model import Image, Post, Raw
 from cmsbridge.report import ConversionReport
 from tests.image_server import png, serve
@@ -162,7 +162,7 @@ def test_an_image_copied_on_an_earlier_run_gets_the_id_recorded_then(tmp_path: P
 def test_an_id_map_from_before_gets_the_media_id_column(tmp_path: Path) -> None:
     import sqlite3
 
-    from cmsbridge.idmap import IdMap
+    from cmsbridge.migration.idmap import IdMap
 
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as db:

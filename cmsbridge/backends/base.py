@@ -6,7 +6,7 @@ A backend is obtained from :func:`cmsbridge.connect` and speaks :class:`~cmsbrid
   ``update(ref, post) -> PostRef``; ``delete(ref)``; ``list(...)`` streams every page lazily;
   ``find(slug=...)``. Categories and tags are created on demand, authors looked up by name, login or
   e-mail, and a featured image given as a local file is uploaded when it lies inside the backend's
-  ``media_roots`` (none by default; :func:`cmsbridge.media.local_media`), else reported and left out.
+  ``media_roots`` (none by default; :func:`cmsbridge.backends.media.local_media`), else reported and left out.
 - The live-update primitive (issue 4): ``read_versioned(ref) -> Versioned`` (the raw stored content and an
   opaque :class:`Version`) and ``write_content(ref, content, expected) -> Written`` which writes the content
   *only* (never title, excerpt, status...). Where the CMS has conditional writes (XML-RPC

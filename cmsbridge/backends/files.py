@@ -29,7 +29,6 @@ from pathlib import Path
 from ..errors import BackendError, CMSBridgeError, NotFoundError, UsageError
 from ..formats import ALIASES, extension
 from ..formats import read as read_format
-from ..media import MediaRoots, is_web_address, local_media, local_refused
 from ..model import Post, SourceRef
 from ..report import ConversionReport, ensure_report
 from .base import (
@@ -47,6 +46,7 @@ from .base import (
     written_content,
 )
 from .ids import shown
+from .media import MediaRoots, is_web_address, local_media, local_refused
 
 KEEPS_SOURCES = frozenset({"markdown", "json"})
 """The formats whose files hold a post's ``sources`` (its provenance: front matter, the JSON document).
@@ -69,7 +69,7 @@ class FilesBackend:
 
     media_roots: MediaRoots = ()
     """Folders a post's featured image may be copied from into ``media/`` (none unless set; see
-    :func:`cmsbridge.media.local_media`)."""
+    :func:`cmsbridge.backends.media.local_media`)."""
 
     def __init__(self, path: str | os.PathLike[str], *, format: str = "markdown") -> None:
         self.root = Path(path).expanduser()

@@ -40,7 +40,6 @@ from ..errors import (
 )
 from ..formats import lexical
 from ..formats.crossing import report_stored
-from ..media import MediaRoots, is_web_address, local_media, local_refused
 from ..model import Post, SourceRef
 from ..report import ConversionReport, ensure_report
 from .answers import GhostImages, GhostPost, GhostPosts, GhostUsers
@@ -61,6 +60,7 @@ from .base import (
     written_content,
 )
 from .ids import ghost_id
+from .media import MediaRoots, is_web_address, local_media, local_refused
 
 SYSTEM = "ghost"
 CONTENT_FORMAT = lexical.NAME
@@ -91,7 +91,7 @@ class GhostAdmin(TransportBackend):
 
     media_roots: MediaRoots = ()
     """Folders a post's featured image may be read from as a local file (none unless set; see
-    :func:`cmsbridge.media.local_media`)."""
+    :func:`cmsbridge.backends.media.local_media`)."""
 
     def __init__(
         self,

@@ -12,10 +12,10 @@ from typing import Any
 from ..formats import get as get_format
 from ..formats import read as read_format
 from ..formats.crossing import report_stored
-from ..formats.inline_html import escape_text
-from ..media import ImageUnavailable, fetched_image, is_web_address, local_media, local_refused, same_host
+from ..formats.html.inline import escape_text
 from ..model import Post
 from ..report import ConversionReport
+from .media import ImageUnavailable, fetched_image, is_web_address, local_media, local_refused, same_host
 
 CONTENT_FORMAT = "gutenberg"
 SYSTEM = "wordpress"
@@ -87,7 +87,8 @@ def featured_image_file(
     """A local file of the featured image ``value`` to upload to WordPress, or None.
 
     A local file is used only inside ``roots`` (the backend's ``media_roots``; see
-    :func:`cmsbridge.media.local_media`). An image on another web site (a post from Ghost, a migration) is
+    :func:`cmsbridge.backends.media.local_media`). An image on another web site (a post from Ghost, a
+    migration) is
     downloaded, without the site's credentials, to a temporary file kept while the block runs. Any other
     local address, an image already on this site, or one that cannot be fetched, is reported and not
     uploaded.

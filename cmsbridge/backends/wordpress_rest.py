@@ -39,7 +39,6 @@ from ..errors import (
     scrub,
 )
 from ..http import Said
-from ..media import MediaRoots, is_web_address, same_host
 from ..model import Post, SourceRef
 from ..report import ConversionReport, ensure_report
 from . import paging
@@ -61,6 +60,7 @@ from .base import (
     written_content,
 )
 from .ids import wordpress_id
+from .media import MediaRoots, is_web_address, same_host
 from .wordpress_common import (
     CONTENT_FORMAT,
     SYSTEM,
@@ -92,7 +92,7 @@ class WordPressREST(TransportBackend):
 
     media_roots: MediaRoots = ()
     """Folders a post's featured image may be read from as a local file (none unless set; see
-    :func:`cmsbridge.media.local_media`)."""
+    :func:`cmsbridge.backends.media.local_media`)."""
 
     def __init__(
         self,

@@ -51,7 +51,6 @@ from ..errors import (
     UsageError,
     register_secret,
 )
-from ..media import MediaRoots
 from ..model import Post, SourceRef
 from ..report import ConversionReport, ensure_report
 from . import paging
@@ -74,6 +73,7 @@ from .base import (
     written_content,
 )
 from .ids import wordpress_id
+from .media import MediaRoots
 from .wordpress_common import (
     CONTENT_FORMAT,
     SYSTEM,
@@ -194,7 +194,7 @@ class WordPressXMLRPC(TransportBackend):
 
     media_roots: MediaRoots = ()
     """Folders a post's featured image may be read from as a local file (none unless set; see
-    :func:`cmsbridge.media.local_media`)."""
+    :func:`cmsbridge.backends.media.local_media`)."""
 
     def __init__(
         self,

@@ -5,7 +5,7 @@ converted up front) took 1.2 GB of memory and 30 s before the first post for a 1
 pass of expat over the file records, per ``<item>``, where it lies (byte offsets) and the few fields that
 listing needs (id, type, status, slug, author, dates; an attachment's URL); the post's content is not
 kept. A post is then read on demand: its bytes, wrapped in the file's own ``<rss>`` start tag (so its
-namespace prefixes mean what they meant), go through :func:`cmsbridge.formats.wxr.parse` as before.
+namespace prefixes mean what they meant), go through :func:`cmsbridge.formats.wordpress.wxr.parse` as before.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import BinaryIO
 from xml.sax.saxutils import quoteattr
 
 from ..errors import ParseError
-from ..formats.wxr import NAME, Entry, parse
+from ..formats.wordpress.wxr import NAME, Entry, parse
 from ..report import ConversionReport
 
 _FIELDS = {
@@ -199,7 +199,7 @@ def index(path: Path) -> Index:
 
 
 def read_item(path: Path, found: Index, item: Item) -> Entry:
-    """The post of ``item``, read from the file as :func:`cmsbridge.formats.wxr.parse` reads it."""
+    """The post of ``item``, read from the file as :func:`cmsbridge.formats.wordpress.wxr.parse` reads it."""
     with open(path, "rb") as handle:
         handle.seek(item.start)
         body = handle.read(item.end - item.start)

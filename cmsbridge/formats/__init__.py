@@ -20,13 +20,13 @@ from ..model import Post
 from ..report import ConversionReport, ensure_report
 
 FORMATS: dict[str, str] = {
-    "text": "cmsbridge.formats.text",
+    "text": "cmsbridge.formats.markdown.text",
     "gutenberg": "cmsbridge.formats.wordpress",
     "html": "cmsbridge.formats.html",
     "markdown": "cmsbridge.formats.markdown",
     "json": "cmsbridge.formats.json_format",
     "lexical": "cmsbridge.formats.lexical",
-    "wxr": "cmsbridge.formats.wxr",
+    "wxr": "cmsbridge.formats.wordpress.wxr",
 }
 """Format name -> module. A name is listed only once its module exists (checked by the tests)."""
 

@@ -34,8 +34,8 @@ from . import read, write
 When = dt.datetime | dt.time
 
 SPLICERS: dict[str, str] = {
-    "gutenberg": "cmsbridge.formats.wordpress_live",
-    "lexical": "cmsbridge.formats.lexical_live",
+    "gutenberg": "cmsbridge.formats.wordpress.live",
+    "lexical": "cmsbridge.formats.lexical.live",
 }
 """Format name -> the module whose ``parse(content) -> Document`` splits that format's stored content
 exactly. A format not listed goes through the model (:class:`ModelDocument`)."""

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from .. import live
+from ..backends.sites import load_profile, parse_site
 from ..errors import (
     CMSBridgeError,
     ConfigError,
@@ -54,7 +55,6 @@ from ..errors import (
     scrub,
 )
 from ..retry import is_transient
-from ..sites import load_profile, parse_site
 from . import Order, Prepared, Result
 
 if TYPE_CHECKING:

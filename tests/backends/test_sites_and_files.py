@@ -9,11 +9,11 @@ import pytest
 import cmsbridge
 from cmsbridge.backends.base import Backend, Version
 from cmsbridge.backends.files import FilesBackend
+from cmsbridge.backends.sites import DEFAULT_SITE, parse_site, resolve
 from cmsbridge.backends.wordpress_rest import WordPressREST
 from cmsbridge.backends.wordpress_xmlrpc import WordPressXMLRPC
 from cmsbridge.errors import ConfigError, ConflictError, NotFoundError
 from cmsbridge.model import Paragraph, Post, UpdateMarker, text
-from cmsbridge.sites import DEFAULT_SITE, parse_site, resolve
 
 SECRET = "s3cret pass word"
 

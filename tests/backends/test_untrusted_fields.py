@@ -23,7 +23,7 @@ from cmsbridge.backends.wxr_file import WXRFileBackend
 from cmsbridge.cli import main
 from cmsbridge.errors import UsageError
 from cmsbridge.formats import write
-from cmsbridge.migrate import migrate
+from cmsbridge.migration.run import migrate
 from cmsbridge.model import Paragraph, Post, SourceRef, Text
 
 SITE = "https://news.example.com"

@@ -13,7 +13,7 @@ import requests
 import cmsbridge
 from cmsbridge.backends.base import Backend, Fetched
 from cmsbridge.backends.files import FilesBackend
-from cmsbridge.migrate import MigrationInterrupted, PostOutcome, migrate
+from cmsbridge.migration.run import MigrationInterrupted, PostOutcome, migrate
 from cmsbridge.model import Heading, Image, Paragraph, Post, Quote, Text
 from tests.image_server import png, serve
 

@@ -14,8 +14,8 @@ import requests
 
 from cmsbridge.backends.ghost import GhostAdmin
 from cmsbridge.backends.wxr_file import WXRFileBackend
-from cmsbridge.migrate import migrate
-from cmsbridge.redirects import redirects
+from cmsbridge.migration.redirects import redirects
+from cmsbridge.migration.run import migrate
 from tests.ghost.conftest import SCRIPT
 from tests.test_migrate_links import OLD, export, item, paragraph
 

@@ -181,7 +181,7 @@ def test_list_pages_over_more_than_100_posts(wordpress: dict[str, Any]) -> None:
 def test_migrating_an_export_keeps_block_attributes(wordpress: dict[str, Any], tmp_path: Path) -> None:
     """A WordPress export migrated to WordPress keeps what the model does not hold (alignment, colours,
     font sizes inside a quote): the stored content is the exported block markup, byte for byte."""
-    from cmsbridge.migrate import migrate
+    from cmsbridge.migration.run import migrate
     from tests.test_presentation import STYLED
 
     slug = f"styled-{uuid.uuid4().hex[:8]}"
@@ -201,7 +201,7 @@ def test_migrated_images_point_at_their_copies_in_the_media_library(
     """``migrate --media copy`` from an export: the image block and the gallery image carry the id of the
     uploaded copy (attribute, ``wp-image-`` class), not the source site's 57, and that attachment is the
     picture at the address the post shows."""
-    from cmsbridge.migrate import migrate
+    from cmsbridge.migration.run import migrate
     from tests.image_server import png, serve
     from tests.test_wordpress_attachments import gallery, image_block
 

@@ -1,0 +1,830 @@
+"""``lexical``: Ghost's Lexical JSON (Koenig), the string in a Ghost post's ``lexical`` field.
+
+The document holds the post's blocks only; title, slug, tags and the rest travel beside it in the Admin
+API's post object (see :mod:`cmsbridge.backends.ghost`).
+
+Mapping (model <-> Lexical):
+
+- Paragraph, Heading <-> ``paragraph``, ``extended-heading`` (tag ``h1``-``h6``); text runs are
+  ``extended-text`` nodes with the format bitmask (bold 1, italic 2, code 16), links are ``link`` nodes,
+  line breaks ``linebreak``. The reader nests marks canonically: links outermost, then bold, then italic;
+  line breaks are never inside marks. Strikethrough, underline, sub/superscript and highlight read as
+  :class:`RawInline` HTML (``<s>``, ``<u>``, ``<sub>``, ``<sup>``, ``<mark>``) and are written back as bits.
+- Heading anchors: Ghost derives a heading's ``id`` from its text (:func:`cmsbridge.model.slugify`) and
+  Lexical has no id field. A heading with an ``anchor`` is preceded by an HTML card
+  ``<span class="cmsbridge-anchor" data-anchor="A" id="A"></span>`` (``id`` left out when Ghost's own id
+  is already ``A``, so the page has no duplicate id).
+- Quote <-> ``extended-quote`` (``aside`` is read as a quote and kept through the origin): paragraphs are
+  separated by two line breaks; Ghost has no citation field, so the citation is a trailing italic run
+  ``— citation`` after two line breaks, linked to ``source_url`` when there is one.
+- UpdateMarker <-> an HTML card ``<span id="update-ID" class="cmsbridge-update" data-update-id=...
+  data-at=... data-tz=... data-key="true" data-label="heading"></span>`` followed, when the label is not
+  empty, by an ``h3`` holding the label. The span gives the page the stable anchor ``update-ID`` that every
+  cmsbridge format writes, so links to an update survive a move between CMSs (the span has no ``id`` when
+  Ghost's id for the label's heading is that anchor already). A time or zone the card leaves out is the
+  one the label names (:mod:`.updates`, as every format reads labels); ``none`` when that is not it.
+- Embed <-> ``embed`` card whose ``html`` cmsbridge builds itself (YouTube and Vimeo iframes; a link for
+  other providers), with ``metadata.cmsbridge`` = provider and provider id.
+- Image <-> ``image`` card; Separator <-> ``horizontalrule``; List <-> ``list``/``listitem``.
+- Raw: ``html`` <-> ``html`` card; ``markdown`` <-> ``markdown`` card; ``lexical`` (any node the reader
+  does not understand: callouts, bookmarks, galleries...) is written back unchanged; other formats go into
+  an ``html`` card tagged with a comment ``<!--cmsbridge:raw format=F-->``: WordPress markup as it is,
+  anything else (text, a code block of the text format...) escaped inside ``<pre>``, so text never becomes
+  live markup on the Ghost site (reported as a loss).
+
+Every block read carries an origin holding its nodes; an unchanged block is written back node for node.
+Whatever does not read back identically is recorded in the conversion report (:mod:`.crossing`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from html import escape, unescape
+from typing import Any
+
+from pydantic import ValidationError
+
+from ...errors import ParseError
+from ...limits import load_json
+from ...model import (
+    RAW_FORMAT_PATTERN,
+    Block,
+    Bold,
+    Code,
+    Embed,
+    Heading,
+    Image,
+    Inline,
+    Inlines,
+    Italic,
+    LineBreak,
+    Link,
+    List,
+    ListItem,
+    Origin,
+    Paragraph,
+    Post,
+    Quote,
+    Raw,
+    RawInline,
+    Separator,
+    Text,
+    UpdateMarker,
+    plain_text,
+    slugify,
+    zone_info,
+)
+from ...report import ConversionReport
+from .. import report_unwritten_fields
+from ..embeds import PROVIDERS, identify, player_url, valid_id
+from ..html.inline import inlines_from_html, inlines_to_html, normalize, parse_fragment
+from ..inert import make_inert
+from ..updates import parse_update_label
+
+NAME = "lexical"
+
+Node = dict[str, Any]
+
+BOLD, ITALIC, STRIKE, UNDERLINE, CODE, SUB, SUP, HIGHLIGHT = 1, 2, 4, 8, 16, 32, 64, 128
+_EXTRA_TAGS = ((STRIKE, "s"), (UNDERLINE, "u"), (SUB, "sub"), (SUP, "sup"), (HIGHLIGHT, "mark"))
+_TAG_BITS = {
+    "s": STRIKE,
+    "u": UNDERLINE,
+    "sub": SUB,
+    "sup": SUP,
+    "mark": HIGHLIGHT,
+    "strong": BOLD,
+    "b": BOLD,
+    "em": ITALIC,
+    "i": ITALIC,
+    "code": CODE,
+}
+_TEXT_TYPES = ("extended-text", "text")
+_CITATION_DASH = "— "
+_DEFAULT_SEGMENT = "status:free,status:-free"
+_RAW_TAG = re.compile(r"\A<!--cmsbridge:raw format=(" + RAW_FORMAT_PATTERN + r")-->\n")
+_RAW_TEXT = re.compile(r"<pre>([^<]*)</pre>")
+_HTML_RAW = ("gutenberg", "wxr")
+"""Raw formats that are HTML: written into an HTML card as they are; any other is escaped in a ``<pre>``."""
+_SPAN = re.compile(r'\A<span((?:\s+[a-z][a-z-]*="[^"]*")*)\s*></span>\Z')
+_ATTR = re.compile(r'([a-z][a-z-]*)="([^"]*)"')
+_UPDATE_CLASS = "cmsbridge-update"
+_ANCHOR_CLASS = "cmsbridge-anchor"
+_UPDATE_HEADING = "h3"
+
+
+# --- node builders -----------------------------------------------------------------------------------
+
+
+def _element(kind: str, children: list[Node], **extra: Any) -> Node:
+    return {
+        "children": children,
+        "direction": "ltr",
+        "format": "",
+        "indent": 0,
+        "type": kind,
+        "version": 1,
+        **extra,
+    }
+
+
+def _text(value: str, bits: int) -> Node:
+    return {
+        "detail": 0,
+        "format": bits,
+        "mode": "normal",
+        "style": "",
+        "text": value,
+        "type": "extended-text",
+        "version": 1,
+    }
+
+
+_LINEBREAK: Node = {"type": "linebreak", "version": 1}
+
+
+def _html_card(html: str) -> Node:
+    return {"type": "html", "version": 1, "html": html}
+
+
+# --- inline: write ------------------------------------------------------------------------------------
+
+
+class _Writer:
+    def __init__(self, report: ConversionReport, block: int | None) -> None:
+        self.report = report
+        self.block = block
+
+    def loss(self, message: str) -> None:
+        self.report.warn(NAME, message, self.block)
+
+    def inlines(self, inlines: Inlines, bits: int = 0, in_link: bool = False) -> list[Node]:
+        out: list[Node] = []
+        for span in inlines:
+            if isinstance(span, Text):
+                if span.text:
+                    out.append(_text(span.text, bits))
+            elif isinstance(span, Bold):
+                out += self.inlines(span.children, bits | BOLD, in_link)
+            elif isinstance(span, Italic):
+                out += self.inlines(span.children, bits | ITALIC, in_link)
+            elif isinstance(span, Code):
+                if span.text:
+                    out.append(_text(span.text, bits | CODE))
+            elif isinstance(span, LineBreak):
+                out.append(dict(_LINEBREAK))
+            elif isinstance(span, Link):
+                if in_link:
+                    self.loss(f"a link inside a link ({span.href}) is written as its text")
+                    out += self.inlines(span.children, bits, in_link)
+                else:
+                    out.append(
+                        _element(
+                            "link",
+                            self.inlines(span.children, bits, True),
+                            rel=None,
+                            target=None,
+                            title=span.title,
+                            url=span.href,
+                        )
+                    )
+            elif span.format == NAME:
+                out.append(self.raw_lexical_inline(span.content, bits))
+            elif span.format == "html":
+                out += self.raw_html_inline(span.content, bits)
+            else:
+                self.loss(f"inline {span.format} content is written as plain text")
+                out.append(_text(span.content, bits))
+        return _merge_texts(out)
+
+    def raw_lexical_inline(self, content: str, bits: int) -> Node:
+        """A Lexical inline node kept as it was read; anything else (not a JSON object) as plain text."""
+        try:
+            node = json.loads(content)
+        except ValueError:
+            node = None
+        if isinstance(node, dict):
+            return node
+        self.loss("inline Lexical content that is not a node is written as plain text")
+        return _text(content, bits)
+
+    def raw_html_inline(self, html: str, bits: int) -> list[Node]:
+        """Inline HTML as Lexical: format tags become bits; any other markup is reduced to its text."""
+        out: list[Node] = []
+
+        def walk(element: Any, bits: int) -> None:
+            if element.text:
+                out.append(_text(element.text, bits))
+            for child in element:
+                tag = child.tag if isinstance(child.tag, str) else ""
+                if tag in _TAG_BITS and not child.attrib:
+                    walk(child, bits | _TAG_BITS[tag])
+                elif tag == "br":
+                    out.append(dict(_LINEBREAK))
+                else:
+                    if tag:
+                        self.loss(f"inline HTML <{tag}> has no Lexical form; only its text is kept")
+                        walk(child, bits)
+                if child.tail:
+                    out.append(_text(child.tail, bits))
+
+        try:
+            wrapper = parse_fragment(html)
+        except ParseError:
+            self.loss("inline HTML that cannot be parsed is written as plain text")
+            return [_text(html, bits)]
+        walk(wrapper, bits)
+        return out
+
+
+def _merge_texts(nodes: list[Node]) -> list[Node]:
+    out: list[Node] = []
+    for node in nodes:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and node.get("type") == "extended-text"
+            and last.get("type") == "extended-text"
+            and last.get("format") == node.get("format")
+            and last.get("style") == node.get("style")
+            and last.get("mode") == node.get("mode") == "normal"
+            and isinstance(last.get("text"), str)
+            and isinstance(node.get("text"), str)
+        ):
+            out[-1] = {**last, "text": last["text"] + node["text"]}
+        else:
+            out.append(node)
+    return out
+
+
+# --- inline: read -------------------------------------------------------------------------------------
+
+
+def _leaf(node: Node) -> tuple[int, Inline]:
+    bits = int(node.get("format") or 0)
+    value = str(node.get("text", ""))
+    extra = [tag for bit, tag in _EXTRA_TAGS if bits & bit]
+    if extra:
+        inner = f"<code>{escape(value, quote=False)}</code>" if bits & CODE else escape(value, quote=False)
+        for tag in reversed(extra):
+            inner = f"<{tag}>{inner}</{tag}>"
+        return bits & (BOLD | ITALIC), RawInline(format="html", content=inner)
+    if bits & CODE:
+        return bits & (BOLD | ITALIC), Code(text=value)
+    return bits & (BOLD | ITALIC), Text(text=value)
+
+
+def _nest(items: list[tuple[int, Inline]]) -> list[Inline]:
+    out: list[Inline] = []
+    i = 0
+    while i < len(items):
+        bits, leaf = items[i]
+        mark = BOLD if bits & BOLD else ITALIC if bits & ITALIC else 0
+        if not mark:
+            out.append(leaf)
+            i += 1
+            continue
+        j = i
+        while j < len(items) and items[j][0] & mark:
+            j += 1
+        children = tuple(_nest([(b & ~mark, span) for b, span in items[i:j]]))
+        out.append(Bold(children=children) if mark == BOLD else Italic(children=children))
+        i = j
+    return out
+
+
+def _read_inlines(nodes: list[Node], report: ConversionReport, block: int | None) -> Inlines:
+    out: list[Inline] = []
+    run: list[tuple[int, Inline]] = []
+
+    def flush() -> None:
+        out.extend(_nest(run))
+        run.clear()
+
+    for node in nodes:
+        kind = node.get("type")
+        if kind in _TEXT_TYPES and not node.get("style"):
+            run.append(_leaf(node))
+        elif kind == "linebreak":
+            run.append((0, LineBreak()))
+        elif kind == "tab":
+            run.append((0, Text(text="\t")))
+        elif kind == "link" and not node.get("rel") and not node.get("target"):
+            flush()
+            out.append(
+                Link(
+                    href=str(node.get("url", "")),
+                    title=node.get("title") or None,
+                    children=_read_inlines(list(node.get("children", [])), report, block),
+                )
+            )
+        else:
+            flush()
+            out.append(RawInline(format=NAME, content=_dump(node)))
+    flush()
+    return normalize(tuple(out))
+
+
+# --- update markers and anchors -------------------------------------------------------------------------
+
+
+def _span_attrs(html: str) -> dict[str, str] | None:
+    match = _SPAN.match(html.strip())
+    if match is None:
+        return None
+    return {name: unescape(value) for name, value in _ATTR.findall(match[1])}
+
+
+def _span(attrs: dict[str, str]) -> str:
+    return "<span" + "".join(f' {k}="{escape(v, quote=True)}"' for k, v in attrs.items()) + "></span>"
+
+
+def _marker_card(marker: UpdateMarker) -> Node:
+    attrs = {"id": marker.anchor, "class": _UPDATE_CLASS, "data-update-id": marker.id}
+    if marker.label and slugify(marker.label) == marker.anchor:
+        del attrs["id"]  # the label's heading already gets this id from Ghost: no duplicate id
+    named_at, named_tz = parse_update_label(marker.label) if marker.label else (None, None)
+    if marker.at is not None or named_at is not None:  # "none": not the time the label names
+        attrs["data-at"] = marker.at.isoformat() if marker.at is not None else "none"
+    if marker.tz is not None or named_tz is not None:
+        attrs["data-tz"] = marker.tz or "none"
+    if marker.key:
+        attrs["data-key"] = "true"
+    if marker.label:
+        attrs["data-label"] = "heading"
+    return _html_card(_span(attrs))
+
+
+def _parse_at(value: str, tz: str | None) -> dt.datetime | dt.time:
+    if re.match(r"\A\d{4}-\d{2}-\d{2}", value):
+        when = dt.datetime.fromisoformat(value)
+        if tz is not None and when.tzinfo is not None:
+            zoned = when.astimezone(zone_info(tz))
+            if zoned.utcoffset() == when.utcoffset():
+                return zoned
+        return when
+    return dt.time.fromisoformat(value)
+
+
+def _read_marker(
+    attrs: dict[str, str], heading: Node | None, report: ConversionReport, block: int
+) -> UpdateMarker | None:
+    try:
+        label = ""
+        if heading is not None:
+            label = plain_text(_read_inlines(list(heading.get("children", [])), report, block))
+        named_at, tz = parse_update_label(label)  # what the card does not say, the label says
+        if "data-tz" in attrs:
+            tz = None if attrs["data-tz"] == "none" else attrs["data-tz"]
+        at = named_at if "data-at" not in attrs else None
+        if attrs.get("data-at", "none") != "none":
+            at = _parse_at(attrs["data-at"], tz)
+        return UpdateMarker(
+            id=attrs["data-update-id"], at=at, tz=tz, key=attrs.get("data-key") == "true", label=label
+        )
+    except (KeyError, ValueError):
+        return None
+
+
+# --- blocks: write --------------------------------------------------------------------------------------
+
+
+def _video_id(embed: Embed) -> str | None:
+    """The id an embed plays (given, or named by its URL), when it follows its provider's id pattern."""
+    provider, from_url = identify(embed.url)
+    video = embed.provider_id or (from_url if provider == embed.provider else None)
+    return video if video and valid_id(embed.provider, video) else None
+
+
+def embed_html(embed: Embed) -> str | None:
+    """The iframe Ghost's editor would have fetched through oEmbed, for YouTube and Vimeo; else None."""
+    player = player_url(embed.provider, _video_id(embed))
+    if embed.provider == "youtube" and player:
+        return (
+            f'<iframe width="560" height="315" src="{escape(player, quote=True)}?feature=oembed" '
+            'frameborder="0" allow="accelerometer; '
+            'autoplay; clipboard-write; encrypted-media; gyroscope; picture-in-picture; web-share" '
+            'referrerpolicy="strict-origin-when-cross-origin" allowfullscreen '
+            'title="YouTube video"></iframe>'
+        )
+    if embed.provider == "vimeo" and player:
+        return (
+            f'<iframe src="{escape(player, quote=True)}" width="640" '
+            'height="360" frameborder="0" allow="autoplay; fullscreen; picture-in-picture; '
+            'clipboard-write" title="Vimeo video"></iframe>'
+        )
+    return None
+
+
+def _embed_node(embed: Embed, writer: _Writer) -> Node:
+    html = embed_html(embed)
+    metadata: dict[str, Any] = {"cmsbridge": {"provider": embed.provider, "provider_id": embed.provider_id}}
+    if html is None:
+        url = escape(embed.url, quote=True)
+        if embed.provider == "twitter":
+            html = f'<blockquote class="twitter-tweet"><a href="{url}">{url}</a></blockquote>'
+        else:
+            html = f'<a href="{url}">{escape(embed.url, quote=False)}</a>'
+        writer.loss(f"{embed.provider} embed {embed.url}: no player HTML known; Ghost shows a link")
+    elif (known := PROVIDERS.get(embed.provider)) is not None and known.ghost_name and known.size:
+        metadata.update(provider_name=known.ghost_name, width=known.size[0], height=known.size[1])
+        if embed.provider == "youtube":
+            metadata.update(
+                thumbnail_width=480,
+                thumbnail_height=360,
+                thumbnail_url=f"https://i.ytimg.com/vi/{_video_id(embed)}/hqdefault.jpg",
+            )
+    ghost_player = PROVIDERS.get(embed.provider)
+    kind = "video" if ghost_player is not None and ghost_player.ghost_name else "rich"
+    return {
+        "type": "embed",
+        "version": 1,
+        "url": embed.url,
+        "embedType": kind,
+        "html": html,
+        "metadata": metadata,
+        "caption": inlines_to_html(embed.caption),
+    }
+
+
+def _quote_node(quote: Quote, writer: _Writer) -> Node:
+    children: list[Node] = []
+    for i, paragraph in enumerate(quote.paragraphs):
+        if i:
+            children += [dict(_LINEBREAK), dict(_LINEBREAK)]
+        children += writer.inlines(paragraph.inlines)
+    citation = quote.citation
+    if quote.source_url is not None:
+        if any(isinstance(span, Link) for span in citation):
+            writer.loss("the quote's source URL is dropped: its citation already holds a link")
+        else:
+            citation = (Link(href=quote.source_url, children=citation or (Text(text=quote.source_url),)),)
+    elif len(citation) == 1 and isinstance(citation[0], Link):
+        writer.loss("a citation that is one link reads back as the quote's source URL")
+    if citation:
+        if any(isinstance(span, Italic) for span in citation):
+            writer.loss("italics in a citation are lost (Ghost's citation is an italic run)")
+        if children:
+            children += [dict(_LINEBREAK), dict(_LINEBREAK)]
+        children += _merge_texts([_text(_CITATION_DASH, ITALIC), *writer.inlines(citation, ITALIC)])
+    kind = "extended-quote"
+    if quote.origin is not None and quote.origin.format == NAME and quote.origin.attrs:
+        kind = str(quote.origin.attrs.get("type", kind))
+    return _element(kind, children)
+
+
+def _list_node(block: List, writer: _Writer) -> Node:
+    items: list[Node] = []
+    value = 1
+    for item in block.items:
+        items.append(_element("listitem", writer.inlines(item.inlines), value=value))
+        for child in item.children:
+            items.append(_element("listitem", [_list_node(child, writer)], value=value + 1))
+        value += 1
+    if block.ordered:
+        return _element("list", items, listType="number", start=1, tag="ol")
+    return _element("list", items, listType="bullet", start=1, tag="ul")
+
+
+def _raw_nodes(raw: Raw, writer: _Writer) -> list[Node]:
+    if raw.format == NAME:
+        try:
+            value = load_json(raw.content, "raw Lexical content")
+        except ParseError as exc:  # not JSON, or nested deeper than any reader takes
+            writer.loss(f"{exc.message}; written as text in an HTML card")
+            return [_html_card(escape(raw.content, quote=False))]
+        return value if isinstance(value, list) else [value]
+    if raw.format == "html":
+        return [_html_card(raw.content)]
+    if raw.format == "markdown":
+        return [{"type": "markdown", "version": 1, "markdown": raw.content}]
+    tag = f"<!--cmsbridge:raw format={raw.format}-->\n"
+    if raw.format in _HTML_RAW:
+        return [_html_card(tag + raw.content)]
+    writer.loss(f"raw {raw.format} content is written as preformatted text in an HTML card")
+    return [_html_card(f"{tag}<pre>{escape(raw.content, quote=False)}</pre>")]
+
+
+def _block_nodes(block: Block, writer: _Writer) -> list[Node]:
+    if isinstance(block, Paragraph):
+        return [_element("paragraph", writer.inlines(block.inlines))]
+    if isinstance(block, Heading):
+        heading = _element("extended-heading", writer.inlines(block.inlines), tag=f"h{block.level}")
+        if block.anchor is None:
+            return [heading]
+        attrs = {"class": _ANCHOR_CLASS, "data-anchor": block.anchor}
+        if block.anchor != slugify(plain_text(block.inlines)):
+            attrs = {"id": block.anchor, **attrs}
+        return [_html_card(_span(attrs)), heading]
+    if isinstance(block, Quote):
+        return [_quote_node(block, writer)]
+    if isinstance(block, UpdateMarker):
+        nodes = [_marker_card(block)]
+        if block.label:
+            nodes.append(_element("extended-heading", [_text(block.label, 0)], tag=_UPDATE_HEADING))
+        return nodes
+    if isinstance(block, Embed):
+        return [_embed_node(block, writer)]
+    if isinstance(block, List):
+        return [_list_node(block, writer)]
+    if isinstance(block, Image):
+        return [
+            {
+                "type": "image",
+                "version": 1,
+                "src": block.src,
+                "width": block.width,
+                "height": block.height,
+                "title": "",
+                "alt": block.alt,
+                "caption": inlines_to_html(block.caption),
+                "cardWidth": "regular",
+                "href": block.link or "",
+            }
+        ]
+    if isinstance(block, Separator):
+        return [{"type": "horizontalrule", "version": 1}]
+    return _raw_nodes(block, writer)
+
+
+def write_nodes(post: Post, report: ConversionReport) -> list[Node]:
+    """The post's blocks as Lexical nodes (the root's children)."""
+    post = make_inert(post, NAME, report)
+    nodes: list[Node] = []
+    for index, block in enumerate(post.blocks):
+        origin = block.origin
+        if origin is not None and origin.format == NAME:
+            kept = json.loads(origin.markup)
+            if _read_nodes(kept, ConversionReport()) == [block]:
+                nodes += kept
+                continue
+        # what does not read back identically is found where the post crosses (:mod:`.crossing`)
+        nodes += _block_nodes(block, _Writer(report, index))
+    return nodes
+
+
+def _report_id_collisions(post: Post, report: ConversionReport) -> None:
+    """Ghost gives every heading the id of its text's slug. A heading whose id is the anchor of an update
+    (a plain heading "Update 1" and update ``1``, say) makes two elements with one id on the page, and
+    links to the update may land on the heading: reported, since Ghost has no way to set a heading's id."""
+    anchors = {block.anchor: block.id for block in post.blocks if isinstance(block, UpdateMarker)}
+    for index, block in enumerate(post.blocks):
+        if isinstance(block, Heading):
+            text = plain_text(block.inlines)
+        elif isinstance(block, UpdateMarker) and block.label:
+            text = block.label
+        else:
+            continue
+        ghost_id = slugify(text)
+        owner = anchors.get(ghost_id)
+        if owner is not None and not (isinstance(block, UpdateMarker) and block.id == owner):
+            report.warn(
+                NAME,
+                f"the heading {text!r} gets Ghost's id {ghost_id!r}, the anchor of update {owner!r}:"
+                " links to that update may land on this heading",
+                index,
+            )
+
+
+def write(post: Post, report: ConversionReport) -> str:
+    report_unwritten_fields(post, NAME, report)  # a Lexical document is content only
+    _report_id_collisions(post, report)
+    # Ghost refuses an empty root; its editor's empty document is one empty paragraph (read back as no block)
+    root = _element("root", write_nodes(post, report) or [_element("paragraph", [])])
+    return json.dumps({"root": root}, ensure_ascii=False, separators=(",", ":"))
+
+
+# --- blocks: read ---------------------------------------------------------------------------------------
+
+
+def _dump(node: Any) -> str:
+    return json.dumps(node, ensure_ascii=False, separators=(",", ":"))
+
+
+def _is_heading(node: Node | None) -> bool:
+    return node is not None and node.get("type") in ("extended-heading", "heading")
+
+
+def _default_visibility(node: Node) -> bool:
+    visibility = node.get("visibility")
+    if visibility is None:
+        return True
+    web = visibility.get("web", {}) if isinstance(visibility, dict) else {}
+    email = visibility.get("email", {}) if isinstance(visibility, dict) else {}
+    return bool(
+        web.get("nonMember", True)
+        and web.get("memberSegment", _DEFAULT_SEGMENT) == _DEFAULT_SEGMENT
+        and email.get("memberSegment", _DEFAULT_SEGMENT) == _DEFAULT_SEGMENT
+    )
+
+
+def _split_paragraphs(children: list[Node]) -> list[list[Node]]:
+    parts: list[list[Node]] = [[]]
+    i = 0
+    while i < len(children):
+        if (
+            children[i].get("type") == "linebreak"
+            and i + 1 < len(children)
+            and children[i + 1].get("type") == "linebreak"
+        ):
+            parts.append([])
+            i += 2
+        else:
+            parts[-1].append(children[i])
+            i += 1
+    return parts
+
+
+def _all_italic(nodes: list[Node]) -> bool:
+    for node in nodes:
+        kind = node.get("type")
+        if kind in _TEXT_TYPES:
+            if not int(node.get("format") or 0) & ITALIC:
+                return False
+        elif kind == "link":
+            if not _all_italic(list(node.get("children", []))):
+                return False
+        else:
+            return False
+    return bool(nodes)
+
+
+def _unitalic(nodes: list[Node]) -> list[Node]:
+    out = []
+    for node in nodes:
+        if node.get("type") == "link":
+            out.append({**node, "children": _unitalic(list(node.get("children", [])))})
+        else:
+            out.append({**node, "format": int(node.get("format") or 0) & ~ITALIC})
+    return out
+
+
+def _read_quote(node: Node, report: ConversionReport, block: int) -> Quote:
+    parts = _split_paragraphs(list(node.get("children", [])))
+    citation: Inlines = ()
+    source_url = None
+    last = parts[-1]
+    if (
+        _all_italic(last)
+        and last[0].get("type") in _TEXT_TYPES
+        and str(last[0].get("text", "")).startswith(_CITATION_DASH)
+    ):
+        first = {**last[0], "text": str(last[0]["text"])[len(_CITATION_DASH) :]}
+        citation = _read_inlines(_unitalic([first, *last[1:]]), report, block)
+        parts.pop()
+        if len(citation) == 1 and isinstance(citation[0], Link):
+            source_url = citation[0].href
+            citation = citation[0].children
+            if plain_text(citation) == source_url and all(isinstance(s, Text) for s in citation):
+                citation = ()
+    paragraphs = tuple(Paragraph(inlines=_read_inlines(p, report, block)) for p in parts)
+    if paragraphs == (Paragraph(),):
+        paragraphs = ()
+    return Quote(
+        paragraphs=paragraphs,
+        citation=citation,
+        source_url=source_url,
+        origin=Origin(format=NAME, markup=_dump([node]), attrs={"type": node.get("type")}),
+    )
+
+
+def _read_list(node: Node, report: ConversionReport, block: int) -> List:
+    items: list[ListItem] = []
+    for child in node.get("children", []):
+        grandchildren = list(child.get("children", []))
+        if len(grandchildren) == 1 and grandchildren[0].get("type") == "list":
+            nested = _read_list(grandchildren[0], report, block)
+            if items:
+                items[-1] = ListItem(inlines=items[-1].inlines, children=(*items[-1].children, nested))
+            else:
+                items.append(ListItem(children=(nested,)))
+        else:
+            items.append(ListItem(inlines=_read_inlines(grandchildren, report, block)))
+    return List(ordered=node.get("listType") == "number" or node.get("tag") == "ol", items=tuple(items))
+
+
+def _read_one(node: Node, report: ConversionReport, block: int) -> Block:
+    """One node as a block (no lookahead: markers and anchors are handled by the caller)."""
+    kind = node.get("type")
+    raw_node = Raw(format=NAME, content=_dump(node))
+    if kind == "paragraph":
+        return Paragraph(inlines=_read_inlines(list(node.get("children", [])), report, block))
+    if kind in ("extended-heading", "heading"):
+        level = int(str(node.get("tag", "h2"))[1:] or 2)
+        return Heading(level=level, inlines=_read_inlines(list(node.get("children", [])), report, block))
+    if kind in ("extended-quote", "quote", "aside"):
+        return _read_quote(node, report, block)
+    if kind == "horizontalrule":
+        return Separator()
+    if kind == "list" and node.get("listType") != "check":
+        return _read_list(node, report, block)
+    if kind == "image":
+        width, height = node.get("width"), node.get("height")
+        return Image(
+            src=str(node.get("src", "")),
+            alt=str(node.get("alt") or ""),
+            caption=inlines_from_html(str(node.get("caption") or "")),
+            link=node.get("href") or None,
+            width=width if isinstance(width, int) else None,
+            height=height if isinstance(height, int) else None,
+        )
+    if kind == "embed" and node.get("url"):
+        metadata = node.get("metadata")
+        known = metadata.get("cmsbridge") if isinstance(metadata, dict) else None
+        if isinstance(known, dict) and known.get("provider"):
+            provider, provider_id = str(known["provider"]), known.get("provider_id")
+        else:
+            provider, provider_id = identify(str(node["url"]))
+        return Embed(
+            provider=provider,
+            url=str(node["url"]),
+            provider_id=provider_id,
+            caption=inlines_from_html(str(node.get("caption") or "")),
+        )
+    if kind == "html" and _default_visibility(node):
+        html = str(node.get("html", ""))
+        tagged = _RAW_TAG.match(html)
+        if tagged:
+            body = html[tagged.end() :]
+            text = _RAW_TEXT.fullmatch(body) if tagged[1] not in _HTML_RAW else None
+            return Raw(format=tagged[1], content=unescape(text[1]) if text else body)
+        return Raw(format="html", content=html)
+    if kind == "markdown" and set(node) <= {"type", "version", "markdown"}:
+        return Raw(format="markdown", content=str(node.get("markdown", "")))
+    return raw_node
+
+
+def _with_origin(block: Block, nodes: list[Node]) -> Block:
+    if block.origin is not None:
+        return block
+    return block.model_copy(update={"origin": Origin(format=NAME, markup=_dump(nodes))})
+
+
+def _read_nodes(nodes: list[Node], report: ConversionReport) -> list[Block]:
+    blocks: list[Block] = []
+    i = 0
+    while i < len(nodes):
+        node = nodes[i]
+        following = nodes[i + 1] if i + 1 < len(nodes) else None
+        index = len(blocks)
+        attrs = _span_attrs(str(node.get("html", ""))) if node.get("type") == "html" else None
+        if attrs is not None and attrs.get("class") == _UPDATE_CLASS:
+            heading = following if attrs.get("data-label") == "heading" and _is_heading(following) else None
+            marker = _read_marker(attrs, heading, report, index)
+            if marker is not None:
+                used = nodes[i : i + (2 if heading is not None else 1)]
+                blocks.append(_with_origin(marker, used))
+                i += len(used)
+                continue
+        if (
+            attrs is not None
+            and attrs.get("class") == _ANCHOR_CLASS
+            and following is not None
+            and _is_heading(following)
+            and "data-anchor" in attrs
+        ):
+            heading_block = _read_one(following, report, index)
+            assert isinstance(heading_block, Heading)
+            blocks.append(
+                _with_origin(
+                    heading_block.model_copy(update={"anchor": attrs["data-anchor"]}), nodes[i : i + 2]
+                )
+            )
+            i += 2
+            continue
+        blocks.append(_with_origin(_read_one(node, report, index), [node]))
+        i += 1
+    return blocks
+
+
+def read(data: str, report: ConversionReport) -> Post:
+    document = load_json(data, NAME) if data.strip() else {"root": {"children": []}}
+    root = document.get("root") if isinstance(document, dict) else None
+    if not isinstance(root, dict) or not isinstance(root.get("children"), list):
+        raise ParseError("lexical: not a Lexical document (no root.children)")
+    children = list(root["children"])
+    _check_nodes(children)
+    if len(children) == 1 and children[0].get("type") == "paragraph" and not children[0].get("children"):
+        children = []
+    try:
+        return Post(blocks=tuple(_read_nodes(children, report)))
+    except (TypeError, ValueError, ValidationError) as exc:  # a field of the wrong type ("tag": 5)
+        raise ParseError(f"lexical: a node has a field of the wrong type: {exc}") from exc
+
+
+def _check_nodes(children: list[Any]) -> None:
+    """Every node is an object, and every ``children`` a list of them (untrusted JSON can hold anything)."""
+    pending = [children]
+    while pending:
+        for node in pending.pop():
+            if not isinstance(node, dict):
+                raise ParseError(f"lexical: a node is not an object: {json.dumps(node)[:40]}")
+            inner = node.get("children")
+            if inner is not None:
+                if not isinstance(inner, list):
+                    raise ParseError(
+                        f"lexical: the children of a {str(node.get('type'))[:40]} node are not a list"
+                    )
+                pending.append(inner)

@@ -1,0 +1,627 @@
+"""Markdown bodies <-> the model's blocks, shared by the ``text`` and ``markdown`` formats.
+
+Parsing is markdown-it-py (CommonMark) plus one inline rule for embed tokens (``[video:youtube:ID]``).
+The two flavours differ in a few switches (see :class:`Flavor`): the text format reads every newline in a
+paragraph as a line break, takes no HTML and reads ``UPDATE:`` lines as update markers; the markdown
+format follows CommonMark (a newline is a space), takes HTML, and writes markers only as headings.
+
+Shared syntax (both flavours):
+
+* ``[video:PROVIDER:ID]`` / ``[embed:PROVIDER:ID caption](URL)``: an embed; see docs/text-format.md.
+* ``{#id .class key=value}`` at the end of a heading, a marker line or after an image: attributes.
+* ``> — Someone <https://source>``: the last line of a quote starting with ``—`` or ``--`` is the
+  citation, a trailing autolink its source URL.
+* ``![alt](src){width=640 height=480}`` alone on a line, with the caption on the following lines: an image.
+* A fenced block with info ``{=FORMAT}`` holds a Raw block of FORMAT verbatim (Pandoc's raw attribute).
+* Anything else the model has no block for (code, tables, loose HTML...) is kept as Raw of the flavour.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
+from pydantic import ValidationError
+
+from ...errors import ParseError
+from ...limits import MAX_DEPTH, too_deep
+from ...model import (
+    RAW_FORMAT_PATTERN,
+    Block,
+    Bold,
+    Code,
+    Embed,
+    Heading,
+    Image,
+    Inline,
+    Inlines,
+    Italic,
+    LineBreak,
+    Link,
+    List,
+    ListItem,
+    Paragraph,
+    Quote,
+    Raw,
+    RawInline,
+    Separator,
+    Text,
+    UpdateMarker,
+    plain_text,
+    zone_info,
+)
+from ...report import ConversionReport
+from ..embeds import canonical_url, id_in_url
+from ..html.inline import normalize
+from ..inert import MARKUP_FORMATS
+from ..updates import is_update_label, parse_update_label, unique_id, update_id_from_label
+
+
+@dataclass(frozen=True)
+class Flavor:
+    name: str
+    html: bool
+    """Raw HTML is read as HTML (markdown); otherwise ``<`` is plain text (text)."""
+    newline_breaks: bool
+    """A newline inside a paragraph is a line break (text); otherwise a space (markdown)."""
+    marker_lines: bool
+    """``UPDATE: ...`` lines are update markers (text)."""
+
+
+TEXT = Flavor("text", html=False, newline_breaks=True, marker_lines=True)
+MARKDOWN = Flavor("markdown", html=True, newline_breaks=False, marker_lines=False)
+
+MARKER_CLASS = "update-marker"
+MARKER_HEADING_LEVEL = 3
+
+# --- embed tokens ------------------------------------------------------------------------------------
+
+_EMBED_HEAD = re.compile(r"\[(video|embed):([a-z0-9][a-z0-9_-]*)(?::([^\s\[\]\\(){}]+))?")
+_URL_PLAIN = re.compile(r"\(([^\s()<>\\]+)\)")
+_URL_ANGLE = re.compile(r"\(<((?:[^<>\n\\]|\\.)*)>\)")
+_RAW_FENCE = re.compile(r"\{=(" + RAW_FORMAT_PATTERN + r")\}")
+_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _embed_rule(state: StateInline, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if src[pos] != "[":
+        return False
+    head = _EMBED_HEAD.match(src, pos)
+    if head is None:
+        return False
+    i = head.end()
+    caption: str | None = None
+    if i < len(src) and src[i] == " ":
+        depth, j = 0, i + 1
+        while j < len(src):
+            ch = src[j]
+            if ch == "\\":
+                j += 2
+                continue
+            if ch == "[":
+                depth += 1
+            elif ch == "]":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif ch == "\n":
+                return False
+            j += 1
+        if j >= len(src):
+            return False
+        caption, i = src[i + 1 : j], j
+    if i >= len(src) or src[i] != "]":
+        return False
+    i += 1
+    url: str | None = None
+    plain = _URL_PLAIN.match(src, i)
+    angle = _URL_ANGLE.match(src, i) if plain is None else None
+    if plain is not None:
+        url, i = plain[1], plain.end()
+    elif angle is not None:
+        url, i = _BACKSLASH_ESCAPE.sub(r"\1", angle[1]), angle.end()
+    provider, provider_id = head[2], head[3]
+    if provider_id is None and url is not None:
+        provider_id = id_in_url(provider, url)
+    if url is None:
+        url = canonical_url(provider, provider_id) if provider_id else None
+        if url is None:
+            return False
+    if not silent:
+        token = state.push("cms_embed", "", 0)
+        token.meta = {"provider": provider, "id": provider_id, "caption": caption, "url": url}
+        token.content = src[pos:i]
+    state.pos = i
+    return True
+
+
+def make_parser(flavor: Flavor) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": flavor.html, "breaks": flavor.newline_breaks})
+    md.disable("text_join")  # keep escapes apart from text: an escaped ``UPDATE\:`` is no marker
+    if flavor.html:
+        md.enable("table")  # a GFM table is read (kept as Raw of the flavour), not run into a paragraph
+    md.inline.ruler.before("link", "cms_embed", _embed_rule)
+    md.normalizeLink = lambda url: url  # type: ignore[method-assign]
+    md.normalizeLinkText = lambda link: link  # type: ignore[method-assign]
+    return md
+
+
+# --- attributes ``{#id .class key=value}`` ------------------------------------------------------------
+
+_ATTRS_AT_END = re.compile(r"\s*\{([^{}\n]*)\}\s*$")
+_ATTR = re.compile(r'\s*(?:#([^\s{}"]+)|\.([^\s{}"=]+)|([A-Za-z_][\w-]*)(?:=("(?:[^"\\]|\\.)*"|[^\s{}"]+))?)')
+
+
+@dataclass
+class Attrs:
+    id: str | None = None
+    classes: list[str] = field(default_factory=list)
+    values: dict[str, str | None] = field(default_factory=dict)
+
+
+def parse_attrs(body: str) -> Attrs | None:
+    """Attributes from the inside of ``{...}``, or None when it is not an attribute list."""
+    attrs = Attrs()
+    pos = 0
+    body = body.strip()
+    if not body:
+        return None
+    while pos < len(body):
+        m = _ATTR.match(body, pos)
+        if m is None or m.end() == pos:
+            return None
+        pos = m.end()
+        if m[1]:
+            attrs.id = m[1]
+        elif m[2]:
+            attrs.classes.append(m[2])
+        else:
+            value = m[4]
+            if value is not None and value.startswith('"'):
+                value = re.sub(r"\\(.)", r"\1", value[1:-1])
+            attrs.values[m[3]] = value
+    return attrs
+
+
+def format_attrs(
+    id: str | None = None, classes: Sequence[str] = (), values: dict[str, str] | None = None
+) -> str:
+    parts = [f"#{id}"] if id else []
+    parts += [f".{c}" for c in classes]
+    for k, v in (values or {}).items():
+        plain = re.fullmatch(r'[^\s{}"\\]+', v) is not None
+        parts.append(
+            f"{k}={v}" if plain else '{}="{}"'.format(k, v.replace("\\", "\\\\").replace('"', '\\"'))
+        )
+    return "{" + " ".join(parts) + "}"
+
+
+# --- reading -----------------------------------------------------------------------------------------
+
+_CITATION = re.compile(r"^(?:—|―|--)\s+|^(?:—|―|--)$")
+_BREAKS = ("softbreak", "hardbreak")
+
+
+def _nesting(tokens: list[Token]) -> int:
+    """How deeply the tokens' elements nest: blocks, plus the inline elements inside them."""
+    deepest = depth = 0
+    for token in tokens:
+        depth += token.nesting
+        inline = level = 0
+        for child in token.children or ():
+            level += child.nesting
+            inline = max(inline, level)
+        deepest = max(deepest, depth + inline)
+    return deepest
+
+
+def normalize_newlines(data: str) -> str:
+    return data.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+
+
+class Reader:
+    """Markdown body -> blocks, for one flavour."""
+
+    def __init__(self, flavor: Flavor, report: ConversionReport) -> None:
+        self.flavor = flavor
+        self.report = report
+        self.md = make_parser(flavor)
+        self.lines: list[str] = []
+        self.seen_ids: set[str] = set()
+        self.blocks: list[Block] = []
+
+    def read(self, body: str) -> list[Block]:
+        self.lines = body.split("\n")
+        try:
+            tokens = self.md.parse(body)
+        except (ValueError, IndexError, RecursionError) as exc:  # pragma: no cover - markdown-it is total
+            raise ParseError(f"{self.flavor.name}: cannot parse: {exc}") from exc
+        if _nesting(tokens) > MAX_DEPTH:  # emphasis nests without markdown-it's own limit
+            raise too_deep(self.flavor.name)
+        root = SyntaxTreeNode(tokens)
+        for node in root.children:
+            self._block(node)
+        return self.blocks
+
+    # -- helpers
+
+    def _source(self, node: SyntaxTreeNode) -> str:
+        if node.map is None:
+            return ""
+        start, end = node.map
+        return "\n".join(self.lines[start:end]).strip("\n")
+
+    def _raw(self, node: SyntaxTreeNode) -> None:
+        self.blocks.append(Raw(format=self.flavor.name, content=self._source(node)))
+
+    def _add(self, block: Block) -> None:
+        if isinstance(block, Paragraph):
+            inlines = _strip(block.inlines)
+            if not inlines:
+                return
+            block = Paragraph(inlines=inlines)
+        self.blocks.append(block)
+
+    # -- blocks
+
+    def _block(self, node: SyntaxTreeNode) -> None:
+        kind = node.type
+        if kind == "paragraph":
+            self._paragraph(node.children[0].children if node.children else [])
+        elif kind == "heading":
+            self._heading(node)
+        elif kind == "blockquote":
+            self._quote(node)
+        elif kind in ("bullet_list", "ordered_list"):
+            parsed = self._list(node)
+            if parsed is None:
+                self._raw(node)
+            else:
+                self.blocks.append(parsed)
+        elif kind == "hr":
+            self.blocks.append(Separator())
+        elif kind == "fence" and self._raw_format(node.info) is not None:
+            self.blocks.append(Raw(format=node.info.strip()[2:-1], content=_chop(node.content)))
+        elif kind == "html_block":
+            self.blocks.append(Raw(format="html", content=_chop(node.content)))
+        else:
+            self._raw(node)
+
+    def _raw_format(self, info: str) -> str | None:
+        """The format a ``{=FORMAT}`` fence names; never a markup format in the text flavour, whose
+        text stays text (such a fence is read as a text block like any other)."""
+        found = _RAW_FENCE.fullmatch(info.strip())
+        if found is None or (not self.flavor.html and found[1] in MARKUP_FORMATS):
+            return None
+        return found[1]
+
+    def _heading(self, node: SyntaxTreeNode) -> None:
+        children = list(node.children[0].children) if node.children else []
+        inlines, attrs = self._inlines_with_attrs(children)
+        level = int(node.tag[1])
+        if attrs is not None and MARKER_CLASS in attrs.classes:
+            label = plain_text(inlines)
+            self._marker(label, attrs)
+            return
+        anchor = attrs.id if attrs is not None else None
+        if attrs is not None and (attrs.classes or attrs.values):
+            self.report.warn(
+                self.flavor.name, "heading attributes other than #id are dropped", len(self.blocks)
+            )
+        self.blocks.append(Heading(level=level, inlines=_strip(inlines), anchor=anchor))
+
+    def _inlines_with_attrs(self, children: list[SyntaxTreeNode]) -> tuple[Inlines, Attrs | None]:
+        """Inline content and the ``{...}`` attribute list at its end (unescaped text only)."""
+        if children and children[-1].type == "text":
+            # markdown-it splits text at some punctuation; the attribute list may span several text nodes
+            k = len(children)
+            while k > 0 and children[k - 1].type == "text":
+                k -= 1
+            tail = "".join(c.content for c in children[k:])
+            match = _ATTRS_AT_END.search(tail)
+            if match:
+                attrs = parse_attrs(match[1])
+                if attrs is not None:
+                    rest = tail[: match.start()]
+                    inlines = self._inlines(children[:k]) + ((Text(text=rest),) if rest else ())
+                    return normalize(inlines), attrs
+        return self._inlines(children), None
+
+    def _marker(self, label: str, attrs: Attrs | None) -> None:
+        derived_at, derived_tz = parse_update_label(label)
+        at: dt.datetime | dt.time | None = derived_at
+        tz = derived_tz
+        key = False
+        marker_id: str | None = None
+        if attrs is not None:
+            if attrs.id:
+                marker_id = attrs.id[len("update-") :] if attrs.id.startswith("update-") else attrs.id
+            if "tz" in attrs.values:
+                tz = None if attrs.values["tz"] in (None, "none") else attrs.values["tz"]
+            if "at" in attrs.values:
+                at = _parse_at(attrs.values["at"])
+            key = "key" in attrs.values and attrs.values["key"] not in ("false", "no", "0")
+        if marker_id is None:
+            marker_id = unique_id(update_id_from_label(label), self.seen_ids)
+        self.seen_ids.add(marker_id)
+        if isinstance(at, dt.datetime) and tz is not None:
+            with contextlib.suppress(ValueError):  # an unknown zone: the marker's own check says so
+                at = (
+                    at.astimezone(zone_info(tz))
+                    if at.tzinfo is not None
+                    else at.replace(tzinfo=zone_info(tz))
+                )
+        try:
+            marker = UpdateMarker(id=marker_id, at=at, tz=tz, label=label, key=key)
+        except ValidationError as exc:
+            raise ParseError(
+                f"{self.flavor.name}: bad update marker {label!r}: {exc.errors()[0]['msg']}"
+            ) from exc
+        self.blocks.append(marker)
+
+    def _paragraph(self, children: Sequence[SyntaxTreeNode]) -> None:
+        lines: list[tuple[list[SyntaxTreeNode], SyntaxTreeNode | None]] = []
+        current: list[SyntaxTreeNode] = []
+        for child in children:
+            if child.type in _BREAKS:
+                lines.append((current, child))
+                current = []
+            else:
+                current.append(child)
+        lines.append((current, None))
+        if self._image(lines):
+            return
+        pending: list[Inline] = []
+        for nodes, brk in lines:
+            marker = self._marker_line(nodes) if self.flavor.marker_lines else None
+            if marker is not None:
+                self._add(Paragraph(inlines=tuple(pending)))
+                pending = []
+                self._marker(*marker)
+                continue
+            start = 0
+            for i, node in enumerate(nodes):
+                if node.type == "cms_embed":
+                    pending.extend(self._inlines(nodes[start:i]))
+                    self._add(Paragraph(inlines=tuple(pending)))
+                    pending = []
+                    self.blocks.append(self._embed(node))
+                    start = i + 1
+            pending.extend(self._inlines(nodes[start:]))
+            if brk is not None:
+                pending.extend(self._inlines([brk]))
+        self._add(Paragraph(inlines=normalize(tuple(pending))))
+
+    def _marker_line(self, nodes: list[SyntaxTreeNode]) -> tuple[str, Attrs | None] | None:
+        inner = nodes
+        if len(nodes) == 1 and nodes[0].type in ("strong", "em"):
+            inner = list(nodes[0].children)
+        elif (
+            len(nodes) >= 2 and nodes[0].type in ("strong", "em") and all(n.type == "text" for n in nodes[1:])
+        ):
+            tail = "".join(n.content for n in nodes[1:])
+            if _ATTRS_AT_END.fullmatch(tail):
+                inner = [*nodes[0].children, *nodes[1:]]
+        if not inner or any(n.type not in ("text", "text_special") for n in inner):
+            return None
+        inlines, attrs = self._inlines_with_attrs(inner)
+        label = plain_text(inlines).strip()
+        first = "".join(n.content for n in _leading_text(inner))
+        if is_update_label(first) or (attrs is not None and attrs.id):
+            return label, attrs
+        return None
+
+    def _image(self, lines: list[tuple[list[SyntaxTreeNode], SyntaxTreeNode | None]]) -> bool:
+        first = lines[0][0]
+        if not first:
+            return False
+        head = first[0]
+        link: str | None = None
+        if head.type == "link" and len(head.children) == 1 and head.children[0].type == "image":
+            link = str(head.attrs.get("href", ""))
+            head = head.children[0]
+        if head.type != "image":
+            return False
+        attrs: Attrs | None = None
+        if len(first) > 1:
+            tail = "".join(n.content for n in first[1:]) if all(n.type == "text" for n in first[1:]) else "\0"
+            match = _ATTRS_AT_END.fullmatch(tail)
+            attrs = parse_attrs(match[1]) if match else None
+            if attrs is None:
+                return False
+        caption: list[Inline] = []
+        brk = lines[0][1]
+        for nodes, next_brk in lines[1:]:
+            caption.extend(self._inlines(nodes))
+            if next_brk is not None:
+                caption.extend(self._inlines([next_brk]))
+        del brk
+        if head.attrs.get("title"):
+            self.report.warn(self.flavor.name, "an image title is dropped", len(self.blocks))
+        width = height = None
+        if attrs is not None:
+            width, height = _int(attrs.values.get("width")), _int(attrs.values.get("height"))
+        self.blocks.append(
+            Image(
+                src=str(head.attrs.get("src", "")),
+                alt=plain_text(self._inlines(list(head.children))),
+                caption=_strip(normalize(tuple(caption))),
+                link=link,
+                width=width,
+                height=height,
+            )
+        )
+        return True
+
+    def _embed(self, node: SyntaxTreeNode) -> Embed:
+        meta: dict[str, Any] = dict(node.meta)
+        caption: Inlines = ()
+        if meta.get("caption"):
+            caption = _strip(self._inline_source(str(meta["caption"])))
+        return Embed(provider=meta["provider"], url=meta["url"], provider_id=meta["id"], caption=caption)
+
+    def _inline_source(self, source: str) -> Inlines:
+        tokens = self.md.parseInline(source)
+        if not tokens or not tokens[0].children:
+            return ()
+        root = SyntaxTreeNode(tokens[0].children, create_root=True)
+        return self._inlines(list(root.children))
+
+    def _quote(self, node: SyntaxTreeNode) -> None:
+        if any(child.type != "paragraph" for child in node.children):
+            self._raw(node)
+            return
+        paragraphs = [list(child.children[0].children) if child.children else [] for child in node.children]
+        citation: Inlines = ()
+        source_url: str | None = None
+        if paragraphs:
+            last = paragraphs[-1]
+            cut = max((i for i, n in enumerate(last) if n.type in _BREAKS), default=-1)
+            line = last[cut + 1 :]
+            lead = "".join(n.content for n in _leading_text(line))
+            match = _CITATION.match(lead)
+            if line and match:
+                rest = self._inlines(line)
+                rest = _drop_prefix(rest, len(match[0]))
+                if rest and isinstance(rest[-1], Link) and _is_autolink(line[-1]):
+                    source_url = rest[-1].href
+                    rest = rest[:-1]
+                citation = _strip(normalize(rest))
+                paragraphs[-1] = last[: max(cut, 0)]
+                if not paragraphs[-1]:
+                    paragraphs.pop()
+        quote_paragraphs = tuple(Paragraph(inlines=_strip(normalize(self._inlines(p)))) for p in paragraphs)
+        self.blocks.append(Quote(paragraphs=quote_paragraphs, citation=citation, source_url=source_url))
+
+    def _list(self, node: SyntaxTreeNode) -> List | None:
+        ordered = node.type == "ordered_list"
+        if ordered and int(node.attrs.get("start", 1) or 1) != 1:
+            return None
+        items: list[ListItem] = []
+        for item in node.children:
+            kids = list(item.children)
+            inlines: Inlines = ()
+            if kids and kids[0].type == "paragraph":
+                inlines = _strip(normalize(self._inlines(list(kids[0].children[0].children))))
+                kids = kids[1:]
+            children: list[List] = []
+            for kid in kids:
+                if kid.type not in ("bullet_list", "ordered_list"):
+                    return None
+                sub = self._list(kid)
+                if sub is None:
+                    return None
+                children.append(sub)
+            items.append(ListItem(inlines=inlines, children=tuple(children)))
+        return List(ordered=ordered, items=tuple(items))
+
+    # -- inline content
+
+    def _inlines(self, nodes: Sequence[SyntaxTreeNode]) -> Inlines:
+        out: list[Inline] = []
+        for node in nodes:
+            kind = node.type
+            if kind in ("text", "text_special"):
+                out.append(Text(text=node.content))
+            elif kind == "softbreak":
+                out.append(LineBreak() if self.flavor.newline_breaks else Text(text=" "))
+            elif kind == "hardbreak":
+                out.append(LineBreak())
+            elif kind == "code_inline":
+                out.append(Code(text=node.content))
+            elif kind == "strong":
+                out.append(Bold(children=self._inlines(node.children)))
+            elif kind == "em":
+                out.append(Italic(children=self._inlines(node.children)))
+            elif kind == "link":
+                title = node.attrs.get("title")
+                out.append(
+                    Link(
+                        href=str(node.attrs.get("href", "")),
+                        title=str(title) if title is not None else None,
+                        children=self._inlines(node.children),
+                    )
+                )
+            elif kind == "html_inline":
+                out.append(RawInline(format="html", content=node.content))
+            elif kind == "image":
+                out.append(RawInline(format=self.flavor.name, content=_image_markup(node)))
+            elif kind == "cms_embed":
+                out.append(RawInline(format=self.flavor.name, content=node.content))
+            else:  # pragma: no cover - every inline token of CommonMark is handled above
+                out.append(RawInline(format=self.flavor.name, content=node.content))
+        return normalize(tuple(out))
+
+
+def _leading_text(nodes: Sequence[SyntaxTreeNode]) -> list[SyntaxTreeNode]:
+    out = []
+    for node in nodes:
+        if node.type != "text":
+            break
+        out.append(node)
+    return out
+
+
+def _is_autolink(node: SyntaxTreeNode) -> bool:
+    return node.type == "link" and node.markup == "autolink"
+
+
+def _image_markup(node: SyntaxTreeNode) -> str:
+    alt = "".join(c.content for c in node.children if c.type in ("text", "text_special"))
+    title = node.attrs.get("title")
+    title_part = ' "{}"'.format(str(title).replace('"', '\\"')) if title else ""
+    return f"![{alt}]({node.attrs.get('src', '')}{title_part})"
+
+
+def _drop_prefix(inlines: Inlines, count: int) -> Inlines:
+    if inlines and isinstance(inlines[0], Text):
+        rest = inlines[0].text[count:]
+        return ((Text(text=rest),) if rest else ()) + inlines[1:]
+    return inlines
+
+
+def _strip(inlines: Inlines) -> Inlines:
+    """Inline content without leading and trailing whitespace or line breaks."""
+    items = list(normalize(inlines))
+    while items and (
+        isinstance(items[0], LineBreak) or (isinstance(items[0], Text) and not items[0].text.strip())
+    ):
+        items.pop(0)
+    while items and (
+        isinstance(items[-1], LineBreak) or (isinstance(items[-1], Text) and not items[-1].text.strip())
+    ):
+        items.pop()
+    if items and isinstance(items[0], Text):
+        items[0] = Text(text=items[0].text.lstrip(" \t"))
+    if items and isinstance(items[-1], Text):
+        items[-1] = Text(text=items[-1].text.rstrip(" \t"))
+    return tuple(items)
+
+
+def _chop(content: str) -> str:
+    return content[:-1] if content.endswith("\n") else content
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value is not None and value.isdigit() else None
+
+
+def _parse_at(value: str | None) -> dt.datetime | dt.time | None:
+    if value in (None, "none"):
+        return None
+    assert value is not None
+    try:
+        if "T" in value or (len(value) >= 10 and value[4] == "-"):
+            return dt.datetime.fromisoformat(value)
+        return dt.time.fromisoformat(value)
+    except ValueError as exc:
+        raise ParseError(f"bad update time {value!r}") from exc

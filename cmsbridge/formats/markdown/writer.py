@@ -1,0 +1,319 @@
+"""Blocks -> Markdown bodies, for the ``text`` and ``markdown`` formats (see :mod:`.markdown_common`).
+
+A block that does not read back equal is reported as a loss in the conversion report where the post
+crosses into the format (:mod:`.crossing`), never silently changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from ...model import (
+    Block,
+    Bold,
+    Code,
+    Embed,
+    Heading,
+    Image,
+    Inlines,
+    Italic,
+    LineBreak,
+    Link,
+    List,
+    Paragraph,
+    Post,
+    Quote,
+    Raw,
+    RawInline,
+    Separator,
+    Text,
+    UpdateMarker,
+)
+from ...report import ConversionReport
+from ..embeds import PROVIDER_SLUG, PROVIDERS, canonical_url, valid_id
+from ..inert import MARKUP_FORMATS, make_inert
+from ..updates import UPDATE_PREFIX, is_update_label, parse_update_label, unique_id, update_id_from_label
+from .common import MARKER_CLASS, MARKER_HEADING_LEVEL, Flavor, Reader, format_attrs
+
+_ALWAYS = re.compile(r"([\\`*\[\]{}]|(?<![^\W_])_|_(?![^\W_]))")
+_ENTITY_LIKE = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
+_AUTOLINK_LIKE = re.compile(r"<(?=[A-Za-z][A-Za-z0-9.+-]{1,31}:[^<>\s]*>|[\w.!#$%&'*+/=?^`{|}~-]+@)")
+_LINE_START = re.compile(r"^([#>+=~|-])|^(\d{1,9})([.)])")
+_ANCHOR = re.compile(r"[\w:.-]+")
+"""A heading anchor written as ``{#anchor}``: nothing that would end the attribute list or add another."""
+_TEMPLATE = re.compile(r"\{\{|\{%")
+
+
+def _at_text(at: dt.datetime | dt.time) -> str:
+    if isinstance(at, dt.time) and at.second == 0 and at.microsecond == 0 and at.tzinfo is None:
+        return at.strftime("%H:%M")
+    return at.isoformat()
+
+
+class Writer:
+    def __init__(self, flavor: Flavor, report: ConversionReport) -> None:
+        self.flavor = flavor
+        self.report = report
+        self.seen_ids: set[str] = set()
+        self.index = 0
+
+    def loss(self, message: str) -> None:
+        self.report.warn(self.flavor.name, message, self.index)
+
+    def check_template(self, code: str) -> None:
+        """Code cannot be escaped, and Hugo (shortcodes) and Jekyll (Liquid) expand templates in code too:
+        a template delimiter there is reported (text outside code has its braces escaped)."""
+        if self.flavor.html and _TEMPLATE.search(code):
+            self.loss("code holds a template delimiter ({{ or {%) that Hugo or Jekyll would expand")
+
+    # -- inline content
+
+    def text(self, value: str, line_start: bool) -> str:
+        value = value.replace("\n", " ")
+        out = _ALWAYS.sub(r"\\\1", value)
+        out = out.replace("\\{%", "\\{\\%")  # no "{%" left for Jekyll's Liquid ("{{" is "\{\{" already)
+        out = _ENTITY_LIKE.sub(r"\\&", out)
+        out = _AUTOLINK_LIKE.sub(r"\\<", out) if not self.flavor.html else out.replace("<", "\\<")
+        if line_start:
+            out = _LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", out, count=1)
+            if out[:1] in ("—", "―"):
+                out = f"&#{ord(out[0])};" + out[1:]
+            label = UPDATE_PREFIX.match(out) if is_update_label(out) else None
+            if label is not None:  # the separator escaped, so the text is not read as a label
+                at = label.end() - 1
+                sep = out[at]
+                out = out[:at] + (f"\\{sep}" if sep in ":-" else f"&#{ord(sep)};") + out[at + 1 :]
+            stripped = out.lstrip(" \t")
+            out = "".join("&#32;" if c == " " else "&#9;" for c in out[: len(out) - len(stripped)]) + stripped
+        return out
+
+    def inlines(self, spans: Inlines, line_start: bool = True) -> str:
+        parts: list[str] = []
+        start = line_start
+        for span in spans:
+            if isinstance(span, Text):
+                parts.append(self.text(span.text, start))
+            elif isinstance(span, Bold):
+                parts.append(f"**{self.inlines(span.children, False)}**")
+            elif isinstance(span, Italic):
+                parts.append(f"*{self.inlines(span.children, False)}*")
+            elif isinstance(span, Code):
+                self.check_template(span.text)
+                parts.append(_code(span.text))
+            elif isinstance(span, Link):
+                parts.append(f"[{self.inlines(span.children, False)}]({_destination(span.href, span.title)})")
+            elif isinstance(span, LineBreak):
+                parts.append("\n" if self.flavor.newline_breaks else "\\\n")
+                start = True
+                continue
+            elif isinstance(span, RawInline):
+                if span.format == self.flavor.name or (span.format == "html" and self.flavor.html):
+                    parts.append(span.content)
+                else:
+                    self.loss(f"inline {span.format} markup written as its text: {span.content[:40]!r}")
+                    parts.append(self.text(re.sub(r"<[^>]*>", "", span.content), start))
+            start = False
+        text = "".join(parts)
+        # a trailing space before a newline or at the end would be dropped: keep it as an entity
+        return re.sub(r"[ \t]+(?=\n|$)", lambda m: m[0].replace(" ", "&#32;").replace("\t", "&#9;"), text)
+
+    # -- blocks
+
+    def blocks(self, blocks: Sequence[Block]) -> str:
+        blocks = make_inert(Post(blocks=tuple(blocks)), self.flavor.name, self.report).blocks
+        chunks: list[str] = []
+        joins: list[str] = []
+        previous: Block | None = None
+        last_list_marker = ""
+        for self.index, block in enumerate(blocks):
+            written = self.block(block, last_list_marker if isinstance(previous, List) else "")
+            if written is None:
+                previous = None
+                continue
+            if isinstance(block, List):
+                last_list_marker = written.lstrip()[:2]
+            compact = (
+                self.flavor.newline_breaks
+                and isinstance(previous, UpdateMarker | Embed)
+                and isinstance(block, Paragraph)
+                and block.inlines
+                and not isinstance(block.inlines[0], LineBreak)
+                and not (isinstance(previous, Embed) and written.startswith("&#"))
+            )
+            if chunks:
+                joins.append(("\n" if isinstance(previous, UpdateMarker) else " ") if compact else "\n\n")
+            chunks.append(written)
+            previous = block
+        out = chunks[0] if chunks else ""
+        for join, chunk in zip(joins, chunks[1:], strict=True):
+            out += join + chunk
+        return out
+
+    def block(self, block: Block, after_list: str) -> str | None:
+        if isinstance(block, UpdateMarker):
+            return self.marker(block)
+        if isinstance(block, Raw):
+            return self.raw(block)
+        return self.plain_block(block, after_list)
+
+    def plain_block(self, block: Block, after_list: str) -> str | None:
+        if isinstance(block, Paragraph):
+            if not block.inlines:
+                self.loss("empty paragraph dropped")
+                return None
+            return self.inlines(block.inlines)
+        if isinstance(block, Heading):
+            anchor = ""
+            if block.anchor and _ANCHOR.fullmatch(block.anchor):
+                anchor = f" {format_attrs(id=block.anchor)}"
+            elif block.anchor:
+                self.loss(f"heading anchor {block.anchor[:40]!r} cannot be written as {{#anchor}}; dropped")
+            text = self.inlines(block.inlines).replace("\n", " ")
+            text = re.sub(r"#(?=(?:\\?#)*\s*$)", r"\\#", text)
+            return f"{'#' * block.level} {text}{anchor}".rstrip()
+        if isinstance(block, Quote):
+            return self.quote(block)
+        if isinstance(block, Embed):
+            return self.embed(block)
+        if isinstance(block, List):
+            if not block.items:
+                self.loss("empty list dropped")
+                return None
+            return self.list(block, after_list)
+        if isinstance(block, Image):
+            return self.image(block)
+        if isinstance(block, Separator):
+            return "---"
+        raise AssertionError(block)  # pragma: no cover
+
+    def marker(self, marker: UpdateMarker) -> str:
+        label = marker.label.replace("\n", " ").strip()
+        if label != marker.label:
+            self.loss("update label: newlines and edge spaces dropped")
+        derived_id = unique_id(update_id_from_label(label), self.seen_ids)
+        at, tz = parse_update_label(label)
+        values: dict[str, str] = {}
+        if marker.at != at or type(marker.at) is not type(at):
+            values["at"] = _at_text(marker.at) if marker.at is not None else "none"
+        if marker.tz != tz:
+            values["tz"] = marker.tz or "none"
+        if marker.key:
+            values["key"] = "true"
+        as_line = self.flavor.marker_lines
+        explicit_id = marker.id != derived_id or (as_line and not is_update_label(label))
+        self.seen_ids.add(marker.id)
+        if as_line:
+            prefix = UPDATE_PREFIX.match(label)
+            head = label[: prefix.end()] if prefix else ""
+            text = head + self.text(label[len(head) :], not head)
+            attrs = format_attrs(id=marker.anchor if explicit_id else None, values=values)
+            return f"{text} {attrs}".strip() if attrs != "{}" else text
+        attrs = format_attrs(id=marker.anchor, classes=[MARKER_CLASS], values=values)
+        return f"{'#' * MARKER_HEADING_LEVEL} {self.text(label, False)} {attrs}"
+
+    def raw(self, raw: Raw) -> str | None:
+        if raw.format == self.flavor.name:
+            return raw.content
+        if raw.format == "html" and self.flavor.html:
+            probe = Reader(self.flavor, ConversionReport()).read(raw.content)
+            if probe == [raw.without_origin()]:
+                return raw.content
+        if not self.flavor.html and raw.format in MARKUP_FORMATS:
+            self.loss(f"raw {raw.format} content is kept as text: {self.flavor.name} never reads markup")
+        if "\r" in raw.content or "\0" in raw.content:
+            self.loss("raw block: carriage returns and NULs are not kept")
+        self.check_template(raw.content)
+        fence = "`" * max(3, 1 + max((len(r) for r in re.findall(r"`+", raw.content)), default=0))
+        return f"{fence}{{={raw.format}}}\n{raw.content}\n{fence}"
+
+    def quote(self, quote: Quote) -> str:
+        lines: list[str] = []
+        for i, paragraph in enumerate(quote.paragraphs):
+            if i:
+                lines.append(">")
+            if not paragraph.inlines:
+                self.loss("empty paragraph in a quote dropped")
+            lines += [f"> {line}".rstrip() for line in self.inlines(paragraph.inlines).split("\n")]
+        if quote.citation or quote.source_url:
+            cite = "— " + self.inlines(quote.citation, False).replace("\n", " ")
+            if quote.source_url:
+                if re.fullmatch(r"[A-Za-z][A-Za-z0-9.+-]{1,31}:[^<>\s]*", quote.source_url):
+                    cite += f" <{quote.source_url}>"
+                else:
+                    self.loss(f"quote source URL {quote.source_url!r} cannot be written")
+            if lines:
+                lines[-1] += "\n" if self.flavor.newline_breaks else "\\\n"
+                lines[-1] += f"> {cite.strip()}"
+            else:
+                lines.append(f"> {cite.strip()}")
+        return "\n".join(lines) if lines else ">"
+
+    def embed(self, embed: Embed) -> str | None:
+        provider = embed.provider
+        if not PROVIDER_SLUG.fullmatch(provider) or (
+            embed.provider_id and not valid_id(provider, embed.provider_id)
+        ):
+            self.loss(f"embed of {embed.url[:60]!r}: provider or id cannot be written; written as generic")
+            provider, embed = "generic", embed.model_copy(update={"provider_id": None})
+        known = PROVIDERS.get(provider)
+        kind = "video" if known is not None and known.player is not None else "embed"
+        head = f"[{kind}:{provider}" + (f":{embed.provider_id}" if embed.provider_id else "")
+        caption = f" {self.inlines(embed.caption, False)}" if embed.caption else ""
+        if "\n" in caption:
+            self.loss("embed caption: line breaks dropped")
+            caption = caption.replace("\\\n", " ").replace("\n", " ")
+        url = embed.url
+        same = embed.provider_id is not None and canonical_url(provider, embed.provider_id) == url
+        return head + caption + "]" + ("" if same else f"({_destination(url, None)})")
+
+    def image(self, image: Image) -> str:
+        alt = self.text(image.alt, False)
+        markup = f"![{alt}]({_destination(image.src, None)})"
+        if image.link is not None:
+            markup = f"[{markup}]({_destination(image.link, None)})"
+        sizes = {k: str(v) for k, v in (("width", image.width), ("height", image.height)) if v is not None}
+        if sizes:
+            markup += format_attrs(values=sizes)
+        if image.caption:
+            markup += ("\n" if self.flavor.newline_breaks else "\\\n") + self.inlines(image.caption)
+        return markup
+
+    def list(self, block: List, after: str, indent: str = "") -> str:
+        marker = ("1)" if after == "1." else "1.") if block.ordered else "*" if after.startswith("-") else "-"
+        pad = " " * (len(marker) + 1)
+        lines: list[str] = []
+        for item in block.items:
+            body = self.inlines(item.inlines).replace("\n", "\n" + indent + pad)
+            lines.append(f"{indent}{marker} {body}".rstrip())
+            previous = ""
+            for child in item.children:
+                nested = self.list(child, previous, indent + pad)
+                previous = nested.lstrip()[:2]
+                lines.append(nested)
+        return "\n".join(lines)
+
+
+def _code(value: str) -> str:
+    if "\n" in value:
+        value = value.replace("\n", " ")
+    longest = max((len(r) for r in re.findall(r"`+", value)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if value.startswith(("`", " ")) or value.endswith(("`", " ")) else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def _destination(href: str, title: str | None) -> str:
+    # a line break would end the link and start a block: a URL's is encoded, a title's is a space
+    href = href.replace("\r", "%0D").replace("\n", "%0A")
+    if title is not None:
+        title = re.sub(r"[\r\n]+", " ", title)
+    # braces escaped so that no "{{" or "{%" is left for Hugo or Jekyll to expand
+    if re.fullmatch(r"[^\s()<>\\{]+", href):
+        dest = href
+    else:
+        dest = "<" + re.sub(r"([<>\\{])", r"\\\1", href).replace("\\{%", "\\{\\%") + ">"
+    if title is not None:
+        dest += ' "' + re.sub(r'(["\\{])', r"\\\1", title).replace("\\{%", "\\{\\%") + '"'
+    return dest

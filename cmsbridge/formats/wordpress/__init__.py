@@ -1,0 +1,159 @@
+"""WordPress block markup (Gutenberg) <-> the post model: the ``gutenberg`` format.
+
+Reading: :func:`cmsbridge.gutenberg.parse` gives WordPress's own parse; core/paragraph, core/heading,
+core/quote (v1 and v2), core/embed (and legacy ``core-embed/*``), core/list (v1 and v2), core/image and
+core/separator become model blocks, update-marker paragraphs and headings become
+:class:`~cmsbridge.model.UpdateMarker` (see :mod:`.wordpress_markers`), and every other block (or a
+mapped block holding something the model cannot express) becomes ``Raw(format="gutenberg")`` with its
+exact markup. Every block carries ``Origin(format="gutenberg", markup=..., attrs=...)``; the origin
+markup also holds the whitespace-only freeform HTML that preceded the block (and, for the last block,
+what followed it), so a document reads and writes back byte for byte.
+
+Writing: a block whose content is what its origin reads as is written as its origin, byte for byte; a
+changed block is rewritten from its origin keeping everything the model cannot express; a new block is
+written exactly as the current block editor's ``serialize()`` writes it, top-level blocks joined by
+``\\n\\n``. The markup holds the content only: title, status and other post fields travel beside it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ... import gutenberg
+from ...limits import MAX_JSON_DEPTH, json_depth
+from ...model import Block, Origin, Post, Raw, UpdateMarker
+from ...report import ConversionReport
+from .. import report_unwritten_fields
+from ..inert import make_inert
+from . import writer as writer
+from .html import WS, block_spans, spans_match
+from .reader import read_block
+
+NAME = "gutenberg"
+
+_EDGES = re.compile(rf"\A([{WS}]*)(.*?)([{WS}]*)\Z", re.DOTALL)
+
+
+def _is_blank(text: str) -> bool:
+    return not text.strip(WS)
+
+
+def read(data: str, report: ConversionReport) -> Post:
+    """Read WordPress post content into a post (blocks only)."""
+    parsed = gutenberg.parse(data)
+    pieces = block_spans(data)
+    spans = [p for p in pieces or [] if p is not None]
+    if (
+        pieces is None
+        or len(pieces) != len(parsed)
+        or any((p is None) != (b["blockName"] is None) for p, b in zip(pieces, parsed, strict=True))
+        or not spans_match(spans, [b for b in parsed if b["blockName"] is not None])
+    ):
+        report.warn(NAME, "unbalanced block markup: the document is kept verbatim as one raw block")
+        return Post(blocks=(Raw(format=NAME, content=data),) if data else ())
+    blocks: list[Block] = []
+    pending = ""  # whitespace-only freeform waiting for the next block
+    pos = 0
+    for piece, block in zip(pieces, parsed, strict=True):
+        if piece is None:
+            end = pos + len(block["innerHTML"])
+            markup = data[pos:end]
+        else:
+            markup = data[piece.start : piece.end]
+            end = piece.end
+        pos = end
+        if piece is None and _is_blank(markup):
+            pending += markup
+            continue
+        model = read_block(block, piece, data) if piece is not None else None
+        attrs = block["attrs"] if piece is not None else None
+        if attrs and json_depth(attrs) > MAX_JSON_DEPTH:  # PHP reads 511 levels; the model takes fewer
+            report.warn(NAME, f"attributes nested over {MAX_JSON_DEPTH} levels: kept as markup", len(blocks))
+            model, attrs = None, None
+        origin = Origin(format=NAME, markup=pending + markup, attrs=attrs)
+        pending = ""
+        if model is None:
+            blocks.append(Raw(format=NAME, content=markup, origin=origin))
+        else:
+            blocks.append(model.model_copy(update={"origin": origin}))
+    if pending:
+        if blocks:
+            last = blocks[-1]
+            assert last.origin is not None
+            blocks[-1] = last.model_copy(
+                update={"origin": last.origin.model_copy(update={"markup": last.origin.markup + pending})}
+            )
+        else:
+            blocks.append(Raw(format=NAME, content=pending))
+    return Post(blocks=tuple(_unique_ids(blocks)))
+
+
+def _unique_ids(blocks: list[Block]) -> list[Block]:
+    seen: set[str] = set()
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, UpdateMarker):
+            new_id, n = block.id, 1
+            while new_id in seen:
+                n += 1
+                new_id = f"{block.id}-{n}"
+            seen.add(new_id)
+            if new_id != block.id:
+                block = block.model_copy(update={"id": new_id})
+        out.append(block)
+    return out
+
+
+def _edges(block: Block) -> tuple[str | None, str | None, str]:
+    """(whitespace before, markup, whitespace after) of a block's WordPress origin, or (None, None, "")."""
+    origin = block.origin
+    if origin is None or origin.format != NAME:
+        return None, None, ""
+    if isinstance(block, Raw) and block.format == NAME:
+        at = origin.markup.find(block.content)
+        if (
+            at < 0
+            or not _is_blank(origin.markup[:at])
+            or not _is_blank(origin.markup[at + len(block.content) :])
+        ):
+            return None, None, ""
+        return origin.markup[:at], block.content, origin.markup[at + len(block.content) :]
+    match = _EDGES.match(origin.markup)
+    assert match is not None
+    return match.group(1), match.group(2), match.group(3)
+
+
+def _render(block: Block, core: str | None, report: ConversionReport, index: int) -> str:
+    if isinstance(block, Raw):
+        return writer.raw_block(block, report, index)
+    if core is not None:
+        loaded = writer.reread(core)
+        if loaded is not None:
+            src, read_back = loaded
+            if writer.same_content(block, read_back):
+                return core
+            changed = writer.write_changed(block, src, report, index)
+            if changed is not None:
+                return changed
+    return writer.write_new(block, report, index)
+
+
+def write(post: Post, report: ConversionReport) -> str:
+    """Write a post's blocks as WordPress block markup (post fields live outside it: reported)."""
+    report_unwritten_fields(post, NAME, report)
+    post = make_inert(post, NAME, report)
+    out: list[str] = []
+    last = len(post.blocks) - 1
+    previous_had_origin = True
+    for i, block in enumerate(post.blocks):
+        before, core, after = _edges(block)
+        text = _render(block, core, report, i)
+        if before is None or (i > 0 and before == "" and not previous_had_origin):
+            before = "\n\n" if i > 0 else ""
+        if not text and before is not None and core is None:
+            continue  # a dropped block (already reported)
+        out.append(before + text)
+        if i == last:
+            out.append(after)
+        previous_had_origin = core is not None
+    return "".join(out)
