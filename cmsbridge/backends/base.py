@@ -30,12 +30,13 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, Self, runtime_checkable
+from urllib.parse import urlsplit
 
 from ..errors import ConflictError, UsageError
 from ..formats import content_only
 from ..formats import write as write_format
 from ..http import DEFAULT_TIMEOUT, USER_AGENT, NoRetry, RetryPolicy, Transport
-from ..model import Post
+from ..model import Post, SourceRef
 from ..report import ConversionReport
 from .ids import shown
 
@@ -60,6 +61,23 @@ Ref = PostRef | str | int
 def as_ref(ref: Ref) -> PostRef:
     """``ref`` as a :class:`PostRef`."""
     return ref if isinstance(ref, PostRef) else PostRef(id=str(ref))
+
+
+def source_of(system: str, site: str, ref: PostRef) -> SourceRef:
+    """Where a post was read: the system, the site and the post's id and link there (a fetched post's
+    provenance, which a migration matches on)."""
+    return SourceRef(system=system, site=site, id=ref.id, link=ref.link)
+
+
+def http_site(url: str, *, prefix: str = "") -> str | None:
+    """The site an ``http(s)`` URL with a host names, as a backend addresses it: ``scheme://host[:port]/path``
+    without credentials or a trailing slash (a scheme ``prefix`` such as ``ghost+`` dropped first); None
+    for any other URL."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.removeprefix(prefix)
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return f"{scheme}://{parts.netloc.rpartition('@')[2]}{parts.path.rstrip('/')}"
 
 
 @dataclass(frozen=True)
@@ -364,7 +382,9 @@ __all__ = [
     "WriteConflictError",
     "Written",
     "as_ref",
+    "http_site",
     "listed_status",
     "report_unheld_fields",
+    "source_of",
     "written_content",
 ]

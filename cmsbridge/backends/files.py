@@ -29,7 +29,7 @@ from pathlib import Path
 from ..errors import BackendError, CMSBridgeError, NotFoundError, UsageError
 from ..formats import ALIASES, extension
 from ..formats import read as read_format
-from ..model import Post, SourceRef
+from ..model import Post
 from ..report import ConversionReport, ensure_report
 from .base import (
     Capabilities,
@@ -43,6 +43,7 @@ from .base import (
     Written,
     as_ref,
     listed_status,
+    source_of,
     written_content,
 )
 from .ids import shown
@@ -146,9 +147,7 @@ class FilesBackend:
     def _fetched(self, ref: PostRef, text: str) -> Fetched:
         report = ConversionReport()
         post = read_format(text, self.format, report=report)
-        post = post.replace(
-            sources=(*post.sources, SourceRef(system="files", site=self.site, id=ref.id, link=ref.link))
-        )
+        post = post.replace(sources=(*post.sources, source_of("files", self.site, ref)))
         return Fetched(
             ref=ref, post=post, raw=text, format=self.format, version=_version(text), report=report
         )

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import mimetypes
-import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -40,7 +38,7 @@ from ..errors import (
 )
 from ..formats import lexical
 from ..formats.crossing import report_stored
-from ..model import Post, SourceRef
+from ..model import Post
 from ..report import ConversionReport, ensure_report
 from .answers import GhostImages, GhostPost, GhostPosts, GhostUsers
 from .base import (
@@ -56,11 +54,13 @@ from .base import (
     WriteConflictError,
     Written,
     as_ref,
+    http_site,
     listed_status,
+    source_of,
     written_content,
 )
 from .ids import ghost_id
-from .media import MediaRoots, is_web_address, local_media, local_refused
+from .media import MediaRoots, is_web_address, local_media, local_refused, upload_file
 
 SYSTEM = "ghost"
 CONTENT_FORMAT = lexical.NAME
@@ -77,12 +77,11 @@ _INCLUDE = "tags,authors"
 def parse_site(url: str) -> tuple[str, str, str]:
     """``ghost+https://KEY_ID:KEY_SECRET@host/path`` -> (``https://host/path``, key id, key secret)."""
     parts = urlsplit(url)
-    scheme = parts.scheme.removeprefix("ghost+")
-    if scheme not in ("http", "https") or not parts.hostname:
+    base = http_site(url, prefix="ghost+")
+    if base is None:
         raise ConfigError(f"not a Ghost site URL (ghost+https://KEY_ID:SECRET@host): {redact_url(url)}")
     if not parts.username or not parts.password:
         raise ConfigError(f"the Ghost site URL needs the Admin API key as KEY_ID:SECRET@: {redact_url(url)}")
-    base = f"{scheme}://{parts.netloc.rpartition('@')[2]}{parts.path.rstrip('/')}"
     return base, unquote(parts.username), unquote(parts.password)
 
 
@@ -102,10 +101,10 @@ class GhostAdmin(TransportBackend):
         transport: Transport | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        base = http_site(url)
+        if base is None:
             raise ConfigError(f"not an http(s) site URL: {redact_url(url)}")
-        self.base = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path.rstrip('/')}"
+        self.base = base
         self.key_id = key_id
         register_secret(key_secret)
         try:
@@ -278,7 +277,7 @@ class GhostAdmin(TransportBackend):
             created=_parse_time(body.get("published_at")),
             modified=_parse_time(body.get("updated_at")),
             featured_image=body.get("feature_image") or None,
-            sources=(SourceRef(system=SYSTEM, site=self.site, id=ref.id, link=ref.link),),
+            sources=(source_of(SYSTEM, self.site, ref),),
         )
         return Fetched(
             ref=ref,
@@ -407,13 +406,7 @@ class GhostAdmin(TransportBackend):
 
     def upload_media(self, path: str) -> Media:
         """Upload an image (Ghost's ``images/upload``); Ghost has no media ids, so the id is the URL."""
-        try:
-            with open(path, "rb") as handle:
-                content = handle.read()
-        except OSError as exc:
-            raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        name = os.path.basename(path)
-        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        name, content, kind = upload_file(path)
         body = self._request(
             "POST",
             "images/upload/",

@@ -27,7 +27,7 @@ from typing import Protocol, runtime_checkable
 from urllib.parse import unquote, urlsplit
 
 from .. import http
-from ..errors import CMSBridgeError
+from ..errors import CMSBridgeError, UsageError
 from ..formats.wordpress.attachments import reattach, replace_img_src
 from ..model import Image, Post, Raw
 from ..report import ConversionReport
@@ -50,6 +50,18 @@ def is_web_address(value: str | None) -> bool:
 
 def same_host(url: str, site: str) -> bool:
     return urlsplit(url).netloc.rpartition("@")[2] == urlsplit(site).netloc.rpartition("@")[2]
+
+
+def upload_file(path: str) -> tuple[str, bytes, str]:
+    """A local file to upload: its name, its bytes and its media type (``application/octet-stream`` when the
+    name tells none); a file that cannot be read is a :class:`~cmsbridge.errors.UsageError`."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    name = os.path.basename(path)
+    return name, data, mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 MediaRoots = Sequence[str | os.PathLike[str]]

@@ -8,17 +8,36 @@ import html
 import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
+from ..errors import UsageError
 from ..formats import get as get_format
 from ..formats import read as read_format
 from ..formats.crossing import report_stored
 from ..formats.html.inline import escape_text
 from ..model import Post
 from ..report import ConversionReport
+from .base import http_site
 from .media import ImageUnavailable, fetched_image, is_web_address, local_media, local_refused, same_host
 
 CONTENT_FORMAT = "gutenberg"
 SYSTEM = "wordpress"
+SERVICE = "WordPress"
+"""The name errors give the server."""
+STATUSES = frozenset({"draft", "publish", "pending", "private", "future"})
+"""The statuses a post may be written with."""
+PAGE_SIZE = 100
+"""The most items WordPress answers in one page (REST ``per_page``, XML-RPC ``number``)."""
+
+
+def site_base(url: str) -> str:
+    """The WordPress site an ``http(s)`` URL names (:func:`~cmsbridge.backends.base.http_site`); any other
+    URL is a :class:`~cmsbridge.errors.UsageError`."""
+    base = http_site(url)
+    if base is None:
+        parts = urlsplit(url)
+        raise UsageError(f"not an http(s) site URL: {parts.scheme}://{parts.hostname or ''}")
+    return base
 
 
 def from_markup(raw: str, report: ConversionReport) -> Post:

@@ -17,7 +17,6 @@ import builtins
 import contextlib
 import datetime as dt
 import functools
-import mimetypes
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -39,7 +38,7 @@ from ..errors import (
     scrub,
 )
 from ..http import Said
-from ..model import Post, SourceRef
+from ..model import Post
 from ..report import ConversionReport, ensure_report
 from . import paging
 from . import wordpress_revisions as revisions
@@ -57,12 +56,16 @@ from .base import (
     Written,
     as_ref,
     listed_status,
+    source_of,
     written_content,
 )
 from .ids import wordpress_id
-from .media import MediaRoots, is_web_address, same_host
+from .media import MediaRoots, is_web_address, same_host, upload_file
 from .wordpress_common import (
     CONTENT_FORMAT,
+    PAGE_SIZE,
+    SERVICE,
+    STATUSES,
     SYSTEM,
     featured_image_file,
     format_gmt,
@@ -70,6 +73,7 @@ from .wordpress_common import (
     html_text,
     parse_gmt,
     report_filtered,
+    site_base,
     unescape,
 )
 from .wordpress_revisions import Checked, Revision
@@ -81,9 +85,6 @@ AUTH_HINT = (
     "Authorization header"
 )
 MAX_HOME_REDIRECTS = 5
-PAGE_SIZE = 100
-SERVICE = "WordPress"
-STATUSES = frozenset({"draft", "publish", "pending", "private", "future"})
 ApiStyle = Literal["auto", "wp-json", "rest_route"]
 
 
@@ -103,10 +104,7 @@ class WordPressREST(TransportBackend):
         transport: Transport | None = None,
         api: ApiStyle = "auto",
     ) -> None:
-        parts = urlsplit(url)
-        if parts.scheme not in {"http", "https"} or not parts.hostname:
-            raise UsageError(f"not an http(s) site URL: {parts.scheme}://{parts.hostname or ''}")
-        self.base = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path.rstrip('/')}"
+        self.base = site_base(url)
         self.user = user
         self.__password = password
         register_secret(password)
@@ -459,7 +457,7 @@ class WordPressREST(TransportBackend):
             created=parse_gmt(body.get("date_gmt")),
             modified=parse_gmt(body.get("modified_gmt")),
             featured_image=self._media_url(featured) if featured else None,
-            sources=(SourceRef(system=SYSTEM, site=self.site, id=ref.id, link=ref.link),),
+            sources=(source_of(SYSTEM, self.site, ref),),
         )
         return Fetched(
             ref=ref,
@@ -592,15 +590,10 @@ class WordPressREST(TransportBackend):
         return self._fetched(body[0]) if body else None
 
     def upload_media(self, path: str) -> Media:
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        name = os.path.basename(path)
+        name, data, kind = upload_file(path)
         ascii_name = name.encode("ascii", "replace").decode().replace('"', "_")
         headers = {
-            "Content-Type": mimetypes.guess_type(name)[0] or "application/octet-stream",
+            "Content-Type": kind,
             "Content-Disposition": f'attachment; filename="{ascii_name}"',
         }
         body, _ = self._request(

@@ -25,12 +25,9 @@ from __future__ import annotations
 import builtins
 import contextlib
 import datetime as dt
-import mimetypes
-import os
 import xmlrpc.client
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 from xml.parsers.expat import ExpatError
 
 from wordpress_xmlrpc import AuthenticatedMethod, Client, WordPressPost
@@ -51,7 +48,7 @@ from ..errors import (
     UsageError,
     register_secret,
 )
-from ..model import Post, SourceRef
+from ..model import Post
 from ..report import ConversionReport, ensure_report
 from . import paging
 from . import wordpress_revisions as revisions
@@ -70,26 +67,28 @@ from .base import (
     Written,
     as_ref,
     listed_status,
+    source_of,
     written_content,
 )
 from .ids import wordpress_id
-from .media import MediaRoots
+from .media import MediaRoots, upload_file
 from .wordpress_common import (
     CONTENT_FORMAT,
+    PAGE_SIZE,
+    SERVICE,
+    STATUSES,
     SYSTEM,
     UNFILTERED_ROLES,
     featured_image_file,
     from_markup,
     html_text,
     report_filtered,
+    site_base,
     unescape,
 )
 from .wordpress_revisions import Checked, Revision
 
 T = TypeVar("T")
-PAGE_SIZE = 100
-SERVICE = "WordPress"
-STATUSES = frozenset({"draft", "publish", "pending", "private", "future"})
 
 
 # --- the mended client -------------------------------------------------------------------------------
@@ -205,10 +204,7 @@ class WordPressXMLRPC(TransportBackend):
         transport: Transport | None = None,
         endpoint: str = "xmlrpc.php",
     ) -> None:
-        parts = urlsplit(url)
-        if parts.scheme not in {"http", "https"} or not parts.hostname:
-            raise UsageError(f"not an http(s) site URL: {parts.scheme}://{parts.hostname or ''}")
-        self.base = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path.rstrip('/')}"
+        self.base = site_base(url)
         self.endpoint = f"{self.base}/{endpoint}"
         self.user = user
         self.transport = transport or Transport()
@@ -399,7 +395,7 @@ class WordPressXMLRPC(TransportBackend):
             created=_utc(getattr(wp, "date", None)),
             modified=_utc(getattr(wp, "date_modified", None)),
             featured_image=thumbnail.get("link") if isinstance(thumbnail, Mapping) and thumbnail else None,
-            sources=(SourceRef(system=SYSTEM, site=self.site, id=ref.id, link=ref.link),),
+            sources=(source_of(SYSTEM, self.site, ref),),
         )
         return Fetched(
             ref=ref,
@@ -504,15 +500,10 @@ class WordPressXMLRPC(TransportBackend):
         return None
 
     def upload_media(self, path: str) -> Media:
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
-        name = os.path.basename(path)
+        name, data, kind = upload_file(path)
         upload = {
             "name": name,
-            "type": mimetypes.guess_type(name)[0] or "application/octet-stream",
+            "type": kind,
             "bits": xmlrpc.client.Binary(data),
             "overwrite": False,
         }

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from ..errors import BackendError, NotFoundError, UnsupportedError
-from ..model import Post, SourceRef
+from ..model import Post
 from ..report import ConversionReport
 from .base import (
     Capabilities,
@@ -30,6 +30,7 @@ from .base import (
     Written,
     as_ref,
     listed_status,
+    source_of,
 )
 from .wxr_index import Index, Item, index, items_newest_first, read_item
 
@@ -82,7 +83,7 @@ class WXRFileBackend:
         except OSError as exc:
             raise BackendError(f"cannot read {self.path}: {exc.strerror or exc}", site=self.site) from None
         ref = PostRef(id=entry.id, link=entry.link)
-        own = SourceRef(system="wxr", site=self.site, id=entry.id, link=entry.link)
+        own = source_of("wxr", self.site, ref)
         post = entry.post.replace(sources=(*entry.post.sources, own))
         report = ConversionReport()
         report.losses.extend(entry.report.losses)

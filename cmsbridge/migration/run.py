@@ -45,7 +45,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Literal
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-from ..backends.base import Backend, Fetched, PostRef, written_content
+from ..backends.base import Backend, Fetched, PostRef, source_of, written_content
 from ..backends.files import FilesBackend
 from ..backends.media import LocalMedia, MediaRoots, copy_images, local_media
 from ..errors import CMSBridgeError, ConflictError, NotFoundError, UsageError, redact_url
@@ -431,9 +431,7 @@ def _with_copied_images(
 
 
 def _source_ref(source: Backend, fetched: Fetched) -> SourceRef:
-    return SourceRef(
-        system=source.capabilities.system, site=source.site, id=fetched.ref.id, link=fetched.ref.link
-    )
+    return source_of(source.capabilities.system, source.site, fetched.ref)
 
 
 def _prepared(
