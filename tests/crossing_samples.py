@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import cmsbridge
-from cmsbridge.formats.wordpress import wxr as wxr
+from cmsbridge.formats.wordpress import wxr
 from cmsbridge.report import ConversionReport
 
 from .wordpress_samples import REAL_POSTS

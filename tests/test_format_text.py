@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import cmsbridge
 from cmsbridge.errors import ParseError
-from cmsbridge.formats.markdown import text as text
+from cmsbridge.formats.markdown import text
 from cmsbridge.model import (
     Bold,
     Code,

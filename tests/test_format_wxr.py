@@ -17,7 +17,7 @@ import requests
 import cmsbridge
 from cmsbridge.backends.files import FilesBackend
 from cmsbridge.errors import NotFoundError, ParseError, UnsupportedError
-from cmsbridge.formats.wordpress import wxr as wxr
+from cmsbridge.formats.wordpress import wxr
 from cmsbridge.migration.run import migrate
 from cmsbridge.model import Heading, List, ListItem, Paragraph, Post, Quote, Raw, SourceRef, Text
 from cmsbridge.report import ConversionReport

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from cmsbridge import gutenberg
+from tests.suite import examples
 
 DOCUMENT = (
     '<!-- wp:group {"layout":{"type":"constrained"}} --><div class="wp-block-group">'
@@ -75,6 +76,10 @@ def test_parse_leaves_the_collector_as_it_was(collector: None, enabled: bool, fr
     assert gutenberg.serialize(blocks) == DOCUMENT * 50
 
 
+ROUNDS = examples(20)
+"""How many times the threads parse each document (fewer in the unit suite, tests/suite.py)."""
+
+
 def test_parsing_in_threads_gives_the_single_threaded_blocks(collector: None) -> None:
     gc.enable()
     documents = [DOCUMENT * (1 + n % 7) + f'<!-- wp:heading {{"level":{n % 6 + 1}}} /-->' for n in range(60)]
@@ -96,10 +101,10 @@ def test_parsing_in_threads_gives_the_single_threaded_blocks(collector: None) ->
     watcher.start()
     try:
         with ThreadPoolExecutor(max_workers=8) as pool:
-            results = list(pool.map(gutenberg.parse, documents * 20))
+            results = list(pool.map(gutenberg.parse, documents * ROUNDS))
     finally:
         stop.set()
         watcher.join()
-    assert results == expected * 20
+    assert results == expected * ROUNDS
     assert states and all(state == (True, frozen_count) for state in states)
     assert gc.isenabled() and gc.get_freeze_count() == frozen_count

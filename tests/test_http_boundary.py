@@ -17,7 +17,7 @@ import responses
 from click.testing import CliRunner
 
 from cmsbridge import retry
-from cmsbridge.backends import media as media
+from cmsbridge.backends import media
 from cmsbridge.backends.base import Backend, Transport
 from cmsbridge.backends.ghost import GhostAdmin
 from cmsbridge.backends.wordpress_rest import WordPressREST

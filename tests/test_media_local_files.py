@@ -22,7 +22,7 @@ from cmsbridge.backends.files import FilesBackend
 from cmsbridge.backends.ghost import GhostAdmin
 from cmsbridge.backends.wordpress_rest import WordPressREST
 from cmsbridge.backends.wxr_file import WXRFileBackend
-from cmsbridge.formats.wordpress import wxr as wxr
+from cmsbridge.formats.wordpress import wxr
 from cmsbridge.migration.run import migrate
 from cmsbridge.model import Paragraph, Post, Text
 from cmsbridge.report import ConversionReport

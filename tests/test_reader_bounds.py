@@ -16,7 +16,7 @@ import pytest
 
 from cmsbridge import formats, gutenberg
 from cmsbridge.errors import CMSBridgeError, ParseError
-from cmsbridge.formats.wordpress import wxr as wxr
+from cmsbridge.formats.wordpress import wxr
 from cmsbridge.limits import MAX_ATTRIBUTES, MAX_DEPTH
 from cmsbridge.model import Raw
 from cmsbridge.report import ConversionReport

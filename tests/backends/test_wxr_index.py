@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import cmsbridge
 from cmsbridge.backends.wxr_index import index, read_item
-from cmsbridge.formats.wordpress import wxr as wxr
+from cmsbridge.formats.wordpress import wxr
 from cmsbridge.model import Post
 from cmsbridge.report import ConversionReport
 from tests.strategies import posts

@@ -25,7 +25,7 @@ from ...model import Block, Origin, Post, Raw, UpdateMarker
 from ...report import ConversionReport
 from .. import report_unwritten_fields
 from ..inert import make_inert
-from . import writer as writer
+from . import writer
 from .html import WS, block_spans, spans_match
 from .reader import read_block
 

@@ -53,6 +53,30 @@ def looks_like_marker(inlines: Inlines) -> bool:
     return is_update_label(plain_text(inlines)) and _inline_ok(inlines)
 
 
+def said_text(attrs: dict[str, Any]) -> bool:
+    """Whether block attributes say that a paragraph or heading starting like an update label is text, not
+    a marker (``"metadata":{"cmsbridge":{"marker":false}}``, which :func:`text_attrs` writes)."""
+    meta = attrs.get("metadata")
+    ours = meta.get(METADATA_KEY) if isinstance(meta, dict) else None
+    return isinstance(ours, dict) and ours.get("marker") is False
+
+
+def text_attrs(inlines: Inlines, attrs: dict[str, Any]) -> dict[str, Any]:
+    """``attrs`` for a paragraph or heading holding ``inlines``: marked as text when the text starts like an
+    update label ("Update: the talks resume"), so that it reads back as the paragraph it is; unmarked
+    otherwise. The mark is a ``metadata`` attribute, which the block editor keeps and nothing renders."""
+    wanted = looks_like_marker(inlines)
+    if wanted == said_text(attrs):
+        return attrs
+    meta = dict(attrs["metadata"]) if isinstance(attrs.get("metadata"), dict) else {}
+    if wanted:
+        meta[METADATA_KEY] = {"marker": False}
+    else:
+        meta.pop(METADATA_KEY, None)
+    changed = {key: value for key, value in attrs.items() if key != "metadata"}
+    return {**changed, "metadata": meta} if meta else changed
+
+
 def label_of(inlines: Inlines) -> str:
     """The label: the plain text, ``<time>`` text included (plain_text skips raw inline markup)."""
     parts: list[str] = []

@@ -34,7 +34,7 @@ from ...model import (
 )
 from ..embeds import WORDPRESS_LEGACY_SLUGS, id_in_url, identify
 from ..html.inline import inlines_from_element, inlines_from_html, parse_fragment
-from . import markers as markers
+from . import markers
 from .html import WS, Span, open_tag, tag_attrs
 
 FORMAT = "gutenberg"
@@ -89,6 +89,8 @@ def _attrs(block: gutenberg.ParsedBlock) -> dict[str, Any] | None:
 def _marker_if(
     inlines: Inlines, inner: str, tag: str, attrs: dict[str, Any], anchor: str | None
 ) -> UpdateMarker | None:
+    if markers.said_text(attrs):
+        return None
     classes = [*tag_attrs(tag).get("class", "").split(), *str(attrs.get("className", "")).split()]
     meta = attrs.get("metadata")
     ours = isinstance(meta, dict) and isinstance(meta.get(markers.METADATA_KEY), dict)

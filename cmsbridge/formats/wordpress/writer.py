@@ -30,8 +30,7 @@ from ...model import (
 from ...report import ConversionReport
 from ..embeds import id_in_url, wordpress_type
 from ..html.inline import inlines_to_html
-from . import markers as markers
-from . import reader as reader
+from . import markers, reader
 from .html import (
     WS,
     block_spans,
@@ -93,13 +92,16 @@ def _para_html(inlines: Inlines) -> str:
 
 
 def new_paragraph(block: Paragraph) -> str:
-    return delimited("core/paragraph", None, _para_html(block.inlines))
+    return delimited(
+        "core/paragraph", markers.text_attrs(block.inlines, {}) or None, _para_html(block.inlines)
+    )
 
 
 def new_heading(block: Heading) -> str:
     attrs: dict[str, Any] = {}
     if block.level != 2:
         attrs["level"] = block.level
+    attrs = markers.text_attrs(block.inlines, attrs)
     id_attr = ""
     if block.anchor:
         attrs["anchor"] = block.anchor
@@ -270,7 +272,8 @@ def changed_paragraph(block: Paragraph, src: Source) -> str | None:
     match = reader.P_RE.match(src.block["innerHTML"])
     if src.name != "core/paragraph" or match is None or src.parts is None or src.block["innerBlocks"]:
         return None
-    return src.with_inner(_replace_group(match, "inner", inlines_to_html(block.inlines)))
+    inner = _replace_group(match, "inner", inlines_to_html(block.inlines))
+    return src.with_inner(inner, markers.text_attrs(block.inlines, src.attrs))
 
 
 def changed_heading(block: Heading, src: Source) -> str | None:
@@ -282,6 +285,7 @@ def changed_heading(block: Heading, src: Source) -> str | None:
         attrs.pop("level", None)
     else:
         attrs["level"] = block.level
+    attrs = markers.text_attrs(block.inlines, attrs)
     open_tag = match["open"]
     old_anchor = attrs.get("anchor") or tag_attrs(open_tag).get("id")
     if block.anchor != old_anchor:
