@@ -157,10 +157,14 @@ class Heading(_Block):
 
 
 class Quote(_Block):
+    """A quotation: its paragraphs, the citation and the source's URL; ``pull`` for a pull quote (text of
+    the post itself set apart: WordPress's core/pullquote, Ghost's alternative quote style)."""
+
     type: Literal["quote"] = "quote"
     paragraphs: tuple[Paragraph, ...] = ()
     citation: Inlines = ()
     source_url: str | None = None
+    pull: bool = False
 
 
 EmbedProvider = str
@@ -232,6 +236,8 @@ class List(_Block):
     type: Literal["list"] = "list"
     ordered: bool = False
     items: tuple[ListItem, ...] = ()
+    start: int = 1
+    """The number of an ordered list's first item (HTML's ``<ol start>``, Markdown's ``0.``)."""
 
 
 class Image(_Block):
@@ -248,6 +254,128 @@ class Separator(_Block):
     type: Literal["separator"] = "separator"
 
 
+class CodeBlock(_Block):
+    """Source code shown as it is: WordPress's core/code, Ghost's code card, a fenced Markdown block."""
+
+    type: Literal["code_block"] = "code_block"
+    code: str
+    language: str | None = None
+
+
+class Preformatted(_Block):
+    """Preformatted text that keeps its line breaks and spaces but may hold marks and links
+    (WordPress's core/preformatted, HTML's ``<pre>`` that is not code)."""
+
+    type: Literal["preformatted"] = "preformatted"
+    inlines: Inlines = ()
+
+
+class TableCell(_Content):
+    inlines: Inlines = ()
+    header: bool = False
+    align: Literal["left", "center", "right"] | None = None
+    colspan: int = Field(default=1, ge=1, le=1000)
+    rowspan: int = Field(default=1, ge=1, le=65534)
+
+
+class TableRow(_Content):
+    cells: tuple[TableCell, ...] = ()
+
+
+class Table(_Block):
+    type: Literal["table"] = "table"
+    head: tuple[TableRow, ...] = ()
+    body: tuple[TableRow, ...] = ()
+    foot: tuple[TableRow, ...] = ()
+    caption: Inlines = ()
+
+
+class Gallery(_Block):
+    type: Literal["gallery"] = "gallery"
+    images: tuple[Image, ...] = ()
+    columns: int | None = Field(default=None, ge=1, le=12)
+    caption: Inlines = ()
+
+
+class Audio(_Block):
+    type: Literal["audio"] = "audio"
+    src: str
+    caption: Inlines = ()
+
+
+class Video(_Block):
+    """A video file (a provider's player is an :class:`Embed`)."""
+
+    type: Literal["video"] = "video"
+    src: str
+    caption: Inlines = ()
+    poster: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+class File(_Block):
+    """A file to download: its address, the name shown for it and a caption."""
+
+    type: Literal["file"] = "file"
+    src: str
+    name: str = ""
+    caption: Inlines = ()
+
+
+class Button(_Block):
+    """A call to action: a link shown as a button. Consecutive buttons are one row of buttons where the
+    format groups them (WordPress's core/buttons)."""
+
+    type: Literal["button"] = "button"
+    text: str
+    url: str
+
+
+class Bookmark(_Block):
+    """A link shown as a card: the page's address, title, description and pictures (Ghost's bookmark
+    card; an embed of a page that has no player)."""
+
+    type: Literal["bookmark"] = "bookmark"
+    url: str
+    title: str = ""
+    description: str = ""
+    icon: str | None = None
+    thumbnail: str | None = None
+    publisher: str | None = None
+    author: str | None = None
+    caption: Inlines = ()
+
+
+class Details(_Block):
+    """Content shown when the reader opens it: a summary and blocks (HTML's ``<details>``, WordPress's
+    core/details, Ghost's toggle card)."""
+
+    type: Literal["details"] = "details"
+    summary: Inlines = ()
+    blocks: tuple[Block, ...] = ()
+
+
+class Callout(_Block):
+    """Blocks set apart in a box, with an optional emoji (Ghost's callout card)."""
+
+    type: Literal["callout"] = "callout"
+    emoji: str | None = None
+    blocks: tuple[Block, ...] = ()
+
+
+class Container(_Block):
+    """A wrapper around blocks, with attributes (pandoc's ``Div``): WordPress's group, columns, column and
+    cover blocks, an HTML ``<div>`` or ``<section>``. ``kind`` names the wrapper (``group``, ``columns``,
+    ``column``, ``cover``, ``div``...); ``attrs`` holds what the wrapper says of itself (a cover's
+    image and overlay, a column's width, classes)."""
+
+    type: Literal["container"] = "container"
+    kind: str = Field(default="div", pattern=r"^[a-z][a-z0-9_-]{0,63}$")
+    attrs: dict[str, JsonValue] = Field(default_factory=dict)
+    blocks: tuple[Block, ...] = ()
+
+
 class Raw(_Block):
     """Content the model does not understand, kept verbatim and written back unchanged to ``format``."""
 
@@ -257,7 +385,29 @@ class Raw(_Block):
 
 
 Block = Annotated[
-    Union[Paragraph, Heading, Quote, Embed, UpdateMarker, List, Image, Separator, Raw],  # noqa: UP007
+    Union[  # noqa: UP007
+        Paragraph,
+        Heading,
+        Quote,
+        Embed,
+        UpdateMarker,
+        List,
+        Image,
+        Separator,
+        Raw,
+        CodeBlock,
+        Preformatted,
+        Table,
+        Gallery,
+        Audio,
+        Video,
+        File,
+        Button,
+        Bookmark,
+        Details,
+        Callout,
+        Container,
+    ],
     Field(discriminator="type"),
 ]
 
@@ -265,6 +415,58 @@ Block = Annotated[
 # --- the post --------------------------------------------------------------------------------------
 
 Status = Literal["draft", "publish", "pending", "private", "future", "scheduled", "trash"]
+"""A post's status. ``future`` is a post scheduled for its ``created`` time (Ghost's ``scheduled``, which
+the model reads as ``future``: one word for one state)."""
+
+Openness = Literal["open", "closed"]
+
+
+class Term(_Frozen):
+    """A category: its name, its slug where known, and its parent category (the hierarchy). Two
+    categories with one name and different parents are two terms."""
+
+    name: str = Field(min_length=1)
+    slug: str | None = None
+    parent: Term | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_name(cls, value: Any) -> Any:
+        return {"name": value} if isinstance(value, str) else value
+
+    def path(self) -> tuple[str, ...]:
+        """The names from the top category down to this one."""
+        names: list[str] = []
+        term: Term | None = self
+        while term is not None:
+            names.append(term.name)
+            term = term.parent
+        return tuple(reversed(names))
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Comment(_Frozen):
+    """A reader's comment on a post: its id where it came from, the comment it answers (``parent``, an id
+    of the same post's comments), who wrote it, when, its moderation status and its content (HTML, as the
+    CMS holds it)."""
+
+    id: str = Field(min_length=1)
+    parent: str | None = None
+    author: str = ""
+    email: str | None = None
+    url: str | None = None
+    date: dt.datetime | None = None
+    status: Literal["approved", "pending", "spam", "trash"] = "approved"
+    content: str = ""
+
+    @field_validator("date")
+    @classmethod
+    def _zoned(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("comment times need a zone (an aware datetime)")
+        return value
 
 
 class SourceRef(_Frozen):
@@ -285,14 +487,40 @@ class Post(_Content):
     status: Status = "draft"
     excerpt: str = ""
     authors: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
+    categories: tuple[Term, ...] = ()
     tags: tuple[str, ...] = ()
     created: dt.datetime | None = None
     modified: dt.datetime | None = None
     featured_image: str | None = None
+    post_type: str = Field(default="post", pattern=r"^[a-z0-9_-]{1,20}$")
+    """``post``, ``page``, or another type of the CMS (WordPress's custom post types)."""
+    parent: str | None = None
+    """A page's parent page, by its slug."""
+    menu_order: int = 0
+    """A page's place among its siblings."""
+    password: str | None = Field(default=None, repr=False)
+    """A password-protected post's password: such a post is never written anywhere public."""
+    sticky: bool = False
+    """Kept at the top of the front page (WordPress's sticky, Ghost's featured)."""
+    comment_status: Openness | None = None
+    ping_status: Openness | None = None
+    format: str | None = None
+    """WordPress's post format (``aside``, ``gallery``, ``link``, ...; None for standard)."""
+    template: str | None = None
+    canonical_url: str | None = None
+    seo_title: str | None = None
+    seo_description: str | None = None
     metadata: dict[str, JsonValue] = Field(default_factory=dict)
+    """Custom fields: what the CMS holds beside the post's own fields (WordPress's post meta it exposes,
+    front matter keys the model has no field for)."""
+    comments: tuple[Comment, ...] = ()
     sources: tuple[SourceRef, ...] = ()
     blocks: tuple[Block, ...] = ()
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _one_word(cls, value: Any) -> Any:
+        return "future" if value == "scheduled" else value
 
     @field_validator("created", "modified")
     @classmethod
@@ -332,5 +560,5 @@ def slugify(value: str) -> str:
     return quote(slug, safe="-~!*'()")
 
 
-for _model in (Bold, Italic, Link, ListItem, List, Quote, Post):
+for _model in (Bold, Italic, Link, ListItem, List, Quote, Term, Details, Callout, Container, Post):
     _model.model_rebuild()

@@ -13,6 +13,7 @@ from cmsbridge.errors import ParseError
 from cmsbridge.formats import html
 from cmsbridge.model import (
     Bold,
+    Container,
     Embed,
     Heading,
     Image,
@@ -96,7 +97,7 @@ def test_quote_list_figure_embeds() -> None:
         provider="youtube", provider_id="E4AD6mOZm9I", url="https://www.youtube.com/watch?v=E4AD6mOZm9I"
     )
     assert post.blocks[4] == Embed(provider="vimeo", provider_id="1234", url="https://vimeo.com/1234")
-    assert post.blocks[5] == Raw(format="html", content='<div class="gallery"><img src="/b.jpg"></div>')
+    assert post.blocks[5] == Container(kind="div", attrs={"class": "gallery"}, blocks=(Image(src="/b.jpg"),))
     assert round_trip(post)[0] == post
 
 

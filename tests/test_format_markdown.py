@@ -12,7 +12,18 @@ from hypothesis import strategies as st
 
 from cmsbridge.errors import ParseError
 from cmsbridge.formats import markdown
-from cmsbridge.model import Embed, Heading, LineBreak, Paragraph, Post, Raw, SourceRef, Text, UpdateMarker
+from cmsbridge.model import (
+    Embed,
+    Heading,
+    LineBreak,
+    Paragraph,
+    Post,
+    Raw,
+    SourceRef,
+    Term,
+    Text,
+    UpdateMarker,
+)
 from cmsbridge.report import ConversionReport
 from tests.suite import examples
 
@@ -37,7 +48,7 @@ def test_hugo_front_matter() -> None:
     assert post.modified == dt.datetime(2026, 5, 7, tzinfo=dt.UTC)
     assert any("lastmod" in m for m in report.messages())  # a date without zone is reported
     assert post.status == "publish"
-    assert post.tags == ("a", "b") and post.categories == ("news",) and post.authors == ("Jane",)
+    assert post.tags == ("a", "b") and post.categories == (Term(name="news"),) and post.authors == ("Jane",)
     assert post.excerpt == "Short." and post.featured_image == "/a.jpg"
     assert post.metadata == {"weight": 3}
     assert post.blocks == (Paragraph(inlines=(Text(text="Hello"),)),)

@@ -16,6 +16,7 @@ from cmsbridge.formats.markdown import text
 from cmsbridge.model import (
     Bold,
     Code,
+    CodeBlock,
     Embed,
     Heading,
     Image,
@@ -208,9 +209,9 @@ def test_markdown_constructs() -> None:
     assert round_trip(post)[0] == post
 
 
-def test_code_fence_is_raw_text_and_raw_of_other_formats_round_trips() -> None:
+def test_code_fence_is_a_code_block_and_raw_of_other_formats_round_trips() -> None:
     post = read("T\n\n```python\nprint(1)\n```")
-    assert post.blocks == (Raw(format="text", content="```python\nprint(1)\n```"),)
+    assert post.blocks == (CodeBlock(code="print(1)", language="python"),)
     raw = Post(title="T", blocks=(Raw(format="latex", content="\\begin{x}\n```\n"),))
     again, report = round_trip(raw)
     assert again == raw and not report

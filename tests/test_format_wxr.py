@@ -19,7 +19,7 @@ from cmsbridge.backends.files import FilesBackend
 from cmsbridge.errors import NotFoundError, ParseError, UnsupportedError
 from cmsbridge.formats.wordpress import wxr
 from cmsbridge.migration.run import migrate
-from cmsbridge.model import Heading, List, ListItem, Paragraph, Post, Quote, Raw, SourceRef, Text
+from cmsbridge.model import Heading, List, ListItem, Paragraph, Post, Quote, Raw, SourceRef, Term, Text
 from cmsbridge.report import ConversionReport
 
 PLUS_0545 = dt.timezone(dt.timedelta(hours=5, minutes=45))
@@ -161,7 +161,7 @@ EXPORT_1_1 = """<?xml version="1.0" encoding="UTF-8" ?>
 def test_an_older_export_with_losses_and_no_entity_expansion() -> None:
     report = ConversionReport()
     posts = wxr.read_all(EXPORT_1_1, report)
-    assert len(posts) == 2
+    assert len(posts) == 3  # pages are read (issue 15)
     old = posts[0]
     assert "root:" not in old.title
     assert (old.slug, old.status, old.excerpt, old.authors, old.categories) == (
@@ -169,22 +169,21 @@ def test_an_older_export_with_losses_and_no_entity_expansion() -> None:
         "publish",
         "Short",
         ("carol",),
-        ("News",),
+        (Term(name="News"),),
     )
+    # read since issue 15: the password, the post format, custom fields, pages
+    assert (old.password, old.format, old.metadata) == ("pw", "aside", {"subtitle": "x"})
+    assert (posts[1].post_type, posts[1].title) == ("page", "About")
     assert old.created == dt.datetime(2010, 3, 4, 9, tzinfo=dt.UTC)
     assert old.created.utcoffset() == dt.timedelta(hours=1)
     assert old.sources == (
         SourceRef(system="wordpress", site="https://old.example", id="7", link="https://old.example/?p=7"),
     )
-    assert posts[1].created is None
+    assert posts[2].created is None
+    assert [c.id for c in old.comments] == ["1"]  # comments are read (issue 15)
     messages = " | ".join(report.messages())
     for expected in (
-        "post_format",
         "attachment 99",
-        "subtitle",
-        "password",
-        "1 comment",
-        "'page'",
         "post 9: post_date 2010-03-05 10:00:00 has no GMT time",
     ):
         assert expected in messages, expected

@@ -159,6 +159,7 @@ def test_errors_map_to_the_hierarchy_with_ghosts_messages(
     status: int, body: dict[str, Any], expected: type[Exception], code: str
 ) -> None:
     responses.get(f"{API}/posts/{POST_ID}/", json=body, status=status)
+    responses.get(f"{API}/pages/{POST_ID}/", json=body, status=status)  # a post not found may be a page
     with pytest.raises(expected) as caught:
         backend().get(POST_ID)
     err = caught.value
@@ -222,7 +223,7 @@ def test_update_sends_the_servers_updated_at_and_lexical_as_a_string() -> None:
 
 def test_statuses_ghost_cannot_hold_are_refused() -> None:
     with pytest.raises(UsageError):
-        backend().create(Post(title="p", status="pending"))
+        backend().create(Post(title="p", status="trash"))
 
 
 @responses.activate
@@ -240,6 +241,7 @@ def test_list_pages_by_key_below_the_last_id_seen() -> None:
         match=[matchers.query_param_matcher({"filter": f"status:draft+id:<'{newest}'"}, strict_match=False)],
         json={"posts": [ghost_post(id=older)], "meta": {"pagination": {"page": 1, "next": None}}},
     )
+    responses.get(f"{API}/pages/", json={"pages": [], "meta": {"pagination": {"page": 1, "next": None}}})
     ids = [f.ref.id for f in backend().list(page_size=1, status="draft")]
     assert ids == [newest, older]
     # never a page number: a post added or removed meanwhile cannot shift what the next request returns

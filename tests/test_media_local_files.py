@@ -300,6 +300,7 @@ def test_ghost_feature_image_naming_a_local_file_is_not_copied(tmp_path: Path, s
     target = FilesBackend(tmp_path / "site")
     with responses.RequestsMock() as calls:
         calls.add(responses.GET, re.compile(re.escape(f"{GHOST}/ghost/api/admin/posts/")), json=answer)
+        calls.add(responses.GET, f"{GHOST}/ghost/api/admin/pages/", json={"pages": []})  # listed too
         report = migrate(GhostAdmin(GHOST, *GHOST_KEY), target, state=tmp_path / "s.db")
     assert report.created == 1, report.to_text()
     assert SECRET not in files_in(target.root)

@@ -9,7 +9,7 @@ import cmsbridge
 from cmsbridge.backends.base import Media
 from cmsbridge.backends.media import copy_images
 from cmsbridge.formats.wordpress.attachments import reattach, replace_img_src
-from cmsbridge.model import Image, Post, Raw
+from cmsbridge.model import Gallery, Image, Post, Raw
 from cmsbridge.report import ConversionReport
 from tests.image_server import png, serve
 from tests.test_migrate import KnownMedia
@@ -129,8 +129,9 @@ def test_copy_images_gives_a_wordpress_target_the_ids_of_its_copies(tmp_path: Pa
         post, known = _copied(tmp_path, source, attachment_ids=True)
         plain, _ = _copied(tmp_path, source, attachment_ids=False)
     assert known.target_id(f"{web}/a.jpg") == "812"
-    image, raw = post.blocks
-    assert isinstance(image, Image) and image.src == NEW and isinstance(raw, Raw)
+    image, held = post.blocks
+    assert isinstance(image, Image) and image.src == NEW and isinstance(held, Gallery)
+    assert held.images[0].src == NEW  # a gallery's images are copied as image blocks are
     written = cmsbridge.write(post, "gutenberg")
     assert image_block(NEW, 812) in written  # the source markup, with the copy's id, written as it is
     assert gallery((NEW, 812), ("https://o.example/b.jpg", 58)) in written

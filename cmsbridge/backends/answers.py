@@ -70,6 +70,16 @@ class WPPost(TypedDict, total=False):
     modified_gmt: str | None
     featured_media: Id
     _links: WPLinks
+    type: str
+    parent: Id
+    menu_order: Id
+    password: str | None
+    sticky: bool
+    comment_status: str | None
+    ping_status: str | None
+    format: str | None
+    template: str | None
+    meta: dict[str, Any] | list[Any] | None
 
 
 @with_config(KEEP)
@@ -84,6 +94,7 @@ class WPTerm(TypedDict, total=False):
     id: Required[Id]
     name: str
     slug: str
+    parent: Id
 
 
 @with_config(KEEP)
@@ -93,6 +104,19 @@ class WPUser(TypedDict, total=False):
     slug: str
     name: str
     email: str
+
+
+@with_config(KEEP)
+class WPComment(TypedDict, total=False):
+    id: Required[Id]
+    post: Id
+    parent: Id
+    author_name: str | None
+    author_email: str | None
+    author_url: str | None
+    date_gmt: IsoTime
+    status: str
+    content: str | WPText | None
 
 
 @with_config(KEEP)
@@ -129,6 +153,12 @@ class GhostPost(TypedDict, total=False):
     tags: list[GhostTag] | None
     published_at: IsoTime
     updated_at: IsoTime
+    featured: bool | None
+    visibility: str | None
+    canonical_url: str | None
+    meta_title: str | None
+    meta_description: str | None
+    custom_template: str | None
 
 
 @with_config(KEEP)
@@ -144,6 +174,12 @@ class GhostMeta(TypedDict, total=False):
 @with_config(KEEP)
 class GhostPosts(TypedDict):
     posts: list[GhostPost]
+    meta: NotRequired[GhostMeta | None]
+
+
+@with_config(KEEP)
+class GhostPages(TypedDict):
+    pages: list[GhostPost]
     meta: NotRequired[GhostMeta | None]
 
 
@@ -188,6 +224,9 @@ XMLRPCId = Annotated[str, StringConstraints(strict=True, pattern=r"^[0-9]+$")] |
 class XMLRPCTerm(TypedDict, total=False):
     name: str
     taxonomy: str
+    term_id: XMLRPCId
+    slug: str
+    parent: XMLRPCId
 
 
 @with_config(KEEP)
@@ -204,6 +243,15 @@ class XMLRPCPost(TypedDict, total=False):
     link: str
     terms: list[XMLRPCTerm]
     post_thumbnail: Any
+    post_type: str
+    post_parent: XMLRPCId
+    menu_order: int
+    post_password: str
+    sticky: bool
+    comment_status: str
+    ping_status: str
+    post_format: str
+    custom_fields: list[Any]
 
 
 @with_config(KEEP)

@@ -27,16 +27,17 @@ construction time.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal, Protocol, Self, runtime_checkable
 from urllib.parse import urlsplit
 
-from ..errors import ConflictError, UsageError
+from ..errors import ConflictError, UnsupportedError, UsageError
 from ..formats import content_only
 from ..formats import write as write_format
 from ..http import DEFAULT_TIMEOUT, USER_AGENT, NoRetry, RetryPolicy, Transport
-from ..model import Post, SourceRef
+from ..model import Comment, Post, SourceRef
 from ..report import ConversionReport
 from .ids import shown
 
@@ -100,7 +101,7 @@ class Versioned:
     """The stored content of a post (in the CMS's own format, ``format``) and its :class:`Version`."""
 
     ref: PostRef
-    content: str
+    content: str = field(repr=False)
     format: str
     version: Version
 
@@ -110,7 +111,7 @@ class Written:
     """The result of :meth:`Backend.write_content`: the new version and the content the CMS stored."""
 
     ref: PostRef
-    content: str
+    content: str = field(repr=False)
     version: Version
 
 
@@ -121,7 +122,7 @@ class Fetched:
 
     ref: PostRef
     post: Post
-    raw: str
+    raw: str = field(repr=False)  # a folder's file holds the post's password
     format: str
     version: Version
     data: Mapping[str, Any] = field(default_factory=dict, repr=False)
@@ -204,6 +205,27 @@ class Capabilities:
     says which it holds; otherwise the backend holds them outside the content, as the flags above say."""
     keeps_sources: bool = True
     """The post's provenance (its ``sources``) is written; otherwise it is left out, which is no loss."""
+    post_types: frozenset[str] = frozenset({"post"})
+    """The post types the backend writes (``post``, ``page``)."""
+    page_fields: bool = False
+    """A page's parent page and its ``menu_order`` are held."""
+    password: bool = False
+    """A password-protected post is held protected; otherwise such a post is refused, never made public."""
+    sticky: bool = False
+    discussion: bool = False
+    """Comment and ping status (open, closed) are held."""
+    post_format: bool = False
+    template: bool = False
+    term_hierarchy: bool = False
+    """Categories keep their parent categories; otherwise only their names are written."""
+    seo: bool = False
+    """Canonical URL, SEO title and description are held."""
+    custom_fields: bool = False
+    """The post's ``metadata`` (custom fields) is held."""
+    comments: bool = False
+    """The post's comments are read and written beside it, by ``comments(ref)`` and ``add_comments``
+    (:class:`cmsbridge.backends.wordpress_comments.HoldsComments`: a migration does that; ``create`` and
+    ``update`` write the post only)."""
 
     @property
     def display_name(self) -> str:
@@ -225,7 +247,7 @@ def report_unheld_fields(post: Post, capabilities: Capabilities, report: Convers
         (post.authors, capabilities.authors, "authors"),
     ):
         if names and not held:
-            report.warn(system, f"{who} has no {what}; not written: {', '.join(names)}")
+            report.warn(system, f"{who} has no {what}; not written: {', '.join(map(str, names))}")
     most = capabilities.authors_per_post
     if capabilities.authors and most is not None and len(post.authors) > most:
         kept = ", ".join(repr(name) for name in post.authors[:most])
@@ -234,6 +256,55 @@ def report_unheld_fields(post: Post, capabilities: Capabilities, report: Convers
         )
     if post.featured_image and not capabilities.featured_image:
         report.warn(system, f"{who} has no featured image; not written: {post.featured_image}")
+    _report_unheld_post_fields(post, capabilities, report)
+    if post.comments:
+        count = f"{len(post.comments)} comment(s)"
+        if not capabilities.comments:
+            report.warn(system, f"{who} holds no comments; not written: {count}")
+        else:
+            report.warn(system, f"{count} not written with the post (a migration adds them: add_comments)")
+
+
+def _report_unheld_post_fields(post: Post, capabilities: Capabilities, report: ConversionReport) -> None:
+    """The fields of issue 15 (page, sticky, discussion, format, template, SEO, custom fields)."""
+    system, who = capabilities.system, capabilities.display_name
+    if post.post_type not in capabilities.post_types:
+        instead = "post" if "post" in capabilities.post_types else min(capabilities.post_types)
+        report.warn(system, f"{who} holds no {post.post_type!r}; written as a {instead}")
+    unheld = [
+        (what, value)
+        for what, value, held in (
+            ("parent page", post.parent, capabilities.page_fields),
+            ("menu order", post.menu_order or None, capabilities.page_fields),
+            ("sticky", post.sticky or None, capabilities.sticky),
+            ("comment status", post.comment_status, capabilities.discussion),
+            ("ping status", post.ping_status, capabilities.discussion),
+            ("post format", post.format, capabilities.post_format),
+            ("template", post.template, capabilities.template),
+            ("canonical URL", post.canonical_url, capabilities.seo),
+            ("SEO title", post.seo_title, capabilities.seo),
+            ("SEO description", post.seo_description, capabilities.seo),
+            ("custom fields", ", ".join(post.metadata) or None, capabilities.custom_fields),
+        )
+        if value is not None and not held
+    ]
+    for what, value in unheld:
+        report.warn(system, f"{who} holds no {what}; not written: {value}")
+    if capabilities.categories and not capabilities.term_hierarchy:
+        nested = [" > ".join(term.path()) for term in post.categories if term.parent is not None]
+        if nested:
+            report.warn(system, f"{who} holds no parent categories; written by name: {', '.join(nested)}")
+
+
+def refuse_unprotected(post: Post, capabilities: Capabilities) -> None:
+    """A password-protected post is never written where it would lose its protection: an
+    :class:`UnsupportedError` (naming the post, never its password) when the backend holds no password."""
+    if post.password is not None and not capabilities.password:
+        name = post.slug or post.title or "a post"
+        raise UnsupportedError(
+            f"{name!r} is password-protected and {capabilities.display_name} holds no post password; "
+            "not written (it would become public)"
+        )
 
 
 def written_content(post: Post, capabilities: Capabilities, report: ConversionReport) -> str:
@@ -244,6 +315,7 @@ def written_content(post: Post, capabilities: Capabilities, report: ConversionRe
         post = post.replace(sources=())
     if capabilities.fields_in_content:
         return write_format(post, capabilities.content_format, report=report)
+    refuse_unprotected(post, capabilities)
     report_unheld_fields(post, capabilities, report)
     return write_format(content_only(post), capabilities.content_format, report=report)
 
@@ -363,12 +435,54 @@ class RecoversOverwritten(Protocol):
         ...
 
 
+Added = Callable[[str, str], None]
+"""Called with (source comment id, target comment id) right after each comment is written."""
+
+
+class HoldsComments(Protocol):
+    """A backend that reads and writes a post's comments beside the post: one whose
+    ``capabilities.comments`` is true (WordPress over REST and XML-RPC; see
+    :mod:`cmsbridge.backends.wordpress_comments`). Callers check the capability, then ``cast``."""
+
+    def comments(self, ref: Ref, *, report: ConversionReport | None = None) -> tuple[Comment, ...]:
+        """The post's comments, parents before their replies (none, reported, where the user may not
+        read them all)."""
+        ...
+
+    def add_comments(
+        self,
+        ref: Ref,
+        post: Post,
+        known: Mapping[str, str],
+        *,
+        added: Added | None = None,
+        report: ConversionReport | None = None,
+    ) -> dict[str, str]:
+        """Write the comments of ``post`` not in ``known`` (source comment id -> target comment id) to the
+        post ``ref``, parents first, with their dates and statuses; the whole map, ``known`` included."""
+        ...
+
+
+@runtime_checkable
+class Folder(Protocol):
+    """A backend whose posts are files of a folder on this machine (``files:``): the images its posts name
+    may be read inside ``root``; files of it that are not posts are named in ``skipped`` as a listing meets
+    them; two folders are one site when their real paths and file ``extension`` match."""
+
+    root: Path
+    extension: str
+    skipped: list[str]
+
+
 __all__ = [
     "DEFAULT_TIMEOUT",
     "USER_AGENT",
+    "Added",
     "Backend",
     "Capabilities",
     "Fetched",
+    "Folder",
+    "HoldsComments",
     "Media",
     "NoRetry",
     "PostRef",
@@ -384,6 +498,7 @@ __all__ = [
     "as_ref",
     "http_site",
     "listed_status",
+    "refuse_unprotected",
     "report_unheld_fields",
     "source_of",
     "written_content",

@@ -43,6 +43,7 @@ from .base import (
     Written,
     as_ref,
     listed_status,
+    refuse_unprotected,
     source_of,
     written_content,
 )
@@ -52,6 +53,10 @@ from .media import MediaRoots, is_web_address, local_media, local_refused
 KEEPS_SOURCES = frozenset({"markdown", "json"})
 """The formats whose files hold a post's ``sources`` (its provenance: front matter, the JSON document).
 Other formats hold none, and the folder leaves them out as it always did, without a loss per post."""
+KEEPS_PASSWORD = frozenset({"markdown", "json", "wxr"})
+"""The formats whose files hold a post's password (the folder is the user's own, and a protected post read
+back from it stays protected). A folder of another format (HTML a web server may publish) refuses a
+protected post rather than write it open."""
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 _CALLERS_FAULT = {
     errno.EACCES,
@@ -96,6 +101,7 @@ class FilesBackend:
             fields_in_content=True,
             # a lost id map can still prove a migrated post is ours where the format holds provenance
             keeps_sources=ALIASES.get(self.format, self.format) in KEEPS_SOURCES,
+            password=ALIASES.get(self.format, self.format) in KEEPS_PASSWORD,
         )
 
     def __repr__(self) -> str:
@@ -153,6 +159,7 @@ class FilesBackend:
         )
 
     def _serialise(self, post: Post, report: ConversionReport) -> str:
+        refuse_unprotected(post, self.capabilities)
         image = post.featured_image
         path = local_media(image, self.media_roots)
         if path is not None:

@@ -7,6 +7,14 @@ Every request carries a fresh JWT (HS256, signed with the hex-decoded secret, ``
 one with 409 ``UPDATE_COLLISION`` (:class:`ConflictError`; :class:`WriteConflictError` for
 :meth:`GhostAdmin.write_content`), so writes are conditional natively.
 
+Posts and pages (``post_type="page"``, Ghost's ``/pages/``) are both read, listed, found and written; an id
+not seen yet is tried as a post, then as a page. Ghost's ``featured``, ``canonical_url``, ``meta_title``,
+``meta_description`` and ``custom_template`` are the post's ``sticky``, ``canonical_url``, ``seo_title``,
+``seo_description`` and ``template``; its ``scheduled`` is the model's ``future``. Ghost has no post
+password and no private posts (members-only posts are open to anyone who signs up): such a post is
+refused (:class:`UnsupportedError`), never written public, and a published members-only post is read as
+private (reported). A post pending review is written as a draft (reported).
+
 Every request goes through :mod:`cmsbridge.http`, which maps failures to :mod:`cmsbridge.errors` with
 Ghost's own message and code (read from its error shape by :meth:`GhostAdmin._check`), the site (without
 the key) and the HTTP status; every answer is checked against its shape (:mod:`.answers`). The key secret
@@ -17,6 +25,7 @@ log line.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -32,6 +41,7 @@ from ..errors import (
     NotFoundError,
     ParseError,
     UnexpectedResponseError,
+    UnsupportedError,
     UsageError,
     redact_url,
     register_secret,
@@ -40,7 +50,7 @@ from ..formats import lexical
 from ..formats.crossing import report_stored
 from ..model import Post
 from ..report import ConversionReport, ensure_report
-from .answers import GhostImages, GhostPost, GhostPosts, GhostUsers
+from .answers import GhostImages, GhostPages, GhostPost, GhostPosts, GhostUsers
 from .base import (
     Capabilities,
     Fetched,
@@ -69,9 +79,24 @@ TOKEN_LIFETIME = 5 * 60
 PAGE_SIZE = 100
 ACCEPT_VERSION = "v6.0"
 SERVICE = "Ghost"
-_TO_GHOST = {"draft": "draft", "publish": "published", "scheduled": "scheduled", "future": "scheduled"}
-_FROM_GHOST = {"draft": "draft", "published": "publish", "scheduled": "scheduled", "sent": "publish"}
+_TO_GHOST = {"draft": "draft", "publish": "published", "future": "scheduled", "pending": "draft"}
+"""The model's statuses Ghost holds (a post pending review is a draft on Ghost, reported)."""
+_FROM_GHOST = {"draft": "draft", "published": "publish", "scheduled": "future", "sent": "publish"}
+_STATUSES = frozenset({"draft", "publish", "future"})
+"""What a listing filters on (the model's words for Ghost's draft, published and scheduled)."""
+_PUBLIC = "public"
+_SHAPES: dict[str, Any] = {"posts": GhostPosts, "pages": GhostPages}
 _INCLUDE = "tags,authors"
+_KINDS = {"post": "posts", "page": "pages"}
+"""The model's post types -> Ghost's resources (any other type is written as a post, reported)."""
+_OPTIONAL_FIELDS = {
+    "featured": "sticky",
+    "canonical_url": "canonical_url",
+    "meta_title": "seo_title",
+    "meta_description": "seo_description",
+    "custom_template": "template",
+}
+"""Ghost's own fields -> the post's, read and written as they are (``featured`` is WordPress's sticky)."""
 
 
 def parse_site(url: str) -> tuple[str, str, str]:
@@ -114,6 +139,8 @@ class GhostAdmin(TransportBackend):
         self.transport = transport or Transport()
         self.clock = clock
         self._users: list[dict[str, Any]] | None = None
+        self._kinds: dict[str, str] = {}
+        """Post id -> ``posts`` or ``pages``: where Ghost keeps it, as last seen."""
 
     @classmethod
     def from_url(cls, site: str, *, transport: Transport | None = None) -> GhostAdmin:
@@ -134,9 +161,13 @@ class GhostAdmin(TransportBackend):
             transport="admin-api",
             content_format=CONTENT_FORMAT,
             conditional_write="native",
-            statuses=frozenset(_TO_GHOST),  # WordPress's "future" is Ghost's "scheduled"
+            statuses=_STATUSES,  # WordPress's "future" is Ghost's "scheduled"
             categories=False,
             max_page_size=PAGE_SIZE,
+            post_types=frozenset(_KINDS),
+            sticky=True,  # Ghost's featured
+            template=True,
+            seo=True,
         )
 
     def __repr__(self) -> str:
@@ -228,16 +259,24 @@ class GhostAdmin(TransportBackend):
         raise NotFoundError(f"no Ghost staff user {name!r}", site=self.site)
 
     def _fields(self, post: Post, report: ConversionReport) -> dict[str, Any]:
+        if post.status == "private":
+            raise UnsupportedError(
+                f"{_named(post)} is private and Ghost has no private posts (its members-only posts are open "
+                "to anyone who signs up); not written (it would become public)"
+            )
         if post.status not in _TO_GHOST:
             raise UsageError(
-                f"Ghost posts cannot have the status {post.status!r} (draft, publish, scheduled)"
+                f"Ghost posts cannot have the status {post.status!r} (draft, publish, future, pending)"
             )
+        if post.status == "pending":
+            report.warn(SYSTEM, "Ghost has no review status (pending); written as a draft")
         fields: dict[str, Any] = {
             "title": post.title,
             "lexical": written_content(post, self.capabilities, report),
             "status": _TO_GHOST[post.status],
             "custom_excerpt": post.excerpt or None,
             "tags": [{"name": tag} for tag in post.tags],
+            **{ghost: getattr(post, name) for ghost, name in _OPTIONAL_FIELDS.items()},
         }
         if post.slug:
             fields["slug"] = post.slug
@@ -256,7 +295,7 @@ class GhostAdmin(TransportBackend):
                 report.warn(SYSTEM, f"{local_refused(image, 'featured image')}; not uploaded")
         return fields
 
-    def _fetched(self, body: Mapping[str, Any]) -> Fetched:
+    def _fetched(self, body: Mapping[str, Any], kind: str = "posts") -> Fetched:
         raw = str(body.get("lexical") or "")
         report = ConversionReport()
         if not raw and body.get("mobiledoc"):
@@ -277,8 +316,15 @@ class GhostAdmin(TransportBackend):
             created=_parse_time(body.get("published_at")),
             modified=_parse_time(body.get("updated_at")),
             featured_image=body.get("feature_image") or None,
+            post_type="page" if kind == "pages" else "post",
             sources=(source_of(SYSTEM, self.site, ref),),
+            **_optional_fields(body),
         )
+        visibility = body.get("visibility") or _PUBLIC
+        if visibility != _PUBLIC and post.status in ("publish", "future"):
+            report.warn(SYSTEM, f"Ghost shows this post to {visibility} readers only; read as private")
+            post = post.replace(status="private")
+        self._kinds[ref.id] = kind
         return Fetched(
             ref=ref,
             post=post,
@@ -289,64 +335,91 @@ class GhostAdmin(TransportBackend):
             report=report,
         )
 
-    def _one(self, body: GhostPosts) -> GhostPost:
-        if not body["posts"]:
-            raise UnexpectedResponseError("Ghost answered without a post", site=self.site)
-        return body["posts"][0]
+    def _one(self, body: Mapping[str, Any], kind: str) -> GhostPost:
+        items: list[GhostPost] = body[kind]
+        if not items:
+            raise UnexpectedResponseError(f"Ghost answered without a {kind[:-1]}", site=self.site)
+        return items[0]
+
+    def _at(
+        self,
+        method: str,
+        post_id: str,
+        *,
+        params: Mapping[str, Any],
+        json_body: Any = None,
+        what: str,
+        reply: bool = True,
+    ) -> tuple[Any, str]:
+        """The answer to one request for the post or page ``post_id``, and where Ghost keeps it (``posts``
+        or ``pages``). Ghost's ids are unique across both but its API asks for the right one: an id not
+        seen yet is tried as a post, then as a page (an answer 404 wrote nothing)."""
+        known = self._kinds.get(post_id)
+        kinds = (known,) if known else ("posts", "pages")
+        for kind in kinds:
+            try:
+                body = self._request(
+                    method,
+                    f"{kind}/{ghost_id(post_id)}/",
+                    params=params,
+                    json_body=None if json_body is None else {kind: [json_body]},
+                    post=post_id,
+                    shape=_SHAPES[kind] if reply else None,
+                    what=f"{what} {kind[:-1]}",
+                )
+            except NotFoundError:
+                if kind == kinds[-1]:
+                    raise
+                continue
+            self._kinds[post_id] = kind
+            return body, kind
+        raise AssertionError("unreachable")
 
     # --- the protocol ------------------------------------------------------------------------------------
 
     def create(self, post: Post, *, report: ConversionReport | None = None) -> PostRef:
         report = ensure_report(report)
+        kind = _KINDS.get(post.post_type, "posts")  # another type is reported (report_unheld_fields)
         fields = self._fields(post, report)
         body = self._request(
             "POST",
-            "posts/",
+            f"{kind}/",
             params={"include": _INCLUDE, "formats": "lexical"},
-            json_body={"posts": [fields]},
+            json_body={kind: [fields]},
             idempotent=False,
-            shape=GhostPosts,
-            what="the created post",
+            shape=_SHAPES[kind],
+            what=f"the created {kind[:-1]}",
         )
-        created = self._one(body)
+        created = self._one(body, kind)
+        self._kinds[str(created["id"])] = kind
         _report_stored(fields["lexical"], created, report)
         return PostRef(id=str(created["id"]), link=created.get("url"))
 
     def get(self, ref: Ref) -> Fetched:
         ref = as_ref(ref)
-        body = self._request(
-            "GET",
-            f"posts/{ghost_id(ref.id)}/",
-            params={"formats": "lexical,mobiledoc", "include": _INCLUDE},
-            post=ref.id,
-            shape=GhostPosts,
-            what="a post",
-        )
-        return self._fetched(self._one(body))
+        params = {"formats": "lexical,mobiledoc", "include": _INCLUDE}
+        body, kind = self._at("GET", ref.id, params=params, what="a")
+        return self._fetched(self._one(body, kind), kind)
 
     def update(self, ref: Ref, post: Post, *, report: ConversionReport | None = None) -> PostRef:
         """Replace the post with ``post``, sending the ``updated_at`` just read (a write in between makes
-        Ghost answer 409: :class:`ConflictError`)."""
+        Ghost answer 409: :class:`ConflictError`). A post stays a post and a page a page (Ghost cannot
+        turn one into the other)."""
         ref, report = as_ref(ref), ensure_report(report)
         fields = self._fields(post, report)
         fields["updated_at"] = self.read_versioned(ref).version.token
-        body = self._request(
-            "PUT",
-            f"posts/{ghost_id(ref.id)}/",
-            params={"include": _INCLUDE, "formats": "lexical"},
-            json_body={"posts": [fields]},
-            post=ref.id,
-            shape=GhostPosts,
-            what="the updated post",
-        )
-        updated = self._one(body)
+        kind = self._kinds.get(ref.id, "posts")
+        if _KINDS.get(post.post_type, "posts") != kind:
+            report.warn(SYSTEM, f"Ghost cannot change the type of a {kind[:-1]}; updated as a {kind[:-1]}")
+        params = {"include": _INCLUDE, "formats": "lexical"}
+        body, kind = self._at("PUT", ref.id, params=params, json_body=fields, what="the updated")
+        updated = self._one(body, kind)
         _report_stored(fields["lexical"], updated, report)
         return PostRef(id=str(updated["id"]), link=updated.get("url"))
 
     def delete(self, ref: Ref, *, force: bool = False) -> None:
-        """Delete the post (Ghost has no trash: ``force`` changes nothing)."""
-        ref = as_ref(ref)
-        self._request("DELETE", f"posts/{ghost_id(ref.id)}/", post=ref.id)
+        """Delete the post or page (Ghost has no trash: ``force`` changes nothing)."""
+        self._at("DELETE", as_ref(ref).id, params={}, what="the deleted", reply=False)
 
     def list(
         self,
@@ -357,6 +430,7 @@ class GhostAdmin(TransportBackend):
         search: str | None = None,
         page_size: int | None = None,
     ) -> Iterator[Fetched]:
+        """Posts and pages, newest first (Ghost's ids grow with creation across both)."""
         filters = []
         status = listed_status(status, self.capabilities)
         if status is not None:
@@ -373,36 +447,40 @@ class GhostAdmin(TransportBackend):
             "formats": "lexical,mobiledoc",
             "include": _INCLUDE,
         }
-        return self._pages(params, filters)
+        streams = (self._paged(kind, params, filters) for kind in _KINDS.values())
+        return heapq.merge(*streams, key=lambda fetched: fetched.ref.id, reverse=True)
 
-    def _pages(self, params: dict[str, Any], filters: Sequence[str]) -> Iterator[Fetched]:
+    def _paged(self, kind: str, params: dict[str, Any], filters: Sequence[str]) -> Iterator[Fetched]:
         """Page by key, not by page number: each page asks for the ids below the last one seen, so posts
         added or removed meanwhile neither repeat nor skip others (see :mod:`.paging`)."""
         last: str | None = None
         while True:
             clauses = [*filters, *([f"id:<{_nql_string(last)}"] if last is not None else [])]
             query = {**params, **({"filter": "+".join(clauses)} if clauses else {})}
-            body = self._request("GET", "posts/", params=query, shape=GhostPosts, what="posts")
-            items = body["posts"]
+            body = self._request("GET", f"{kind}/", params=query, shape=_SHAPES[kind], what=kind)
+            items = body[kind]
             for item in items:
-                yield self._fetched(item)
+                yield self._fetched(item, kind)
             pagination = (body.get("meta") or {}).get("pagination") or {}
             if not items or not pagination.get("next"):
                 return
             last = items[-1]["id"]
 
     def find(self, *, slug: str) -> Fetched | None:
-        try:
-            body = self._request(
-                "GET",
-                f"posts/slug/{quote(slug, safe='')}/",
-                params={"formats": "lexical,mobiledoc", "include": _INCLUDE},
-                shape=GhostPosts,
-                what="a post",
-            )
-        except NotFoundError:
-            return None
-        return self._fetched(self._one(body))
+        """The post, else the page, with this slug."""
+        for kind in _KINDS.values():
+            try:
+                body = self._request(
+                    "GET",
+                    f"{kind}/slug/{quote(slug, safe='')}/",
+                    params={"formats": "lexical,mobiledoc", "include": _INCLUDE},
+                    shape=_SHAPES[kind],
+                    what=f"a {kind[:-1]}",
+                )
+            except NotFoundError:
+                continue
+            return self._fetched(self._one(body, kind), kind)
+        return None
 
     def upload_media(self, path: str) -> Media:
         """Upload an image (Ghost's ``images/upload``); Ghost has no media ids, so the id is the URL."""
@@ -423,15 +501,9 @@ class GhostAdmin(TransportBackend):
 
     def read_versioned(self, ref: Ref) -> Versioned:
         ref = as_ref(ref)
-        body = self._request(
-            "GET",
-            f"posts/{ghost_id(ref.id)}/",
-            post=ref.id,
-            params={"formats": "lexical", "fields": "id,url,lexical,updated_at"},
-            shape=GhostPosts,
-            what="a post",
-        )
-        data = self._one(body)
+        params = {"formats": "lexical", "fields": "id,url,lexical,updated_at"}
+        body, kind = self._at("GET", ref.id, params=params, what="a")
+        data = self._one(body, kind)
         new_ref = PostRef(id=str(data["id"]), link=data.get("url"))
         return Versioned(
             ref=new_ref, content=str(data.get("lexical") or ""), format=CONTENT_FORMAT, version=_version(data)
@@ -446,14 +518,12 @@ class GhostAdmin(TransportBackend):
         :func:`cmsbridge.live.deliver` waits that second out before it reads (``SETTLE``)."""
         ref = as_ref(ref)
         try:
-            body = self._request(
+            body, kind = self._at(
                 "PUT",
-                f"posts/{ghost_id(ref.id)}/",
-                post=ref.id,
+                ref.id,
                 params={"formats": "lexical"},
-                json_body={"posts": [{"lexical": content, "updated_at": expected.token}]},
-                shape=GhostPosts,
-                what="the written post",
+                json_body={"lexical": content, "updated_at": expected.token},
+                what="the written",
             )
         except ConflictError as exc:
             raise WriteConflictError(
@@ -465,7 +535,7 @@ class GhostAdmin(TransportBackend):
                 status=exc.status,
                 code=exc.code,
             ) from None
-        data = self._one(body)
+        data = self._one(body, kind)
         new_ref = PostRef(id=str(data["id"]), link=data.get("url"))
         return Written(ref=new_ref, content=str(data.get("lexical") or ""), version=_version(data))
 
@@ -479,6 +549,17 @@ def _report_stored(sent: str, answer: GhostPost, report: ConversionReport) -> No
     stored = answer.get("lexical")
     if isinstance(stored, str):
         report_stored(sent, stored, lexical, report, system=SYSTEM, cause="Ghost changed the content on save")
+
+
+def _optional_fields(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The post's fields Ghost holds in its own fields (:data:`_OPTIONAL_FIELDS`)."""
+    fields = {name: body.get(ghost) or None for ghost, name in _OPTIONAL_FIELDS.items()}
+    return {**fields, "sticky": bool(body.get("featured"))}
+
+
+def _named(post: Post) -> str:
+    """How a message names a post: its slug or title (never its password)."""
+    return repr(post.slug or post.title or "a post")
 
 
 def _first_error(body: Any) -> dict[str, Any] | None:

@@ -29,7 +29,7 @@ from urllib.parse import unquote, urlsplit
 from .. import http
 from ..errors import CMSBridgeError, UsageError
 from ..formats.wordpress.attachments import reattach, replace_img_src
-from ..model import Image, Post, Raw
+from ..model import Block, Callout, Container, Details, Gallery, Image, Post, Raw
 from ..report import ConversionReport
 from .base import Media, Transport
 
@@ -281,13 +281,17 @@ def copy_images(
             )
         return block if content == block.content else block.model_copy(update={"content": content})
 
-    blocks = tuple(
-        rehost_image(block)
-        if isinstance(block, Image)
-        else rehost_raw(block)
-        if isinstance(block, Raw)
-        else block
-        for block in post.blocks
-    )
+    def rehost_block(block: Block) -> Block:
+        if isinstance(block, Image):
+            return rehost_image(block)
+        if isinstance(block, Raw):
+            return rehost_raw(block)
+        if isinstance(block, Gallery):  # and the blocks that hold blocks: their images too
+            return block.model_copy(update={"images": tuple(rehost_image(i) for i in block.images)})
+        if isinstance(block, Container | Details | Callout):
+            return block.model_copy(update={"blocks": tuple(rehost_block(b) for b in block.blocks)})
+        return block
+
+    blocks = tuple(rehost_block(block) for block in post.blocks)
     image = rehost(post.featured_image) if featured and post.featured_image else post.featured_image
     return post.replace(blocks=blocks, featured_image=image)

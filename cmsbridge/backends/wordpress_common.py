@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import html
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,6 +15,7 @@ from ..formats import get as get_format
 from ..formats import read as read_format
 from ..formats.crossing import report_stored
 from ..formats.html.inline import escape_text
+from ..formats.wordpress.wxr import SEO_META
 from ..model import Post
 from ..report import ConversionReport
 from .base import http_site
@@ -28,6 +29,63 @@ STATUSES = frozenset({"draft", "publish", "pending", "private", "future"})
 """The statuses a post may be written with."""
 PAGE_SIZE = 100
 """The most items WordPress answers in one page (REST ``per_page``, XML-RPC ``number``)."""
+POST_TYPES = frozenset({"post", "page"})
+"""The post types the WordPress backends read and write."""
+FIELDS: dict[str, Any] = {
+    "post_types": POST_TYPES,
+    "page_fields": True,
+    "password": True,
+    "sticky": True,
+    "discussion": True,
+    "post_format": True,
+    "template": True,
+    "term_hierarchy": True,
+    "seo": True,
+    "custom_fields": True,
+}
+"""What both WordPress backends hold of a post's fields (:class:`~cmsbridge.backends.base.Capabilities`);
+each backend turns off what its API cannot reach."""
+PAGE_ONLY = ("parent", "menu_order")
+POST_ONLY = ("sticky", "format", "categories", "tags")
+"""Fields WordPress holds for one type only: a page has a parent and an order; a post is sticky, has a
+format and terms."""
+
+
+FORMATS = frozenset({"aside", "chat", "gallery", "link", "image", "quote", "status", "video", "audio"})
+"""WordPress's post formats (besides ``standard``, which the model holds as None)."""
+
+
+def writable_fields(post: Post, report: ConversionReport) -> Post:
+    """``post`` with what WordPress cannot hold for it taken out and reported: fields of the other type
+    (a page's parent on a post, a page's format...), a format WordPress does not know, and stickiness
+    on a password-protected or private post (WordPress refuses to make those sticky)."""
+    changes: dict[str, Any] = {}
+    if post.post_type not in POST_TYPES:
+        report.warn(SYSTEM, f"the post type {post.post_type!r} is written as a post")
+        post = post.model_copy(update={"post_type": "post"})
+    unheld = PAGE_ONLY if post.post_type != "page" else POST_ONLY
+    for name in unheld:
+        default = Post.model_fields[name].get_default(call_default_factory=True)
+        if getattr(post, name) != default:
+            report.warn(SYSTEM, f"WordPress holds no {name} for a {post.post_type}; not written")
+            changes[name] = default
+    if post.format is not None and post.format not in FORMATS and "format" not in changes:
+        report.warn(SYSTEM, f"WordPress has no post format {post.format!r}; written as standard")
+        changes["format"] = None
+    if post.sticky and "sticky" not in changes and (post.password is not None or post.status == "private"):
+        report.warn(SYSTEM, "WordPress keeps no password-protected or private post sticky; not sticky")
+        changes["sticky"] = False
+    return post.model_copy(update=changes) if changes else post
+
+
+def seo_meta(post: Post) -> dict[str, str]:
+    """The SEO fields of ``post`` as the post meta of Yoast SEO, the most common SEO plugin."""
+    return {key: value for name, key in SEO_META.items() if (value := getattr(post, name))}
+
+
+def seo_fields(meta: Mapping[str, Any]) -> dict[str, str | None]:
+    """The SEO fields held in ``meta`` (Yoast SEO's post meta): what :func:`seo_meta` writes."""
+    return {name: str(meta[key]) or None for name, key in SEO_META.items() if meta.get(key)}
 
 
 def site_base(url: str) -> str:

@@ -10,7 +10,7 @@ The library's quirks, each fixed inside this module without touching the library
 - A fresh ``WordPressPost`` sends ``title='Untitled'``: posts are written as explicit structs holding only
   the fields we mean to set, so a content-only edit never touches the title.
 - A fetched post carries ``sticky=False``, and sending it back fails for authors (fault 401): fetched
-  posts are never sent back; ``sticky`` is never sent.
+  posts are never sent back; ``sticky`` is sent only to make a post sticky.
 - No timeout, user agent or TLS control: requests go through :mod:`cmsbridge.http` (the injected
   session, a total timeout, a size cap, the cmsbridge user agent, TLS verification), and every failure
   is mapped once to :mod:`cmsbridge.errors` (faults 403 -> authentication, 401 -> permission, 404 -> not
@@ -18,6 +18,12 @@ The library's quirks, each fixed inside this module without touching the library
 - Answers are trusted as parsed: values that do not parse (``<int>x</int>``, a fault that is not a
   struct) and results of the wrong shape (:data:`_SHAPES`, :mod:`.answers`) are one
   :class:`~cmsbridge.errors.UnexpectedResponseError` before the library touches them.
+
+Posts and pages (issue 15): ``post_type``, ``post_parent`` (found by slug), ``menu_order``,
+``post_password``, ``sticky``, comment and ping status, ``post_format`` and ``custom_fields`` are written
+and read; categories are sent by id (``wp.getTerms`` read once, ``wp.newTerm`` under the parent), so two
+of one name under different parents stay two. The template and SEO meta live in protected post meta,
+which XML-RPC cannot reach: reported (:class:`~cmsbridge.backends.base.Capabilities`).
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ from __future__ import annotations
 import builtins
 import contextlib
 import datetime as dt
+import heapq
+import json
 import xmlrpc.client
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
@@ -48,12 +56,14 @@ from ..errors import (
     UsageError,
     register_secret,
 )
-from ..model import Post
+from ..formats.wordpress.wxr import own_slug
+from ..model import Comment, Post, Term
 from ..report import ConversionReport, ensure_report
 from . import paging
 from . import wordpress_revisions as revisions
-from .answers import XMLRPCId, XMLRPCPost, XMLRPCUpload, XMLRPCUser
+from .answers import XMLRPCId, XMLRPCPost, XMLRPCTerm, XMLRPCUpload, XMLRPCUser
 from .base import (
+    Added,
     Capabilities,
     Fetched,
     Media,
@@ -72,9 +82,12 @@ from .base import (
 )
 from .ids import wordpress_id
 from .media import MediaRoots, upload_file
+from .wordpress_comments import add_all, comment_of, parents_first, to_write, unreadable, xmlrpc_status
 from .wordpress_common import (
     CONTENT_FORMAT,
+    FIELDS,
     PAGE_SIZE,
+    POST_TYPES,
     SERVICE,
     STATUSES,
     SYSTEM,
@@ -85,6 +98,7 @@ from .wordpress_common import (
     report_filtered,
     site_base,
     unescape,
+    writable_fields,
 )
 from .wordpress_revisions import Checked, Revision
 
@@ -179,6 +193,26 @@ class _NewPost(AuthenticatedMethod):  # type: ignore[misc]
     method_args = ("content",)
 
 
+class _GetComments(AuthenticatedMethod):  # type: ignore[misc]
+    method_name = "wp.getComments"
+    method_args = ("filter",)
+
+
+class _NewComment(AuthenticatedMethod):  # type: ignore[misc]
+    method_name = "wp.newComment"
+    method_args = ("post_id", "comment")
+
+
+class _EditComment(AuthenticatedMethod):  # type: ignore[misc]
+    method_name = "wp.editComment"
+    method_args = ("comment_id", "comment")
+
+
+class _NewTerm(AuthenticatedMethod):  # type: ignore[misc]
+    method_name = "wp.newTerm"
+    method_args = ("content",)
+
+
 class _GetTerms(AuthenticatedMethod):  # type: ignore[misc]
     method_name = "wp.getTerms"
     method_args = ("taxonomy",)
@@ -214,6 +248,10 @@ class WordPressXMLRPC(TransportBackend):
         )
         self._me: Any = None
         self._users: dict[str, str] = {}
+        self._category_rows: dict[str, tuple[str, str, str]] | None = None  # id -> (name, slug, parent)
+        self._categories: dict[Term, str] = {}
+        self._category_terms: dict[str, Term] = {}
+        self._page_slugs: dict[str, str] = {}
 
     @property
     def site(self) -> str:
@@ -232,6 +270,8 @@ class WordPressXMLRPC(TransportBackend):
             filters_content=True,
             authors_per_post=1,
             max_page_size=PAGE_SIZE,
+            comments=True,
+            **{**FIELDS, "template": False, "seo": False},  # not reachable: protected post meta
         )
 
     def __repr__(self) -> str:
@@ -349,21 +389,34 @@ class WordPressXMLRPC(TransportBackend):
                     self._users[user_id] = user_id
         return self._users[user_id]
 
-    def _struct(self, post: Post, report: ConversionReport) -> tuple[dict[str, Any], str]:
+    def _struct(
+        self, post: Post, report: ConversionReport, ref: PostRef | None = None
+    ) -> tuple[dict[str, Any], str]:
         if post.status not in STATUSES:
             raise UsageError(f"WordPress posts cannot be created with status {post.status!r}")
+        post = writable_fields(post, report)
         content = written_content(post, self.capabilities, report)
         struct: dict[str, Any] = {
-            "post_type": "post",
+            "post_type": post.post_type,
             "post_title": html_text(post.title),
             "post_content": content,
             "post_excerpt": html_text(post.excerpt),
             "post_status": post.status,
-            "terms_names": {
-                "category": [html_text(c) for c in post.categories],
-                "post_tag": [html_text(t) for t in post.tags],
-            },
+            "post_password": post.password or "",
+            "custom_fields": self._custom_fields(post, ref),
         }
+        for name in ("comment_status", "ping_status"):
+            if getattr(post, name) is not None:
+                struct[name] = getattr(post, name)
+        if post.post_type == "page":
+            struct["menu_order"] = post.menu_order
+            struct["post_parent"] = self._parent_id(post, report)
+        else:
+            struct["terms"] = {"category": [self._category_id(c) for c in post.categories]}
+            struct["terms_names"] = {"post_tag": [html_text(t) for t in post.tags]}
+            struct["post_format"] = post.format or "standard"
+            if post.sticky:
+                struct["sticky"] = True
         if post.slug:
             struct["post_name"] = post.slug
         if post.created is not None:
@@ -376,6 +429,105 @@ class WordPressXMLRPC(TransportBackend):
             if image is not None:
                 struct["post_thumbnail"] = self.upload_media(image).id
         return struct, content
+
+    def _categories_by_id(self) -> dict[str, tuple[str, str, str]]:
+        """The site's categories (id -> name, slug, parent id), read once."""
+        if self._category_rows is None:
+            try:  # empty ones too (a parent category may hold no post itself)
+                rows = self._call(_GetTerms("category", {"hide_empty": False})) or []
+            except PermissionDeniedError:  # a user who may not assign categories: names only
+                rows = []
+            self._category_rows = {
+                str(row.get("term_id")): (
+                    unescape(str(row.get("name") or "")),
+                    str(row.get("slug") or ""),
+                    str(row.get("parent") or "0"),
+                )
+                for row in rows
+                if isinstance(row, Mapping)
+            }
+        return self._category_rows
+
+    def _category_id(self, term: Term) -> str:
+        """The id of the category ``term`` under its parent (created first), created when missing: two
+        categories of one name under different parents are two categories."""
+        if term in self._categories:
+            return self._categories[term]
+        parent = self._category_id(term.parent) if term.parent is not None else "0"
+        rows = self._categories_by_id()
+        same = [
+            (term_id, slug)
+            for term_id, (name, slug, above) in rows.items()
+            if name.casefold() == term.name.casefold() and above == parent
+        ]
+        if same:
+            chosen = next((term_id for term_id, slug in same if slug == term.slug), same[0][0])
+        else:
+            fields: dict[str, Any] = {"name": html_text(term.name), "taxonomy": "category"}
+            if parent != "0":
+                fields["parent"] = int(parent)
+            if term.slug:
+                fields["slug"] = term.slug
+            chosen = str(self._call(_NewTerm(fields), idempotent=False))
+            rows[chosen] = (term.name, term.slug or "", parent)
+        self._categories[term] = chosen
+        return chosen
+
+    def _category(self, term_id: str, seen: frozenset[str] = frozenset()) -> Term | None:
+        """The category ``term_id`` with its parents; None when the site does not list it."""
+        if term_id not in self._category_terms:
+            row = self._categories_by_id().get(term_id)
+            if row is None:
+                return None
+            name, slug, above = row
+            parent = self._category(above, seen | {term_id}) if above != "0" and above not in seen else None
+            name = name or term_id
+            self._category_terms[term_id] = Term(name=name, slug=own_slug(name, slug), parent=parent)
+        return self._category_terms[term_id]
+
+    def _custom_fields(self, post: Post, ref: PostRef | None) -> list[dict[str, Any]]:
+        """``wp.newPost``'s ``custom_fields`` making the post's public custom fields ``post.metadata``: on
+        an update, fields already there are kept (by id), the others deleted, the missing ones added."""
+        wanted = [
+            (key, one if isinstance(one, str) else json.dumps(one))
+            for key, value in post.metadata.items()
+            if not key.startswith("_")
+            for one in (value if isinstance(value, list) else [value])
+        ]
+        present: Any = []
+        if ref is not None:
+            found = self._call(_GetFields(wordpress_id(ref.id), ["custom_fields"]), post=ref.id)
+            present = found.get("custom_fields") or []
+        out: list[dict[str, Any]] = []
+        for field in present if isinstance(present, list) else []:
+            pair = (str(field.get("key")), str(field.get("value")))
+            if pair in wanted:
+                wanted.remove(pair)
+            else:
+                out.append({"id": str(field.get("id"))})
+        out += [{"key": key, "value": value} for key, value in wanted]
+        return out
+
+    def _parent_id(self, post: Post, report: ConversionReport) -> str:
+        """The id of the page's parent page ("0": none, or not on the site, which is reported)."""
+        if not post.parent:
+            return "0"
+        flt: dict[str, Any] = {"post_type": "page", "orderby": "ID", "order": "DESC"}
+        for wp in self._walk(flt, PAGE_SIZE, ("post_name",)):
+            if getattr(wp, "slug", None) == post.parent:
+                return str(wp.id)
+        report.warn(SYSTEM, f"the parent page {post.parent!r} is not on the site; written without it")
+        return "0"
+
+    def _page_slug(self, page_id: str) -> str | None:
+        """The slug of the page ``page_id`` (a page's parent)."""
+        if page_id not in self._page_slugs:
+            try:
+                found = self._call(_GetFields(wordpress_id(page_id), ["post_name"]))
+            except (NotFoundError, PermissionDeniedError):
+                return None
+            self._page_slugs[page_id] = str(found.get("post_name") or "")
+        return self._page_slugs[page_id] or None
 
     def _fetched(self, wp: Any) -> Fetched:
         raw = str(getattr(wp, "content", "") or "")
@@ -390,13 +542,17 @@ class WordPressXMLRPC(TransportBackend):
             status=getattr(wp, "post_status", "draft"),
             excerpt=unescape(str(getattr(wp, "excerpt", "") or "")),
             authors=(self._author_name(str(wp.user)),) if getattr(wp, "user", None) else (),
-            categories=tuple(unescape(t.name) for t in terms if t.taxonomy == "category"),
+            categories=tuple(self._term(t) for t in terms if t.taxonomy == "category"),
             tags=tuple(unescape(t.name) for t in terms if t.taxonomy == "post_tag"),
             created=_utc(getattr(wp, "date", None)),
             modified=_utc(getattr(wp, "date_modified", None)),
             featured_image=thumbnail.get("link") if isinstance(thumbnail, Mapping) and thumbnail else None,
             sources=(source_of(SYSTEM, self.site, ref),),
+            **_fields_of(wp),
         )
+        parent = str(getattr(wp, "parent_id", "") or "0")
+        if parent != "0":
+            post = post.replace(parent=self._page_slug(parent))
         return Fetched(
             ref=ref,
             post=post,
@@ -406,6 +562,14 @@ class WordPressXMLRPC(TransportBackend):
             data=dict(getattr(wp, "__dict__", {})),
             report=report,
         )
+
+    def _term(self, term: Any) -> Term:
+        """A post's category as a term with its parents (the name alone when the site does not list it)."""
+        found = self._category(str(getattr(term, "id", "")))
+        if found is not None:
+            return found
+        name = unescape(term.name)
+        return Term(name=name, slug=own_slug(name, getattr(term, "slug", None)))
 
     def _get_raw(self, ref: PostRef) -> Any:
         return self._call(posts.GetPost(wordpress_id(ref.id)), post=ref.id)
@@ -423,7 +587,7 @@ class WordPressXMLRPC(TransportBackend):
 
     def update(self, ref: Ref, post: Post, *, report: ConversionReport | None = None) -> PostRef:
         ref, report = as_ref(ref), ensure_report(report)
-        struct, sent = self._struct(post, report)
+        struct, sent = self._struct(post, report, ref)
         self._call(_EditPost(wordpress_id(ref.id), struct), post=ref.id)
         return self._compared(ref, sent, report)
 
@@ -469,7 +633,9 @@ class WordPressXMLRPC(TransportBackend):
         return self._listing(flt, page_size or PAGE_SIZE, since)
 
     def _listing(self, flt: dict[str, Any], size: int, since: dt.datetime | None) -> Iterator[Fetched]:
-        for wp in self._walk(flt, size):
+        """Posts and pages (each walked on its own: ``wp.getPosts`` filters one type), newest first."""
+        walks = [self._walk({**flt, "post_type": kind}, size) for kind in sorted(POST_TYPES, reverse=True)]
+        for wp in heapq.merge(*walks, key=lambda wp: -int(wp.id)):
             fetched = self._fetched(wp)
             if since is None or (fetched.post.modified is not None and fetched.post.modified >= since):
                 yield fetched
@@ -493,10 +659,11 @@ class WordPressXMLRPC(TransportBackend):
     def find(self, *, slug: str) -> Fetched | None:
         # wp.getPosts has no slug filter: walk the slugs alone (the "fields" argument), then fetch the one
         # post that matches.
-        flt: dict[str, Any] = {"post_type": "post", "orderby": "ID", "order": "DESC"}
-        for wp in self._walk(flt, PAGE_SIZE, ("post_name",)):
-            if getattr(wp, "slug", None) == slug:
-                return self.get(PostRef(id=str(wp.id)))
+        for kind in sorted(POST_TYPES, reverse=True):  # posts, then pages
+            flt: dict[str, Any] = {"post_type": kind, "orderby": "ID", "order": "DESC"}
+            for wp in self._walk(flt, PAGE_SIZE, ("post_name",)):
+                if getattr(wp, "slug", None) == slug:
+                    return self.get(PostRef(id=str(wp.id)))
         return None
 
     def upload_media(self, path: str) -> Media:
@@ -597,6 +764,113 @@ class WordPressXMLRPC(TransportBackend):
             excerpt=str(raw.get("post_excerpt") or ""),
         )
 
+    # --- comments (issue 15; :mod:`.wordpress_comments`) -------------------------------------------------
+
+    def comments(self, ref: Ref, *, report: ConversionReport | None = None) -> tuple[Comment, ...]:
+        """The post's comments of every status, parents before their replies (``wp.getComments``)."""
+        try:
+            return self._comments(as_ref(ref))
+        except PermissionDeniedError as exc:
+            return unreadable(report, self.user, exc)
+
+    def _comments(self, ref: PostRef) -> tuple[Comment, ...]:
+        found: dict[str, Comment] = {}
+        offset = 0
+        while True:
+            flt = {"post_id": wordpress_id(ref.id), "status": "any", "offset": offset, "number": PAGE_SIZE}
+            batch = self._call(_GetComments(flt), post=ref.id) or []
+            for item in batch:
+                comment = comment_of(
+                    id=item.get("comment_id"),
+                    parent=item.get("parent"),
+                    author=item.get("author"),
+                    email=item.get("author_email"),
+                    url=item.get("author_url"),
+                    date_gmt=_comment_time(item.get("date_created_gmt")),
+                    status=item.get("status"),
+                    content=item.get("content"),
+                )
+                found.setdefault(comment.id, comment)
+            if len(batch) < PAGE_SIZE:
+                return tuple(parents_first(found.values()))
+            offset += len(batch)
+
+    def add_comments(
+        self,
+        ref: Ref,
+        post: Post,
+        known: Mapping[str, str],
+        *,
+        added: Added | None = None,
+        report: ConversionReport | None = None,
+    ) -> dict[str, str]:
+        """Write the comments of ``post`` not in ``known`` (``wp.newComment``, then ``wp.editComment`` for
+        the author, date and status, which ``wp.newComment`` sets from the logged-in user and the clock);
+        a post whose comments are closed is opened meanwhile."""
+        ref, report = as_ref(ref), ensure_report(report)
+        if not to_write(post, known):
+            return dict(known)
+        post_id = wordpress_id(ref.id)
+        self._me_user()  # logged in: a refusal of wp.newComment (fault 403) is then about the comment
+
+        def create(comment: Comment, parent: str | None) -> str:
+            new = {"content": comment.content, "comment_parent": int(parent or 0)}
+            try:
+                made = str(self._call(_NewComment(post_id, new), post=ref.id, idempotent=False))
+            except AuthenticationError as exc:
+                raise InvalidContentError(str(exc), site=self.site, post=ref.id) from None
+            fields: dict[str, Any] = {
+                "author": comment.author,
+                "author_email": comment.email or "",
+                "author_url": comment.url or "",
+                "status": xmlrpc_status(comment),
+            }
+            if comment.date is not None:
+                when = comment.date.astimezone(dt.UTC).timetuple()
+                fields["date_created_gmt"] = xmlrpc.client.DateTime(when)
+            self._call(_EditComment(int(made), fields), post=ref.id)
+            return made
+
+        closed = post.comment_status == "closed"
+        if closed:
+            self._call(_EditPost(post_id, {"comment_status": "open"}), post=ref.id)
+        try:
+            return add_all(post.comments, known, create, added=added, report=report)
+        finally:
+            if closed:
+                self._call(_EditPost(post_id, {"comment_status": "closed"}), post=ref.id)
+
+
+def _comment_time(value: Any) -> str | None:
+    """An XML-RPC comment date (a ``DateTime`` or a datetime, UTC) as a WordPress ``*_gmt`` field."""
+    if isinstance(value, xmlrpc.client.DateTime):
+        value = dt.datetime.strptime(value.value, "%Y%m%dT%H:%M:%S")
+    when = _utc(value)
+    return when.replace(tzinfo=None).isoformat() if when is not None else None
+
+
+def _fields_of(wp: Any) -> dict[str, Any]:
+    """The fields of issue 15 a fetched post holds (its parent page is read by the backend)."""
+    openness = {"open", "closed"}
+    fields = {name: getattr(wp, name, None) for name in ("comment_status", "ping_status", "post_format")}
+    custom = getattr(wp, "custom_fields", None) or []
+    values: dict[str, list[Any]] = {}
+    for field in custom if isinstance(custom, list) else []:
+        key, value = str(field.get("key", "")), field.get("value")
+        if key and not key.startswith("_") and value not in (None, ""):
+            values.setdefault(key, []).append(value)
+    metadata = {key: found[0] if len(found) == 1 else found for key, found in values.items()}
+    return {
+        "post_type": "page" if getattr(wp, "post_type", "post") == "page" else "post",
+        "menu_order": int(getattr(wp, "menu_order", 0) or 0),
+        "password": getattr(wp, "password", None) or None,
+        "sticky": bool(getattr(wp, "sticky", False)),
+        "comment_status": fields["comment_status"] if fields["comment_status"] in openness else None,
+        "ping_status": fields["ping_status"] if fields["ping_status"] in openness else None,
+        "format": fields["post_format"] if fields["post_format"] not in (None, "", "standard") else None,
+        "metadata": metadata,
+    }
+
 
 def _utc(value: Any) -> dt.datetime | None:
     if not isinstance(value, dt.datetime) or value.year < 1971:
@@ -628,9 +902,14 @@ _SHAPES: dict[type, Any] = {
     users.GetUsers: list[XMLRPCUser],
     media.UploadFile: XMLRPCUpload,
     _NewPost: XMLRPCId,
+    _NewTerm: XMLRPCId,
+    _GetTerms: list[XMLRPCTerm],
     _EditPost: bool,
     _GetFields: dict[str, Any],
     _GetRevisionIds: list[dict[str, Any]],
+    _GetComments: list[dict[str, Any]],
+    _NewComment: XMLRPCId,
+    _EditComment: bool,
 }
 """What each method answers; a result of another shape is an UnexpectedResponseError."""
 

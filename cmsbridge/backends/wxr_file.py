@@ -32,6 +32,7 @@ from .base import (
     listed_status,
     source_of,
 )
+from .wordpress_common import FIELDS
 from .wxr_index import Index, Item, index, items_newest_first, read_item
 
 
@@ -59,6 +60,7 @@ class WXRFileBackend:
             authors=True,
             featured_image=True,
             max_page_size=1_000_000,
+            **FIELDS,
         )
 
     def __repr__(self) -> str:

@@ -19,7 +19,8 @@ from typing import BinaryIO
 from xml.sax.saxutils import quoteattr
 
 from ..errors import ParseError
-from ..formats.wordpress.wxr import NAME, Entry, parse
+from ..formats.wordpress.wxr import NAME, TYPES, Entry, category_terms, parse
+from ..model import Term
 from ..report import ConversionReport
 
 _FIELDS = {
@@ -82,6 +83,10 @@ class Index:
     """The file up to its root element (declaration, doctype): the same context for each post."""
     root_tag: bytes
     report: ConversionReport = field(default_factory=ConversionReport)
+    categories: dict[str, Term] = field(default_factory=dict)
+    """The file's categories by slug, with their parents."""
+    slugs: dict[str, str] = field(default_factory=dict)
+    """Every item's slug by its id (a page's parent is named by id)."""
     _ids: dict[str, Item] | None = field(default=None, repr=False)
 
     def by_id(self, post_id: str) -> Item | None:
@@ -113,6 +118,8 @@ class _Indexer:
         self.capture: str | None = None
         self.buffer: list[str] = []
         self.channel: dict[str, str] = {}
+        self.category: dict[str, str] | None = None
+        self.categories: list[tuple[str, str, str]] = []
 
     def skip(self, data: str) -> None:
         if self.capture is not None and data.startswith("&"):
@@ -140,6 +147,10 @@ class _Indexer:
             self.buffer = []
         elif self.depth == 2 and name in ("wp:base_site_url", "link"):
             self.capture, self.buffer = name, []
+        elif self.depth == 2 and name == "wp:category":
+            self.category = {}
+        elif self.depth == 3 and self.category is not None:
+            self.capture, self.buffer = name, []
         self.depth += 1
 
     def text(self, data: str) -> None:
@@ -152,9 +163,21 @@ class _Indexer:
             self.item.end = self.parser.CurrentByteIndex
             self.items.append(self.item)
             self.item = None
+        elif self.depth == 2 and name == "wp:category" and self.category is not None:
+            row = self.category
+            self.categories.append(
+                (
+                    row.get("wp:category_nicename", ""),
+                    row.get("wp:category_parent", ""),
+                    row.get("wp:cat_name", ""),
+                )
+            )
+            self.category = None
         elif self.capture is not None:
             value = "".join(self.buffer).strip()
-            if self.item is not None:
+            if self.category is not None:
+                self.category[self.capture] = value
+            elif self.item is not None:
                 setattr(self.item, self.capture, value)
             else:
                 self.channel.setdefault(self.capture, value)
@@ -176,16 +199,19 @@ class _Indexer:
         for n, item in enumerate(self.items):
             kind = item.post_type or "post"
             item.post_id = item.post_id or str(n + 1)
-            if kind == "post":
+            if kind in TYPES:
                 posts.append(item)
             elif kind == "attachment":
                 attachments[item.post_id] = item.attachment_url
             else:
                 skipped[kind] = skipped.get(kind, 0) + 1
         for kind, count in skipped.items():
-            report.warn(NAME, f"{count} item(s) of type {kind!r} not read (only posts are)")
+            report.warn(NAME, f"{count} item(s) of type {kind!r} not read (only posts and pages are)")
         site = self.channel.get("wp:base_site_url") or self.channel.get("link") or None
-        return Index(posts, attachments, site, b"", self.root_tag, report)
+        found = Index(posts, attachments, site, b"", self.root_tag, report)
+        found.categories = category_terms(self.categories)
+        found.slugs = {item.post_id: item.slug for item in self.items}
+        return found
 
 
 def index(path: Path) -> Index:
@@ -214,7 +240,14 @@ def read_item(path: Path, found: Index, item: Item) -> Entry:
     tail_end = after.find(b"<", close)
     tail = after[close : tail_end if tail_end >= 0 else len(after)]
     document = found.prolog + found.root_tag + b"<channel>" + body + b"</item>" + tail + b"</channel></rss>"
-    parsed = parse(document, attachments=found.attachments, site=found.site, ordinal=item.ordinal)
+    parsed = parse(
+        document,
+        attachments=found.attachments,
+        site=found.site,
+        ordinal=item.ordinal,
+        categories=found.categories,
+        slugs=found.slugs,
+    )
     if not parsed.entries:
         raise ParseError(f"item {item.post_id} of the export could not be read again")
     entry: Entry = parsed.entries[0]

@@ -14,10 +14,20 @@ taken out, and must not be written back.
 
 from __future__ import annotations
 
+import lxml.html
+
 from ..model import (
+    Audio,
     Block,
     Bold,
+    Bookmark,
+    Button,
+    Callout,
+    Container,
+    Details,
     Embed,
+    File,
+    Gallery,
     Heading,
     Image,
     Inline,
@@ -28,8 +38,11 @@ from ..model import (
     ListItem,
     Paragraph,
     Post,
+    Preformatted,
     Quote,
+    Table,
     Text,
+    Video,
     text,
 )
 from ..report import ConversionReport
@@ -119,6 +132,75 @@ class _Pass:
                 provider_id = None
             caption = self.inlines(block.caption)
             return block.model_copy(update={"provider_id": provider_id, "caption": caption})
+        return self.rich(block)
+
+    def blocks(self, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+        return tuple(b for b in (self.block(child) for child in blocks) if b is not None)
+
+    def rich(self, block: Block) -> Block | None:
+        """The blocks of issue 15: media, buttons, cards, tables and the blocks that hold blocks."""
+        if isinstance(block, Audio | Video | File):
+            if not is_safe_url(block.src):
+                self.refuse(f"{block.type} source", block.src)
+                return None
+            changes: dict[str, object] = {"caption": self.inlines(block.caption)}
+            if isinstance(block, Video) and block.poster and not is_safe_url(block.poster, image=True):
+                self.refuse("video poster", block.poster)
+                changes["poster"] = None
+            return block.model_copy(update=changes)
+        if isinstance(block, Button):
+            if not is_safe_url(block.url):
+                self.refuse("button URL", block.url)
+                return Paragraph(inlines=text(block.text))
+            return block
+        if isinstance(block, Bookmark):
+            if not is_safe_url(block.url):
+                self.refuse("bookmark URL", block.url)
+                return Paragraph(inlines=text(block.title or block.url))
+            pictures: dict[str, object] = {"caption": self.inlines(block.caption)}
+            for name in ("icon", "thumbnail"):
+                value = getattr(block, name)
+                if value is not None and not is_safe_url(value, image=True):
+                    self.refuse(f"bookmark {name}", value)
+                    pictures[name] = None
+            return block.model_copy(update=pictures)
+        if isinstance(block, Preformatted):
+            return block.model_copy(update={"inlines": self.inlines(block.inlines)})
+        if isinstance(block, Table):
+            rows = {
+                part: tuple(
+                    row.model_copy(
+                        update={
+                            "cells": tuple(
+                                c.model_copy(update={"inlines": self.inlines(c.inlines)}) for c in row.cells
+                            )
+                        }
+                    )
+                    for row in getattr(block, part)
+                )
+                for part in ("head", "body", "foot")
+            }
+            return block.model_copy(update={**rows, "caption": self.inlines(block.caption)})
+        if isinstance(block, Gallery):
+            images = tuple(i for i in self.blocks(block.images) if isinstance(i, Image))
+            return block.model_copy(update={"images": images, "caption": self.inlines(block.caption)})
+        if isinstance(block, Details):
+            return block.model_copy(
+                update={"summary": self.inlines(block.summary), "blocks": self.blocks(block.blocks)}
+            )
+        if isinstance(block, Callout):
+            return block.model_copy(update={"blocks": self.blocks(block.blocks)})
+        if isinstance(block, Container):
+            attrs = dict(block.attrs)
+            for name, value in block.attrs.items():
+                if (
+                    name.lower() in _URL_ATTRS | {"url"}
+                    and isinstance(value, str)
+                    and not is_safe_url(value, image=True)
+                ):
+                    self.refuse(f"{block.kind} {name}", value)
+                    del attrs[name]
+            return block.model_copy(update={"attrs": attrs, "blocks": self.blocks(block.blocks)})
         return block
 
 
@@ -137,6 +219,38 @@ def make_inert(post: Post, fmt: str, report: ConversionReport) -> Post:
             changed = True
             blocks.append(safe.model_copy(update={"origin": None}))
     return post.model_copy(update={"blocks": tuple(blocks)}) if changed else post
+
+
+_LIVE_ELEMENTS = frozenset({"script", "style", "object", "embed", "base", "meta", "link", "form", "frame"})
+_URL_ATTRS = frozenset({"href", "src", "action", "formaction", "poster", "data", "xlink:href", "background"})
+
+
+def inert_html(markup: str) -> str:
+    """HTML that a writer shows though the model does not understand it (a raw block's rendered HTML),
+    made inert: no script, style, plugin or form elements, no event handler attributes, no URL
+    attribute whose URL is not allowed, no ``srcset``."""
+    from .html.inline import parse_fragment
+
+    wrapper = parse_fragment(markup)
+    for element in list(wrapper.iter()):
+        if not isinstance(element.tag, str):
+            if element.getparent() is not None:
+                element.drop_tree()
+            continue
+        if element.tag.lower() in _LIVE_ELEMENTS and element is not wrapper:
+            element.drop_tree()  # type: ignore[attr-defined]
+            continue
+        for name in list(element.attrib):
+            key = str(name).lower()
+            value = str(element.attrib[name])
+            if (
+                key.startswith("on")
+                or key in ("srcset", "style")
+                or (key in _URL_ATTRS and not is_safe_url(value, image=key in ("src", "poster")))
+            ):
+                del element.attrib[name]
+    inner = (wrapper.text or "").replace("&", "&amp;").replace("<", "&lt;")
+    return inner + "".join(lxml.html.tostring(child, encoding="unicode") for child in wrapper)
 
 
 def inert_featured_image(post: Post, fmt: str, report: ConversionReport) -> Post:

@@ -1,11 +1,11 @@
 """``json``: the model's own JSON form, versioned (``schema_version``), with a published JSON Schema.
 
-Reading drops every block's ``origin``. An origin is the markup a format's reader saw, and writers reuse
-it in place of the block's content (an unchanged WordPress paragraph is written back byte for byte), so
-they may trust it only when that format's reader produced it. In JSON it is just a claim: a paragraph
-whose content is ``hello`` could carry ``<p onclick=...>hello</p>`` as its HTML origin. The content
-itself (Raw blocks included, whose ``format`` says what their content is) is read as given: the JSON
-form declares it. Writing keeps origins, for tools that inspect them."""
+Reading drops every block's ``origin``, nested blocks' too. An origin is the markup a format's reader
+saw, and writers reuse it in place of the block's content (an unchanged WordPress paragraph is written
+back byte for byte), so they may trust it only when that format's reader produced it. In JSON it is just
+a claim: a paragraph whose content is ``hello`` could carry ``<p onclick=...>hello</p>`` as its HTML
+origin. The content itself (Raw blocks included, whose ``format`` says what their content is) is read as
+given: the JSON form declares it. Writing keeps origins, for tools that inspect them."""
 
 from __future__ import annotations
 
@@ -34,9 +34,8 @@ def read(data: str, report: ConversionReport) -> Post:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ParseError(f"json: not a cmsbridge post: {where}: {first['msg']}") from exc
-    if any(block.origin is not None for block in post.blocks):
-        post = post.model_copy(update={"blocks": tuple(block.without_origin() for block in post.blocks)})
-    return post
+    # every origin, those of blocks inside blocks (a container's, a gallery's images) too
+    return post.model_copy(update={"blocks": tuple(block.without_origin() for block in post.blocks)})
 
 
 def write(post: Post, report: ConversionReport) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from ..model import Block, Post, Quote
+from ..model import Block, Gallery, Post, Quote
 from ..report import ConversionReport
 from . import block_format
 
@@ -26,11 +26,20 @@ _QUIET = frozenset({"lock", "metadata", "id", "sizeSlug", "linkDestination", "op
 
 _HELD: dict[str, frozenset[str]] = {
     "heading": frozenset({"level", "anchor"}),
-    "list": frozenset({"ordered", "values"}),
+    "list": frozenset({"ordered", "values", "start"}),
     "quote": frozenset({"citation", "value"}),
     "embed": frozenset({"url", "type", "providerNameSlug", "responsive", "className", "caption"}),
     "image": frozenset({"url", "alt", "caption", "href", "width", "height", "className"}),
     "update": frozenset({"anchor", "className", "level"}),
+    "code_block": frozenset({"content", "language", "lang"}),
+    "preformatted": frozenset({"content"}),
+    "table": frozenset({"head", "body", "foot", "caption"}),
+    "gallery": frozenset({"images", "ids", "columns", "caption", "linkTo"}),
+    "audio": frozenset({"src", "caption"}),
+    "video": frozenset({"src", "caption", "poster"}),
+    "file": frozenset({"href", "fileName", "textLinkHref", "showDownloadButton", "downloadButtonText"}),
+    "button": frozenset({"text", "url"}),
+    "details": frozenset({"summary"}),
 }
 """Per block type, the WordPress attributes the model holds."""
 
@@ -41,12 +50,17 @@ def _blocks(blocks: tuple[Block, ...]) -> Iterator[tuple[int, Block]]:
         if isinstance(block, Quote):
             for paragraph in block.paragraphs:
                 yield index, paragraph
+        inner = block.images if isinstance(block, Gallery) else getattr(block, "blocks", ())
+        for _, child in _blocks(inner):  # the blocks inside a gallery, container, details or callout
+            yield index, child
 
 
 def _gutenberg_lost(block: Block) -> list[str]:
     attrs = block.origin.attrs if block.origin is not None else None
     if not attrs:
         return []
+    if block.type == "container":
+        return []  # a container holds its WordPress attributes in the model (Container.attrs)
     held = _HELD.get(block.type, frozenset())
     return sorted(k for k in attrs if k not in held and k not in _QUIET)
 
@@ -58,7 +72,8 @@ def _lexical_lost(block: Block) -> list[str]:
         nodes = json.loads(block.origin.markup)
     except ValueError:
         return []
-    lost: set[str] = set()
+    not_held = (block.origin.attrs or {}).get("not_held")  # what the Lexical reader named (link rel...)
+    lost: set[str] = {str(name) for name in not_held} if isinstance(not_held, list) else set()
     for node in nodes if isinstance(nodes, list) else []:
         if not isinstance(node, dict):
             continue

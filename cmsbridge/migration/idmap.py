@@ -1,10 +1,11 @@
 """The migration state: which target post each source post became, where each copied image went, which
-migrated posts still link to source posts not migrated yet, and which creates were begun (the slug each was
+migrated posts still link to source posts not migrated yet, which comment each source comment became,
+and which creates were begun (the slug each was
 sent with) but not recorded as done: what lets a re-run after a crash adopt only a post this migration made.
 
 One SQLite file (WAL, mode 0600) per user by default; it survives crashes and Ctrl-C, which is what makes
-``cmsbridge migrate`` resumable. Files written by an earlier version (without the links) are upgraded in
-place when opened.
+``cmsbridge migrate`` resumable. Files written by an earlier version (without the links, without the
+comments) are upgraded in place when opened.
 """
 
 from __future__ import annotations
@@ -54,6 +55,14 @@ CREATE TABLE IF NOT EXISTS pending_links (
     target_site TEXT NOT NULL,
     links TEXT NOT NULL,
     PRIMARY KEY (source_site, source_id, target_site)
+);
+CREATE TABLE IF NOT EXISTS comments (
+    source_site TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    source_comment TEXT NOT NULL,
+    target_site TEXT NOT NULL,
+    target_comment TEXT NOT NULL,
+    PRIMARY KEY (source_site, source_id, source_comment, target_site)
 );
 """
 _LINK_COLUMNS = ("source_link", "source_key", "target_link", "links")
@@ -183,9 +192,30 @@ class IdMap:
         )
 
     def forget(self, source_site: str, source_id: str, target_site: str) -> None:
-        self._run(
-            "DELETE FROM mapping WHERE source_site = ? AND source_id = ? AND target_site = ?",
+        """Forget the source post's mapping and its comments' (the target post is gone)."""
+        for table in ("mapping", "comments"):
+            self._run(
+                f"DELETE FROM {table} WHERE source_site = ? AND source_id = ? AND target_site = ?",
+                (source_site, source_id, target_site),
+            )
+
+    def comments(self, source_site: str, source_id: str, target_site: str) -> dict[str, str]:
+        """The comments of the source post already written to the target: source id -> target id."""
+        rows = self._run(
+            "SELECT source_comment, target_comment FROM comments WHERE source_site = ? AND source_id = ? "
+            "AND target_site = ?",
             (source_site, source_id, target_site),
+        )
+        return {str(source): str(target) for source, target in rows.fetchall()}
+
+    def record_comment(
+        self, source_site: str, source_id: str, target_site: str, source_comment: str, target_comment: str
+    ) -> None:
+        """Map a comment of the source post to the comment written for it on the target."""
+        self._run(
+            "INSERT OR REPLACE INTO comments (source_site, source_id, source_comment, target_site, "
+            "target_comment) VALUES (?, ?, ?, ?, ?)",
+            (source_site, source_id, source_comment, target_site, target_comment),
         )
 
     def target_link(self, source_site: str, target_site: str, source_link: str) -> str | None:

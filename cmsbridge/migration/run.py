@@ -25,6 +25,15 @@ authors and reports the loss on each post (a local folder, whose authors are pla
 ``"keep"`` sends them as they are (a post whose author is missing fails and is reported, the migration
 goes on); a mapping sends the mapped names and drops (reporting) the rest.
 
+**Pages** are written after the posts, each parent page before its children (:func:`pages_last`); the
+target finds a child's parent by its slug.
+
+**Comments** are read with each post written (beside it from WordPress, with it from an export or a
+folder) and written beside it to a target that holds comments so (WordPress: parents first, with their
+dates and statuses; each recorded in the id map as soon as it is written, so a re-run adds only those
+not written yet); a folder keeps them with the post; any other target reports them as not written. A
+post skipped as unchanged is not read again, nor are its comments.
+
 **Links** between the source's posts are left as they are, or with ``links="rewrite"`` pointed at the
 migrated posts (:class:`_Links`); the id map keeps both addresses of each post, from which
 :mod:`cmsbridge.migration.redirects` writes redirects.
@@ -42,11 +51,18 @@ import json
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
-from typing import Literal
+from typing import Literal, cast
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-from ..backends.base import Backend, Fetched, PostRef, source_of, written_content
-from ..backends.files import FilesBackend
+from ..backends.base import (
+    Backend,
+    Fetched,
+    Folder,
+    HoldsComments,
+    PostRef,
+    source_of,
+    written_content,
+)
 from ..backends.media import LocalMedia, MediaRoots, copy_images, local_media
 from ..errors import CMSBridgeError, ConflictError, NotFoundError, UsageError, redact_url
 from ..model import Post, SourceRef
@@ -175,13 +191,13 @@ def migrate(
     (:func:`cmsbridge.backends.media.local_media`)."""
     _refuse_pointless(source, target)
     report = MigrationReport(source=redact_url(source.site), target=redact_url(target.site), dry_run=dry_run)
-    roots = (*media_roots, source.root) if isinstance(source, FilesBackend) else tuple(media_roots)
+    roots = (*media_roots, source.root) if isinstance(source, Folder) else tuple(media_roots)
     ids = IdMap(state)
     rewriter = _Links(source, target, ids) if links == "rewrite" else None
     written = 0
     try:
         with _reading_media_from(target, roots):
-            for fetched in source.list(since=since, status=status):
+            for fetched in pages_last(source.list(since=since, status=status)):
                 if limit is not None and written >= limit:
                     break
                 outcome = _one(source, target, ids, fetched, dry_run, authors, media, roots, rewriter)
@@ -190,7 +206,7 @@ def migrate(
                     written += 1
                 if progress is not None:
                     progress(outcome)
-            for skipped in source.skipped if isinstance(source, FilesBackend) else ():
+            for skipped in source.skipped if isinstance(source, Folder) else ():
                 name, _, reason = skipped.partition(": ")  # a file of the folder that is not a post
                 report.posts.append(PostOutcome(source_id=name, title="", action="failed", error=reason))
             if rewriter is not None and not dry_run:
@@ -209,6 +225,26 @@ def migrate(
 _READ_ONLY_SYSTEMS = frozenset({"wxr"})
 
 
+def pages_last(listed: Iterator[Fetched]) -> Iterator[Fetched]:
+    """The posts as they come, then the pages, each parent page before its children (a child page is
+    written under its parent, which the target finds by slug, so the parent must be there first)."""
+    pages: list[Fetched] = []
+    for fetched in listed:
+        if fetched.post.post_type == "page":
+            pages.append(fetched)
+        else:
+            yield fetched
+    slugs = {f.post.slug for f in pages if f.post.slug}
+    done: set[str] = set()
+    while pages:
+        ready = [f for f in pages if f.post.parent not in slugs or f.post.parent in done]
+        ready = ready or pages[:1]  # a loop of parents: written in the order listed
+        for fetched in ready:
+            pages.remove(fetched)
+            done.add(fetched.post.slug or "")
+            yield fetched
+
+
 def _refuse_pointless(source: Backend, target: Backend) -> None:
     """A UsageError, before anything is read or written, for a target that is the source itself or
     cannot be written at all (an export file)."""
@@ -220,7 +256,7 @@ def _refuse_pointless(source: Backend, target: Backend) -> None:
 
 def _site_key(backend: Backend) -> str:
     """What tells two sites apart: a folder's real path and file kind, else the site URL (host case-blind)."""
-    if isinstance(backend, FilesBackend):
+    if isinstance(backend, Folder):
         return f"files:{backend.root.resolve()}{backend.extension}"
     parts = urlsplit(backend.site)
     return urlunsplit(parts._replace(scheme=parts.scheme.lower(), netloc=parts.netloc.lower())).rstrip("/")
@@ -339,6 +375,7 @@ def _one(
             if rewriter is None or not written_without or not rewriter.would_change(fetched, post):
                 return PostOutcome(fetched.ref.id, title, "skipped", mapped.target_id)
             # unchanged, but written before its links were rewritten: written again below
+        post = _with_source_comments(source, fetched, post, losses)
         adopted = False
         if mapped is None:
             found, post = _placed(target, source, ids, fetched, post, losses)
@@ -353,6 +390,9 @@ def _one(
         unresolved: list[str] = []
         if rewriter is not None:
             post, unresolved = rewriter.apply(fetched, post, losses)
+        comments = post.comments
+        if target.capabilities.comments:
+            post = post.replace(comments=())  # written beside the post, below
         if dry_run:
             written_content(post, target.capabilities, losses)  # what create or update would report
             action: Action = "created" if mapped is None else "updated"
@@ -375,6 +415,8 @@ def _one(
             ref, action = _create(target, ids, src_site, fetched, post, losses), "created"
         links = "rewrite" if rewriter is not None else "keep"
         ids.record(src_site, fetched, dst_site, ref.id, target_link=ref.link, links=links)
+        if comments and target.capabilities.comments:
+            _add_comments(target, ids, src_site, fetched.ref.id, ref, post.replace(comments=comments), losses)
         if rewriter is not None:
             ids.set_pending(src_site, fetched.ref.id, dst_site, unresolved)
         return PostOutcome(fetched.ref.id, title, action, ref.id, losses.messages(), adopted=adopted)
@@ -382,6 +424,33 @@ def _one(
         return PostOutcome(
             fetched.ref.id, title, "failed", None, losses.messages(), error=redact_url(str(exc))
         )
+
+
+def _with_source_comments(source: Backend, fetched: Fetched, post: Post, losses: ConversionReport) -> Post:
+    """``post`` with its comments, read beside it where the source holds them so (WordPress); a source
+    that reads them with the post (an export, a folder) has them already."""
+    if not source.capabilities.comments:
+        return post
+    return post.replace(comments=cast(HoldsComments, source).comments(fetched.ref, report=losses))
+
+
+def _add_comments(
+    target: Backend,
+    ids: IdMap,
+    src_site: str,
+    source_id: str,
+    ref: PostRef,
+    post: Post,
+    losses: ConversionReport,
+) -> None:
+    """Write the comments of ``post`` the target post does not hold yet (by the id map), each recorded
+    in the map as soon as it is written: a re-run adds none twice."""
+
+    def added(source_comment: str, target_comment: str) -> None:
+        ids.record_comment(src_site, source_id, target.site, source_comment, target_comment)
+
+    known = ids.comments(src_site, source_id, target.site)
+    cast(HoldsComments, target).add_comments(ref, post, known, added=added, report=losses)
 
 
 def _backfill_links(target: Backend, ids: IdMap, src_site: str, fetched: Fetched, target_id: str) -> None:

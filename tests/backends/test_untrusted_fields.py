@@ -24,7 +24,7 @@ from cmsbridge.cli import main
 from cmsbridge.errors import UsageError
 from cmsbridge.formats import write
 from cmsbridge.migration.run import migrate
-from cmsbridge.model import Paragraph, Post, SourceRef, Text
+from cmsbridge.model import Paragraph, Post, SourceRef, Term, Text
 
 SITE = "https://news.example.com"
 REST_POSTS = f"{SITE}/wp-json/wp/v2/posts"
@@ -112,16 +112,24 @@ def test_rest_category_names_are_sent_escaped_and_read_back_exactly() -> None:
     backend = rest()
     ref = backend.create(post("T", categories=("R&D <i>x</i>",)))
 
-    assert server.terms == [{"name": "R&amp;D &lt;i&gt;x&lt;/i&gt;"}]
-    assert rest().get(ref).post.categories == ("R&D <i>x</i>",)
+    assert server.terms == [{"name": "R&amp;D &lt;i&gt;x&lt;/i&gt;", "parent": 0}]
+    assert rest().get(ref).post.categories == (Term(name="R&D <i>x</i>"),)
 
 
 class StoringXMLRPC:
-    """WordPress's XML-RPC API storing wp.newPost's struct as sent (terms included)."""
+    """WordPress's XML-RPC API storing wp.newPost's struct as sent (terms included) and the categories
+    wp.newTerm creates."""
 
     def __init__(self) -> None:
         self.struct: dict[str, Any] = {}
+        self.categories: list[dict[str, Any]] = []
         responses.add_callback(responses.POST, ENDPOINT, callback=self.answer)
+
+    def listed_categories(self) -> list[dict[str, Any]]:
+        return [
+            {"term_id": str(n), "name": term["name"], "slug": f"c{n}", "taxonomy": "category", "parent": "0"}
+            for n, term in enumerate(self.categories, 1)
+        ]
 
     def answer(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
         body = request.body if isinstance(request.body, bytes) else str(request.body).encode()
@@ -129,12 +137,17 @@ class StoringXMLRPC:
         if method == "wp.newPost":
             self.struct = cast(dict[str, Any], params[3])
             value: Any = "7"
+        elif method == "wp.newTerm":
+            self.categories.append(cast(dict[str, Any], params[3]))
+            value = str(len(self.categories))
+        elif method == "wp.getTerms":
+            value = self.listed_categories()
         elif method == "wp.getPost":
             terms = [
                 {"term_id": str(n), "name": name, "slug": f"t{n}", "taxonomy": taxonomy}
                 for taxonomy, names in self.struct["terms_names"].items()
                 for n, name in enumerate(names)
-            ]
+            ] + [t for t in self.listed_categories() if t["term_id"] in self.struct["terms"]["category"]]
             value = {
                 "post_id": "7",
                 "post_title": self.struct["post_title"],
@@ -159,10 +172,11 @@ def test_xmlrpc_sends_title_excerpt_and_terms_as_escaped_text_and_reads_them_bac
     ref = backend.create(sent)
 
     struct = server.struct
-    for value in (struct["post_title"], struct["post_excerpt"], *struct["terms_names"]["category"]):
+    for value in (struct["post_title"], struct["post_excerpt"], *(t["name"] for t in server.categories)):
         assert not any(sign in value for sign in MARKUP_SIGNS), value
     got = backend.get(ref).post
-    assert (got.title, got.excerpt, got.categories, got.tags) == (title, title, (title,), (f"tag {title}",))
+    names = tuple(c.name for c in got.categories)
+    assert (got.title, got.excerpt, names, got.tags) == (title, title, (title,), (f"tag {title}",))
 
 
 # --- 2. post ids: one check per CMS, a short escaped echo ---------------------------------------------
@@ -271,8 +285,9 @@ def test_known_statuses_and_any_still_list(folder: FilesBackend, export: WXRFile
 @responses.activate
 def test_rest_lists_the_trash_where_deleting_trashes() -> None:
     responses.add(responses.GET, REST_POSTS, json=[])
+    responses.add(responses.GET, f"{SITE}/wp-json/wp/v2/pages", json=[])
     assert list(rest().list(status="trash")) == []
-    assert "status=trash" in str(responses.calls[0].request.url)
+    assert all("status=trash" in str(call.request.url) for call in responses.calls)
 
 
 def test_the_command_line_list_of_an_unknown_status_exits_2(

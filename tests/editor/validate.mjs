@@ -104,7 +104,19 @@ function collectIssues( block, into ) {
 
 const input = JSON.parse( readFileSync( 0, 'utf8' ) );
 const results = [];
-for ( const markup of input.documents ) {
+// {"examples": true}: instead, each registered block type's own example (the preview the inserter shows),
+// built and serialized by the editor: {"examples": {"core/name": "<markup>"}} (tests/fidelity_corpus.py).
+const examples = {};
+for ( const type of input.examples ? blocks.getBlockTypes() : [] ) {
+	if ( type.example ) {
+		try {
+			examples[ type.name ] = blocks.serialize( [ blocks.getBlockFromExample( type.name, type.example ) ] );
+		} catch {
+			// an example that needs the editor's data stores to build: not a document
+		}
+	}
+}
+for ( const markup of input.documents ?? [] ) {
 	let parsed;
 	try {
 		parsed = blocks.parse( markup );
@@ -132,5 +144,6 @@ process.stdout.write(
 			jsdom: version( 'jsdom' ),
 		},
 		results,
+		examples,
 	} )
 );

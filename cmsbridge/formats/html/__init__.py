@@ -5,9 +5,13 @@ Reading: ``<p>``, ``<h1>``-``<h6>``, ``<blockquote>`` (``<p>``s, ``<cite>``, ``c
 ``<figure>`` with ``<img>`` or an embed (``<iframe>``, WordPress embed wrapper), ``<img>``, ``<hr>``, update
 markers (``id="update-..."``, ``class="update-marker"``, ``<time datetime>``), and classic-editor text
 without ``<p>`` (blank lines separate paragraphs, a single newline is a line break, as WordPress's autop).
+Code, preformatted text, tables, galleries, audio, video, files, buttons, pull quotes, details, callouts,
+bookmarks and ``<div>``/sectioning containers are read and written by :mod:`.blocks`.
 Anything else is Raw(format="html") with its outer HTML. A full document gives its ``<title>`` and ``<body>``.
 Writing: semantic HTML, a full document when the post has a title; markers as
 ``<p class="update-marker" id="update-ID"><strong>... <time datetime="...">...</time></strong></p>``.
+Raw content of another format is never hidden: WordPress markup shows its blocks' HTML (made inert),
+text shows as text, each with its source in ``data-content`` so that it reads back.
 """
 
 from __future__ import annotations
@@ -19,12 +23,22 @@ import lxml.html
 from lxml import etree
 from pydantic import ValidationError
 
+from ... import gutenberg
 from ...errors import ParseError
 from ...limits import check_attribute_count, check_element_depth, check_parser_limits
 from ...model import (
     RAW_FORMAT_PATTERN,
+    Audio,
     Block,
+    Bookmark,
+    Button,
+    Callout,
+    CodeBlock,
+    Container,
+    Details,
     Embed,
+    File,
+    Gallery,
     Heading,
     Image,
     Inline,
@@ -34,18 +48,22 @@ from ...model import (
     ListItem,
     Paragraph,
     Post,
+    Preformatted,
     Quote,
     Raw,
     Separator,
+    Table,
     Text,
     UpdateMarker,
+    Video,
     zone_info,
 )
 from ...report import ConversionReport
 from .. import report_unwritten_fields
 from ..embeds import embed_for_url, identify, player_url
-from ..inert import make_inert
+from ..inert import inert_html, make_inert
 from ..updates import is_update_label, parse_update_label, unique_id, update_id_from_label
+from . import blocks as rich
 from .inline import (
     escape_attr,
     escape_text,
@@ -80,6 +98,10 @@ def _outer(node: etree._Element) -> str:
 
 def _text(node: etree._Element) -> str:
     return "".join(str(t) for t in node.itertext())
+
+
+def _classes(node: etree._Element) -> list[str]:
+    return (node.get("class") or "").split()
 
 
 def _descendants(node: etree._Element, tag: str) -> list[etree._Element]:
@@ -185,7 +207,9 @@ class _Reader:
                 Heading(level=int(tag[1]), inlines=_collapse(inlines_from_element(node)), anchor=anchor)
             )
         elif tag == "blockquote":
-            self._quote(node)
+            self._quote(node, pull=bool({"pullquote", "wp-block-pullquote"} & set(_classes(node))))
+        elif tag in ("pre", "table", "audio", "video", "details") or tag in rich.SECTIONING:
+            self._rich(node)
         elif tag in ("ul", "ol"):
             parsed = self._list(node)
             if parsed is None:
@@ -194,10 +218,8 @@ class _Reader:
                 self.blocks.append(parsed)
         elif tag == "figure":
             self._figure(node)
-        elif tag == "img" or (tag == "a" and self._image_in(node) is not None):
-            image = self._image_in(node) if tag == "a" else self._image(node, None, ())
-            assert image is not None
-            self.blocks.append(image)
+        elif tag == "img":
+            self.blocks.append(self._image(node, None, ()))
         elif tag == "iframe":
             embed = self._iframe(node, ())
             if embed is None:
@@ -208,6 +230,49 @@ class _Reader:
             self.blocks.append(Separator())
         else:
             self._raw(node)
+
+    def _children(self, node: etree._Element) -> list[Block]:
+        sub = _Reader(self.report)
+        sub.seen_ids = self.seen_ids
+        return sub.read(node)
+
+    def _rich(self, node: etree._Element) -> None:
+        """The blocks of :mod:`.blocks` that are not figures."""
+        tag, classes = _tag(node), _classes(node)
+        found: Block | list[Button] | None = None
+        if tag == "pre":
+            found = rich.read_pre(node)
+        elif tag == "table":
+            found = rich.read_table(node)
+        elif tag in ("audio", "video"):
+            found = rich.read_media(node, ())
+        elif tag == "details":
+            found = rich.read_details(node, self._children)
+        elif tag == "div" and "wp-block-buttons" in classes:
+            found = rich.read_buttons(node)
+        elif tag == "div" and "callout" in classes:
+            found = rich.read_callout(node, self._children)
+        elif tag == "div" and "wp-block-file" in classes:
+            links = [a for a in _descendants(node, "a") if a.get("download") is not None]
+            found = rich.read_file(links[0], ()) if len(links) == 1 else None
+            named = [a for a in _descendants(node, "a") if a.get("download") is None]
+            if isinstance(found, File) and len(named) == 1:
+                found = found.model_copy(update={"name": _SPACE.sub(" ", _text(named[0])).strip()})
+        if found is None and tag in rich.SECTIONING:
+            found = rich.read_container(node, self._children)
+        if found is None:
+            self._raw(node)
+        elif isinstance(found, list):
+            self.blocks.extend(found)
+        else:
+            self.blocks.append(found)
+
+    def _gallery_image(self, node: etree._Element) -> Image | None:
+        if _tag(node) == "img":
+            return self._image(node, None, ())
+        sub = _Reader(self.report)
+        sub._figure(node)
+        return sub.blocks[0] if len(sub.blocks) == 1 and isinstance(sub.blocks[0], Image) else None
 
     # -- update markers
 
@@ -263,7 +328,7 @@ class _Reader:
 
     # -- quotes, lists, figures
 
-    def _quote(self, node: etree._Element) -> None:
+    def _quote(self, node: etree._Element, *, pull: bool = False) -> None:
         paragraphs: list[Paragraph] = []
         citation: Inlines = ()
         loose: list[str | etree._Element] = [node.text] if node.text else []
@@ -291,11 +356,12 @@ class _Reader:
             sub._autop(loose)
             paragraphs = [b for b in sub.blocks if isinstance(b, Paragraph)]
         self.blocks.append(
-            Quote(paragraphs=tuple(paragraphs), citation=citation, source_url=node.get("cite"))
+            Quote(paragraphs=tuple(paragraphs), citation=citation, source_url=node.get("cite"), pull=pull)
         )
 
     def _list(self, node: etree._Element) -> List | None:
-        if (node.text or "").strip() or (_tag(node) == "ol" and node.get("start") not in (None, "1")):
+        start = (node.get("start") or "1").strip() if _tag(node) == "ol" else "1"
+        if (node.text or "").strip() or not re.fullmatch(r"-?[0-9]{1,9}", start):
             return None
         items: list[ListItem] = []
         for li in node:
@@ -321,25 +387,38 @@ class _Reader:
                 elif child.tail:
                     spans.append(Text(text=child.tail))
             items.append(ListItem(inlines=_collapse(tuple(spans)), children=tuple(children)))
-        return List(ordered=_tag(node) == "ol", items=tuple(items))
+        return List(ordered=_tag(node) == "ol", items=tuple(items), start=int(start))
 
     def _image_in(self, node: etree._Element) -> Image | None:
         """The image a ``<p>`` or ``<a>`` holds alone, if it does."""
         if (node.text or "").strip() or len(node) != 1 or (node[0].tail or "").strip():
             return None
         child = node[0]
-        if _tag(node) == "a" and _tag(child) == "img" and set(node.attrib) <= {"href"}:
-            return self._image(child, node.get("href"), ())
+        if _tag(node) == "a" and _tag(child) == "img" and node.get("href") is not None:
+            return self._linked_image(node, ())
         if _tag(child) == "img":
             return self._image(child, None, ())
         if _tag(child) == "a":
             return self._image_in(child)
         return None
 
+    def _dropped(self, what: str, names: list[str]) -> None:
+        if names:
+            self.report.warn(
+                NAME, f"the model holds no {', '.join(sorted(names))} of {what}; not kept", len(self.blocks)
+            )
+
+    def _linked_image(self, link: etree._Element, caption: Inlines) -> Image:
+        """The image a link holds, keeping the link (its other attributes reported as lost)."""
+        self._dropped("an image's link", [str(k) for k in link.attrib if k != "href"])
+        return self._image(link[0], link.get("href"), caption)
+
     def _image(self, img: etree._Element, link: str | None, caption: Inlines) -> Image:
         def size(name: str) -> int | None:
             value = img.get(name) or ""
             return int(value) if value.isdigit() else None
+
+        self._dropped("an image", [str(k) for k in img.attrib if k not in ("src", "alt", "width", "height")])
 
         return Image(
             src=img.get("src") or "",
@@ -358,6 +437,14 @@ class _Reader:
                 caption = _collapse(inlines_from_element(child))
             elif _tag(child):
                 content.append(child)
+        pulled = [c for c in content if _tag(c) == "blockquote"]
+        if "wp-block-pullquote" in _classes(node) and len(content) == 1 and pulled:
+            self._quote(pulled[0], pull=True)
+            return
+        found = rich.read_figure(node, content, caption, self._gallery_image)
+        if found is not None:
+            self.blocks.append(found)
+            return
         if len(content) != 1 or (node.text or "").strip():
             self._raw(node)
             return
@@ -375,7 +462,7 @@ class _Reader:
         elif tag == "img":
             block = self._image(inner, None, caption)
         elif tag == "a" and len(inner) == 1 and _tag(inner[0]) == "img":
-            block = self._image(inner[0], inner.get("href"), caption)
+            block = self._linked_image(inner, caption)
         elif tag == "iframe":
             block = self._iframe(inner, caption)
         elif tag == "div" and "wp-block-embed__wrapper" in (inner.get("class") or ""):
@@ -437,6 +524,7 @@ class _Writer:
     def __init__(self, report: ConversionReport) -> None:
         self.report = report
         self.seen_ids: set[str] = set()
+        self.index: int | None = None
 
     def block(self, block: Block) -> str:
         if isinstance(block, Paragraph):
@@ -444,6 +532,9 @@ class _Writer:
         if isinstance(block, Heading):
             tag = f"h{block.level}"
             return f"<{tag}{_attr('id', block.anchor)}>{inlines_to_html(block.inlines)}</{tag}>"
+        rich_html = self.rich(block)
+        if rich_html is not None:
+            return rich_html
         if isinstance(block, Quote):
             inner = "".join(f"<p>{inlines_to_html(p.inlines)}</p>" for p in block.paragraphs)
             if block.citation:
@@ -466,11 +557,63 @@ class _Writer:
         if isinstance(block, Separator):
             return "<hr>"
         if isinstance(block, Raw):
-            if block.format == "html":
-                return block.content
-            content = escape_attr(block.content).replace("\r", "&#13;").replace("\n", "&#10;")
-            return f'<div hidden{_attr("data-cmsbridge-raw", block.format)} data-content="{content}"></div>'
+            return self.raw(block)
         raise AssertionError(block)  # pragma: no cover
+
+    def blocks(self, blocks: tuple[Block, ...]) -> str:
+        """Blocks one after the other, consecutive buttons in one row."""
+        return "\n".join(self.block(run[0]) if len(run) == 1 else self.row(run) for run in runs(blocks))
+
+    def row(self, run: tuple[Block, ...]) -> str:
+        return rich.write_buttons([b for b in run if isinstance(b, Button)])
+
+    def rich(self, block: Block) -> str | None:
+        """The HTML of the blocks of :mod:`.blocks` (None for the others)."""
+        if isinstance(block, Quote) and block.pull:
+            return rich.write_pullquote(block)
+        if isinstance(block, CodeBlock):
+            return rich.write_code(block)
+        if isinstance(block, Preformatted):
+            return f"<pre>{inlines_to_html(block.inlines)}</pre>"
+        if isinstance(block, Table):
+            return rich.write_table(block)
+        if isinstance(block, Audio | Video):
+            return rich.write_media(block)
+        if isinstance(block, File):
+            return rich.write_file(block)
+        if isinstance(block, Button):
+            return self.row((block,))
+        if isinstance(block, Bookmark):
+            return rich.write_bookmark(block)
+        if isinstance(block, Gallery):
+            images = "".join(self.block(image) for image in block.images)
+            columns = f" columns-{block.columns}" if block.columns else ""
+            caption = f"<figcaption>{inlines_to_html(block.caption)}</figcaption>" if block.caption else ""
+            return f'<figure class="wp-block-gallery{columns}">{images}{caption}</figure>'
+        if isinstance(block, Details):
+            return rich.write_details(block, self.blocks)
+        if isinstance(block, Callout):
+            return rich.write_callout(block, self.blocks)
+        if isinstance(block, Container):
+            return rich.write_container(block, self.blocks)
+        return None
+
+    def raw(self, block: Raw) -> str:
+        """Raw content where a reader sees it: HTML as it is; WordPress markup as the HTML of its blocks
+        (made inert), with its source in ``data-content`` so that it reads back; text as text."""
+        if block.format == "html":
+            return block.content
+        content = escape_attr(block.content).replace("\r", "&#13;").replace("\n", "&#10;")
+        if block.format == "gutenberg":
+            shown = inert_html(re.sub(gutenberg.TOKEN_PATTERN, "", block.content, flags=re.DOTALL).strip())
+        elif block.format in ("markdown", "text"):
+            shown = escape_text(block.content)
+        else:
+            shown = ""
+        if not shown:
+            message = f"raw {block.format} content has no HTML form: kept in data-content, not shown"
+            self.report.warn(NAME, message, self.index)
+        return f'<div{_attr("data-cmsbridge-raw", block.format)} data-content="{content}">{shown}</div>'
 
     def embed(self, embed: Embed) -> str:
         attrs = _attr("data-provider", embed.provider) + _attr("data-url", embed.url)
@@ -521,7 +664,19 @@ class _Writer:
             f"<li>{inlines_to_html(item.inlines)}{''.join(self.list(c) for c in item.children)}</li>"
             for item in block.items
         )
-        return f"<{tag}>{items}</{tag}>"
+        start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
+        return f"<{tag}{start}>{items}</{tag}>"
+
+
+def runs(blocks: tuple[Block, ...]) -> list[tuple[Block, ...]]:
+    """Blocks grouped as they are written: each alone, consecutive buttons together (one row)."""
+    out: list[tuple[Block, ...]] = []
+    for block in blocks:
+        if isinstance(block, Button) and out and isinstance(out[-1][-1], Button):
+            out[-1] += (block,)
+        else:
+            out.append((block,))
+    return out
 
 
 def write(post: Post, report: ConversionReport) -> str:
@@ -529,19 +684,26 @@ def write(post: Post, report: ConversionReport) -> str:
     post = make_inert(post, NAME, report)
     writer = _Writer(report)
     chunks: list[str] = []
-    for index, block in enumerate(post.blocks):
+    index = 0
+    for run in runs(post.blocks):
+        block = run[0]
         origin = block.origin
         if (
-            origin is not None
+            len(run) == 1
+            and origin is not None
             and origin.format == NAME
             and read(origin.markup, ConversionReport()).blocks == (block,)
         ):
             chunks.append(origin.markup)
+            index += 1
             continue
-        written = writer.block(block)
+        writer.index = index
+        written = writer.block(block) if len(run) == 1 else writer.row(run)
         probe = read(written, ConversionReport()).blocks
-        if probe != (block.without_origin(),):
-            report.warn(NAME, f"{block.type} block does not survive exactly", index)
+        for offset, each in enumerate(run):
+            if probe[offset : offset + 1] != (each.without_origin(),):
+                report.warn(NAME, f"{each.type} block does not survive exactly", index + offset)
+        index += len(run)
         chunks.append(written)
     body = "\n".join(chunks)
     if not post.title:

@@ -14,9 +14,11 @@ Mapping (model <-> Lexical):
   Lexical has no id field. A heading with an ``anchor`` is preceded by an HTML card
   ``<span class="cmsbridge-anchor" data-anchor="A" id="A"></span>`` (``id`` left out when Ghost's own id
   is already ``A``, so the page has no duplicate id).
-- Quote <-> ``extended-quote`` (``aside`` is read as a quote and kept through the origin): paragraphs are
+- Quote <-> ``extended-quote``, a pull quote <-> ``aside`` (Ghost's alternative quote style): paragraphs are
   separated by two line breaks; Ghost has no citation field, so the citation is a trailing italic run
-  ``— citation`` after two line breaks, linked to ``source_url`` when there is one.
+  ``— citation`` after two line breaks, linked to ``source_url`` when there is one. Headings, lists and
+  paragraphs that Ghost's HTML converter nests in a quote are read as its paragraphs (a list item with
+  its bullet or number).
 - UpdateMarker <-> an HTML card ``<span id="update-ID" class="cmsbridge-update" data-update-id=...
   data-at=... data-tz=... data-key="true" data-label="heading"></span>`` followed, when the label is not
   empty, by an ``h3`` holding the label. The span gives the page the stable anchor ``update-ID`` that every
@@ -25,9 +27,22 @@ Mapping (model <-> Lexical):
   one the label names (:mod:`.updates`, as every format reads labels); ``none`` when that is not it.
 - Embed <-> ``embed`` card whose ``html`` cmsbridge builds itself (YouTube and Vimeo iframes; a link for
   other providers), with ``metadata.cmsbridge`` = provider and provider id.
-- Image <-> ``image`` card; Separator <-> ``horizontalrule``; List <-> ``list``/``listitem``.
+- Image <-> ``image`` card (an image card inside a link inside a paragraph, as Ghost's converter makes
+  ``<a><img></a>``, is read as an image of its own with the link); Separator <-> ``horizontalrule``;
+  List <-> ``list``/``listitem``.
+- Cards: CodeBlock <-> ``codeblock``; Gallery <-> ``gallery``; Video, Audio, File, Button, Bookmark <->
+  ``video``, ``audio`` (its title is the caption), ``file`` (``fileTitle`` is the name), ``button``,
+  ``bookmark``; Callout <-> ``callout`` and Details <-> ``toggle``, their text read and written as HTML;
+  Container ``header`` <-> the ``header`` card (heading, subheading and button as blocks, its look as
+  attrs). Ghost has no card for a table or preformatted text: an HTML card starting
+  ``<!--cmsbridge:block-->`` holds the html format's markup for it and reads back as the block; any
+  other container is written as its blocks (reported).
+- What the model has no place for (a link's ``rel`` and ``target``, a text style, an at-link, a card
+  field such as a code card's caption) is read as its content and named in the block origin's
+  ``not_held``, which :mod:`..presentation` reports when the block is written to another format; the
+  same format writes the unchanged block back node for node. Lexical JSON never becomes text.
 - Raw: ``html`` <-> ``html`` card; ``markdown`` <-> ``markdown`` card; ``lexical`` (any node the reader
-  does not understand: callouts, bookmarks, galleries...) is written back unchanged; other formats go into
+  does not understand: products, signups, paywalls...) is written back unchanged; other formats go into
   an ``html`` card tagged with a comment ``<!--cmsbridge:raw format=F-->``: WordPress markup as it is,
   anything else (text, a code block of the text format...) escaped inside ``<pre>``, so text never becomes
   live markup on the Ghost site (reported as a loss).
@@ -43,17 +58,27 @@ import json
 import re
 from html import escape, unescape
 from typing import Any
+from urllib.parse import quote
 
-from pydantic import ValidationError
+from pydantic import JsonValue, ValidationError
 
 from ...errors import ParseError
 from ...limits import load_json
 from ...model import (
     RAW_FORMAT_PATTERN,
+    Audio,
     Block,
     Bold,
+    Bookmark,
+    Button,
+    Callout,
     Code,
+    CodeBlock,
+    Container,
+    Details,
     Embed,
+    File,
+    Gallery,
     Heading,
     Image,
     Inline,
@@ -66,17 +91,22 @@ from ...model import (
     Origin,
     Paragraph,
     Post,
+    Preformatted,
     Quote,
     Raw,
     RawInline,
     Separator,
+    Table,
     Text,
     UpdateMarker,
+    Video,
     plain_text,
     slugify,
+    text,
     zone_info,
 )
 from ...report import ConversionReport
+from .. import html as html_format
 from .. import report_unwritten_fields
 from ..embeds import PROVIDERS, identify, player_url, valid_id
 from ..html.inline import inlines_from_html, inlines_to_html, normalize, parse_fragment
@@ -113,6 +143,22 @@ _ATTR = re.compile(r'([a-z][a-z-]*)="([^"]*)"')
 _UPDATE_CLASS = "cmsbridge-update"
 _ANCHOR_CLASS = "cmsbridge-anchor"
 _UPDATE_HEADING = "h3"
+_QUOTE_BLOCKS = frozenset({"extended-heading", "heading", "list", "paragraph"})
+"""Nodes Ghost's HTML converter nests in a quote, which the model's quote holds as paragraphs."""
+_CARD_TYPES = frozenset(
+    {"image", "codeblock", "gallery", "video", "audio", "file", "button", "bookmark", "callout", "toggle"}
+    | {"header", "html", "markdown", "embed", "horizontalrule", "product", "signup", "paywall", "email"}
+    | {"email-cta", "call-to-action", "transistor"}
+)
+"""Ghost's cards (decorator nodes): blocks of their own, even where a paragraph holds one."""
+_BLOCK_TAG = "<!--cmsbridge:block-->\n"
+"""Starts an HTML card holding a block Ghost has no card for (a table, preformatted text), written as the
+html format writes it, so that it reads back as that block."""
+_ENDS_ATTRIBUTE = re.compile(r"[\s\"'<>`]")
+_PLAIN_ATTR = re.compile(r"[#A-Za-z0-9 ._%-]{0,200}|https?://[^\s\"'<>`()\\]{1,2000}")
+"""A header card attribute Ghost's renderer can put into markup as it is (a word, colour or address)."""
+_CALLOUT_COLOUR = "blue"
+"""The background colour of a callout card written by cmsbridge (Koenig's default)."""
 
 
 # --- node builders -----------------------------------------------------------------------------------
@@ -295,7 +341,9 @@ def _nest(items: list[tuple[int, Inline]]) -> list[Inline]:
     return out
 
 
-def _read_inlines(nodes: list[Node], report: ConversionReport, block: int | None) -> Inlines:
+def _read_inlines(nodes: list[Node], lost: set[str]) -> Inlines:
+    """Inline nodes as spans. What the model has no place for (a link's ``rel`` and ``target``, a text
+    style, an at-link or another element) is read as its content and named in ``lost``: never as JSON."""
     out: list[Inline] = []
     run: list[tuple[int, Inline]] = []
 
@@ -305,26 +353,40 @@ def _read_inlines(nodes: list[Node], report: ConversionReport, block: int | None
 
     for node in nodes:
         kind = node.get("type")
-        if kind in _TEXT_TYPES and not node.get("style"):
-            run.append(_leaf(node))
-        elif kind == "linebreak":
+        children = node.get("children")
+        if kind == "linebreak":
             run.append((0, LineBreak()))
         elif kind == "tab":
             run.append((0, Text(text="\t")))
-        elif kind == "link" and not node.get("rel") and not node.get("target"):
+        elif kind == "link":
+            lost.update(f"link {attr}" for attr in ("rel", "target") if node.get(attr))
             flush()
             out.append(
                 Link(
                     href=str(node.get("url", "")),
                     title=node.get("title") or None,
-                    children=_read_inlines(list(node.get("children", [])), report, block),
+                    children=_read_inlines(list(children or []), lost),
                 )
             )
-        else:
+        elif isinstance(node.get("text"), str) and children is None:  # text, hashtag, zwnj...
+            if kind not in _TEXT_TYPES:
+                lost.add(f"{_kind(node)} node")
+            if node.get("style"):
+                lost.add("text style")
+            run.append(_leaf(node))
+        elif isinstance(children, list):  # at-link and any other element: its content
+            lost.add(f"{_kind(node)} node")
             flush()
-            out.append(RawInline(format=NAME, content=_dump(node)))
+            out.extend(_read_inlines(children, lost))
+        else:
+            lost.add(f"{_kind(node)} card inside a paragraph")
     flush()
     return normalize(tuple(out))
+
+
+def _kind(node: Node) -> str:
+    """A node's type as words for a report (untrusted: cut short)."""
+    return str(node.get("type"))[:40]
 
 
 # --- update markers and anchors -------------------------------------------------------------------------
@@ -368,13 +430,11 @@ def _parse_at(value: str, tz: str | None) -> dt.datetime | dt.time:
     return dt.time.fromisoformat(value)
 
 
-def _read_marker(
-    attrs: dict[str, str], heading: Node | None, report: ConversionReport, block: int
-) -> UpdateMarker | None:
+def _read_marker(attrs: dict[str, str], heading: Node | None, lost: set[str]) -> UpdateMarker | None:
     try:
         label = ""
         if heading is not None:
-            label = plain_text(_read_inlines(list(heading.get("children", [])), report, block))
+            label = plain_text(_read_inlines(list(heading.get("children", [])), lost))
         named_at, tz = parse_update_label(label)  # what the card does not say, the label says
         if "data-tz" in attrs:
             tz = None if attrs["data-tz"] == "none" else attrs["data-tz"]
@@ -469,22 +529,19 @@ def _quote_node(quote: Quote, writer: _Writer) -> Node:
         if children:
             children += [dict(_LINEBREAK), dict(_LINEBREAK)]
         children += _merge_texts([_text(_CITATION_DASH, ITALIC), *writer.inlines(citation, ITALIC)])
-    kind = "extended-quote"
-    if quote.origin is not None and quote.origin.format == NAME and quote.origin.attrs:
-        kind = str(quote.origin.attrs.get("type", kind))
-    return _element(kind, children)
+    return _element("aside" if quote.pull else "extended-quote", children)
 
 
 def _list_node(block: List, writer: _Writer) -> Node:
     items: list[Node] = []
-    value = 1
+    value = block.start if block.ordered else 1
     for item in block.items:
         items.append(_element("listitem", writer.inlines(item.inlines), value=value))
         for child in item.children:
             items.append(_element("listitem", [_list_node(child, writer)], value=value + 1))
         value += 1
     if block.ordered:
-        return _element("list", items, listType="number", start=1, tag="ol")
+        return _element("list", items, listType="number", start=block.start, tag="ol")
     return _element("list", items, listType="bullet", start=1, tag="ul")
 
 
@@ -505,6 +562,219 @@ def _raw_nodes(raw: Raw, writer: _Writer) -> list[Node]:
         return [_html_card(tag + raw.content)]
     writer.loss(f"raw {raw.format} content is written as preformatted text in an HTML card")
     return [_html_card(f"{tag}<pre>{escape(raw.content, quote=False)}</pre>")]
+
+
+def _blocks_html(blocks: tuple[Block, ...], writer: _Writer, what: str, inline: bool = False) -> str:
+    """Blocks as the HTML of a card's field (a callout's text, a toggle's content); one paragraph as its
+    inline HTML where the card holds inline text (``inline``)."""
+    if inline and len(blocks) == 1 and isinstance(blocks[0], Paragraph):
+        return inlines_to_html(blocks[0].inlines)
+    own = ConversionReport()
+    html = html_format.write(Post(blocks=blocks), own).strip() if blocks else ""
+    for loss in own.losses:
+        writer.loss(f"in the {what}: {loss.message}")
+    return html
+
+
+def _file_name(src: str) -> str:
+    return src.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _gallery_node(gallery: Gallery, writer: _Writer) -> Node:
+    images: list[Node] = []
+    for number, image in enumerate(gallery.images):
+        if image.width is None or image.height is None:
+            writer.loss(
+                f"gallery image {image.src}: Ghost shows no gallery image without its width and height"
+            )
+        if image.caption:
+            writer.loss(f"gallery image {image.src}: Ghost shows no caption for one image of a gallery")
+        images.append(
+            {
+                "row": number // 3,
+                "src": image.src,
+                "width": image.width,
+                "height": image.height,
+                "fileName": _file_name(image.src),
+                "alt": image.alt,
+                "title": "",
+                "caption": inlines_to_html(image.caption),
+                "href": image.link or "",
+            }
+        )
+    if gallery.columns is not None:
+        writer.loss(f"Ghost's gallery sets its own rows (up to 3 images): {gallery.columns} columns not kept")
+    return {"type": "gallery", "version": 1, "images": images, "caption": inlines_to_html(gallery.caption)}
+
+
+def _plain(inlines: Inlines, writer: _Writer, what: str) -> str:
+    """Inline content as the plain text of a card's text field: marks and links reported as lost."""
+    if any(not isinstance(span, Text) for span in inlines):
+        writer.loss(f"Ghost's {what} is plain text: its marks and links are not written")
+    return plain_text(inlines)
+
+
+def _template_url(url: str) -> str:
+    """``url`` with the characters that end an attribute percent-encoded: Ghost's video and header cards
+    put their URLs into markup as they are."""
+    return _ENDS_ATTRIBUTE.sub(lambda match: quote(match[0]), url)
+
+
+def _header_attrs(attrs: dict[str, JsonValue], writer: _Writer) -> dict[str, JsonValue]:
+    """The container's attrs that Ghost's header card can take: its renderer puts them into markup as
+    they are, so a value that is not a plain word, colour, number or web address is left out (reported)."""
+    kept: dict[str, JsonValue] = {}
+    for key, value in attrs.items():
+        plain = value is None or isinstance(value, bool | int | float)
+        if plain or (isinstance(value, str) and _PLAIN_ATTR.fullmatch(value)):
+            kept[key] = value
+        else:
+            writer.loss(f"the header attribute {key[:40]!r} is not a plain value; not written")
+    return kept
+
+
+def _header_node(container: Container, writer: _Writer) -> list[Node]:
+    """A ``header`` container as Ghost's header card: its first heading, the paragraph after it and a
+    button; any other block is written after the card. The card's button is HTML on Ghost's page."""
+    attrs = _header_attrs(container.attrs, writer)
+    node: Node = {**attrs, "type": "header", "version": 2, "header": "", "subheader": ""}
+    node.update(buttonEnabled=False, buttonText="", buttonUrl="")
+    rest: list[Block] = []
+    for block in container.blocks:
+        if isinstance(block, Heading) and not node["header"] and not node["subheader"]:
+            node["header"] = inlines_to_html(block.inlines)
+        elif isinstance(block, Paragraph) and not node["subheader"] and not node["buttonEnabled"]:
+            node["subheader"] = inlines_to_html(block.inlines)
+        elif isinstance(block, Button) and not node["buttonEnabled"]:
+            text_html = escape(block.text, quote=False)
+            node.update(buttonEnabled=True, buttonText=text_html, buttonUrl=_template_url(block.url))
+        else:
+            rest.append(block)
+    if rest:
+        writer.loss(f"Ghost's header card holds a heading, a text and a button: {len(rest)} blocks follow it")
+    return [node, *[node for block in rest for node in _block_nodes(block, writer)]]
+
+
+def _card_nodes(block: Block, writer: _Writer) -> list[Node] | None:
+    """The new block types as Ghost's cards; None for a block that is not one of them."""
+    if isinstance(block, CodeBlock):
+        return [
+            {
+                "type": "codeblock",
+                "version": 1,
+                "code": block.code,
+                "language": block.language or "",
+                "caption": "",
+            }
+        ]
+    if isinstance(block, Preformatted | Table):  # no card: its HTML, read back as the block
+        what = block.type.replace("_", " ")
+        return [_html_card(_BLOCK_TAG + _blocks_html((block,), writer, what))]
+    if isinstance(block, Gallery):
+        return [_gallery_node(block, writer)]
+    if isinstance(block, Audio):
+        title = _plain(block.caption, writer, "audio title")
+        return [
+            {
+                "type": "audio",
+                "version": 1,
+                "src": block.src,
+                "title": title,
+                "duration": 0,
+                "mimeType": "",
+                "thumbnailSrc": "",
+            }
+        ]
+    if isinstance(block, Video):
+        return [
+            {
+                "type": "video",
+                "version": 1,
+                "src": _template_url(block.src),
+                "caption": inlines_to_html(block.caption),
+                "fileName": _file_name(block.src),
+                "mimeType": "",
+                "width": block.width,
+                "height": block.height,
+                "duration": 0,
+                "thumbnailSrc": "",
+                "customThumbnailSrc": _template_url(block.poster or ""),
+                "thumbnailWidth": None,
+                "thumbnailHeight": None,
+                "cardWidth": "regular",
+                "loop": False,
+            }
+        ]
+    if isinstance(block, File):
+        caption = _plain(block.caption, writer, "file caption")
+        return [
+            {
+                "type": "file",
+                "version": 1,
+                "src": block.src,
+                "fileTitle": block.name,
+                "fileCaption": caption,
+                "fileName": _file_name(block.src),
+                "fileSize": 0,
+            }
+        ]
+    if isinstance(block, Button):
+        return [
+            {
+                "type": "button",
+                "version": 1,
+                "buttonText": block.text,
+                "alignment": "center",
+                "buttonUrl": block.url,
+            }
+        ]
+    if isinstance(block, Bookmark):
+        metadata = {
+            "icon": block.icon or "",
+            "title": block.title,
+            "description": block.description,
+            "author": block.author or "",
+            "publisher": block.publisher or "",
+            "thumbnail": block.thumbnail or "",
+        }
+        return [
+            {
+                "type": "bookmark",
+                "version": 1,
+                "url": block.url,
+                "metadata": metadata,
+                "caption": inlines_to_html(block.caption),
+            }
+        ]
+    if isinstance(block, Callout):
+        text_html = _blocks_html(block.blocks, writer, "callout", inline=True)
+        return [
+            {
+                "type": "callout",
+                "version": 1,
+                "calloutText": text_html,
+                "calloutEmoji": block.emoji or "",
+                "backgroundColor": _CALLOUT_COLOUR,
+            }
+        ]
+    if isinstance(block, Details):
+        heading = inlines_to_html(block.summary)
+        return [
+            {
+                "type": "toggle",
+                "version": 1,
+                "heading": heading,
+                "content": _blocks_html(block.blocks, writer, "toggle"),
+            }
+        ]
+    if isinstance(block, Container):
+        if block.kind == "header":
+            return _header_node(block, writer)
+        writer.loss(
+            f"Ghost has no {block.kind} container: its blocks are written without it and its attributes"
+        )
+        return [node for inner in block.blocks for node in _block_nodes(inner, writer)]
+    return None
 
 
 def _block_nodes(block: Block, writer: _Writer) -> list[Node]:
@@ -546,7 +816,11 @@ def _block_nodes(block: Block, writer: _Writer) -> list[Node]:
         ]
     if isinstance(block, Separator):
         return [{"type": "horizontalrule", "version": 1}]
-    return _raw_nodes(block, writer)
+    if isinstance(block, Raw):
+        return _raw_nodes(block, writer)
+    cards = _card_nodes(block, writer)
+    assert cards is not None, block  # every block type has its nodes
+    return cards
 
 
 def write_nodes(post: Post, report: ConversionReport) -> list[Node]:
@@ -661,8 +935,44 @@ def _unitalic(nodes: list[Node]) -> list[Node]:
     return out
 
 
-def _read_quote(node: Node, report: ConversionReport, block: int) -> Quote:
-    parts = _split_paragraphs(list(node.get("children", [])))
+def _quote_parts(children: list[Node], lost: set[str]) -> list[list[Node]]:
+    """A quote's paragraphs as runs of inline nodes. Ghost's converter nests headings, lists and paragraphs
+    in a quote; the model's quote holds paragraphs, so each becomes one (a list item with its bullet or
+    number), and what it was is named in ``lost``."""
+    if not any(child.get("type") in _QUOTE_BLOCKS for child in children):
+        return _split_paragraphs(children)
+    parts: list[list[Node]] = []
+    run: list[Node] = []
+
+    def flush() -> None:
+        parts.extend(part for part in _split_paragraphs(run) if part)
+        run.clear()
+
+    for child in children:
+        kind = child.get("type")
+        if kind not in _QUOTE_BLOCKS:
+            run.append(child)
+            continue
+        flush()
+        inner = list(child.get("children") or [])
+        if kind == "list":
+            lost.add("list inside a quote")
+            start = child.get("start")
+            number = start if isinstance(start, int) else 1
+            for item in inner:
+                mark = f"{number}. " if child.get("listType") == "number" else "• "
+                parts.append([_text(mark, 0), *list(item.get("children") or [])])
+                number += 1
+        else:
+            if kind != "paragraph":
+                lost.add("heading inside a quote")
+            parts.append(inner)
+    flush()
+    return parts or [[]]
+
+
+def _read_quote(node: Node, lost: set[str]) -> Quote:
+    parts = _quote_parts(list(node.get("children", [])), lost)
     citation: Inlines = ()
     source_url = None
     last = parts[-1]
@@ -672,63 +982,185 @@ def _read_quote(node: Node, report: ConversionReport, block: int) -> Quote:
         and str(last[0].get("text", "")).startswith(_CITATION_DASH)
     ):
         first = {**last[0], "text": str(last[0]["text"])[len(_CITATION_DASH) :]}
-        citation = _read_inlines(_unitalic([first, *last[1:]]), report, block)
+        citation = _read_inlines(_unitalic([first, *last[1:]]), lost)
         parts.pop()
         if len(citation) == 1 and isinstance(citation[0], Link):
             source_url = citation[0].href
             citation = citation[0].children
             if plain_text(citation) == source_url and all(isinstance(s, Text) for s in citation):
                 citation = ()
-    paragraphs = tuple(Paragraph(inlines=_read_inlines(p, report, block)) for p in parts)
+    paragraphs = tuple(Paragraph(inlines=_read_inlines(p, lost)) for p in parts)
     if paragraphs == (Paragraph(),):
         paragraphs = ()
     return Quote(
-        paragraphs=paragraphs,
-        citation=citation,
-        source_url=source_url,
-        origin=Origin(format=NAME, markup=_dump([node]), attrs={"type": node.get("type")}),
+        paragraphs=paragraphs, citation=citation, source_url=source_url, pull=node.get("type") == "aside"
     )
 
 
-def _read_list(node: Node, report: ConversionReport, block: int) -> List:
+def _read_list(node: Node, lost: set[str]) -> List:
     items: list[ListItem] = []
     for child in node.get("children", []):
         grandchildren = list(child.get("children", []))
         if len(grandchildren) == 1 and grandchildren[0].get("type") == "list":
-            nested = _read_list(grandchildren[0], report, block)
+            nested = _read_list(grandchildren[0], lost)
             if items:
                 items[-1] = ListItem(inlines=items[-1].inlines, children=(*items[-1].children, nested))
             else:
                 items.append(ListItem(children=(nested,)))
         else:
-            items.append(ListItem(inlines=_read_inlines(grandchildren, report, block)))
-    return List(ordered=node.get("listType") == "number" or node.get("tag") == "ol", items=tuple(items))
+            items.append(ListItem(inlines=_read_inlines(grandchildren, lost)))
+    ordered = node.get("listType") == "number" or node.get("tag") == "ol"
+    start = node.get("start")
+    if not ordered or not isinstance(start, int) or isinstance(start, bool):
+        start = 1
+    return List(ordered=ordered, items=tuple(items), start=start)
 
 
-def _read_one(node: Node, report: ConversionReport, block: int) -> Block:
+def _str(node: Node, key: str) -> str:
+    value = node.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _int(node: Node, key: str) -> int | None:
+    value = node.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _unheld(node: Node, lost: set[str], defaults: dict[str, Any], what: str) -> None:
+    """Name in ``lost`` the fields of a card that the model has no place for and that are set."""
+    for key, default in defaults.items():
+        if node.get(key) not in (None, default):
+            lost.add(f"{what} {key}")
+
+
+def _html_blocks(html: str, lost: set[str], what: str) -> tuple[Block, ...]:
+    """The blocks of a card's HTML field (a callout's text, a toggle's content), read as HTML."""
+    own = ConversionReport()
+    blocks = html_format.read(html, own).blocks if html.strip() else ()
+    if own.losses:
+        lost.add(f"{what} markup")
+    return tuple(block.without_origin() for block in blocks)
+
+
+def _gallery_image(image: Any, lost: set[str]) -> Image | None:
+    if not isinstance(image, dict) or not _str(image, "src"):
+        return None
+    if _str(image, "title"):
+        lost.add("gallery image title")
+    return Image(
+        src=_str(image, "src"),
+        alt=_str(image, "alt"),
+        caption=inlines_from_html(_str(image, "caption")),
+        link=_str(image, "href") or None,
+        width=_int(image, "width"),
+        height=_int(image, "height"),
+    )
+
+
+def _read_card(node: Node, lost: set[str]) -> Block | None:
+    """A Ghost card as a block, or None when the model has no type for it."""
+    kind = node.get("type")
+    caption = inlines_from_html(_str(node, "caption"))
+    if kind == "codeblock":
+        if _str(node, "caption"):
+            lost.add("code card caption")
+        return CodeBlock(code=_str(node, "code"), language=_str(node, "language") or None)
+    if kind == "gallery":
+        images = node.get("images")
+        read = [_gallery_image(image, lost) for image in images] if isinstance(images, list) else []
+        return Gallery(images=tuple(image for image in read if image is not None), caption=caption)
+    if kind == "video" and _str(node, "src"):
+        _unheld(node, lost, {"loop": False, "cardWidth": "regular"}, "video")
+        return Video(
+            src=_str(node, "src"),
+            caption=caption,
+            poster=_str(node, "customThumbnailSrc") or _str(node, "thumbnailSrc") or None,
+            width=_int(node, "width"),
+            height=_int(node, "height"),
+        )
+    if kind == "audio" and _str(node, "src"):
+        _unheld(node, lost, {"thumbnailSrc": ""}, "audio")
+        return Audio(src=_str(node, "src"), caption=text(_str(node, "title")))
+    if kind == "file" and _str(node, "src"):
+        name = _str(node, "fileTitle") or _str(node, "fileName")
+        return File(src=_str(node, "src"), name=name, caption=text(_str(node, "fileCaption")))
+    if kind == "button" and _str(node, "buttonUrl"):
+        _unheld(node, lost, {"alignment": "center"}, "button")
+        return Button(text=_str(node, "buttonText"), url=_str(node, "buttonUrl"))
+    if kind == "bookmark" and _str(node, "url"):
+        metadata = node.get("metadata")
+        meta: Node = metadata if isinstance(metadata, dict) else {}
+        return Bookmark(
+            url=_str(node, "url"),
+            title=_str(meta, "title"),
+            description=_str(meta, "description"),
+            icon=_str(meta, "icon") or None,
+            thumbnail=_str(meta, "thumbnail") or None,
+            publisher=_str(meta, "publisher") or None,
+            author=_str(meta, "author") or None,
+            caption=caption,
+        )
+    if kind == "callout":
+        _unheld(node, lost, {"backgroundColor": _CALLOUT_COLOUR}, "callout")
+        return Callout(
+            emoji=_str(node, "calloutEmoji") or None,
+            blocks=_html_blocks(_str(node, "calloutText"), lost, "callout"),
+        )
+    if kind == "toggle":
+        return Details(
+            summary=inlines_from_html(_str(node, "heading")),
+            blocks=_html_blocks(_str(node, "content"), lost, "toggle"),
+        )
+    if kind == "header":
+        return _read_header(node)
+    return None
+
+
+_HEADER_CONTENT = frozenset(
+    {"type", "version", "header", "subheader", "buttonEnabled", "buttonText", "buttonUrl"}
+)
+
+
+def _read_header(node: Node) -> Container:
+    """Ghost's header card as a ``header`` container: its heading (an ``h2`` on the page), subheading and
+    button as blocks; its look (size, colours, background image, layout...) as the container's attrs."""
+    blocks: list[Block] = []
+    if _str(node, "header"):
+        blocks.append(Heading(level=2, inlines=inlines_from_html(_str(node, "header"))))
+    if _str(node, "subheader"):
+        blocks.append(Paragraph(inlines=inlines_from_html(_str(node, "subheader"))))
+    if node.get("buttonEnabled") and _str(node, "buttonUrl"):
+        label = plain_text(inlines_from_html(_str(node, "buttonText")))  # HTML on Ghost's page
+        blocks.append(Button(text=label, url=_str(node, "buttonUrl")))
+    attrs = {key: value for key, value in node.items() if key not in _HEADER_CONTENT}
+    return Container(kind="header", attrs=attrs, blocks=tuple(blocks))
+
+
+def _read_one(node: Node, lost: set[str]) -> Block:
     """One node as a block (no lookahead: markers and anchors are handled by the caller)."""
     kind = node.get("type")
-    raw_node = Raw(format=NAME, content=_dump(node))
     if kind == "paragraph":
-        return Paragraph(inlines=_read_inlines(list(node.get("children", [])), report, block))
+        return Paragraph(inlines=_read_inlines(list(node.get("children", [])), lost))
     if kind in ("extended-heading", "heading"):
         level = int(str(node.get("tag", "h2"))[1:] or 2)
-        return Heading(level=level, inlines=_read_inlines(list(node.get("children", [])), report, block))
+        return Heading(level=level, inlines=_read_inlines(list(node.get("children", [])), lost))
     if kind in ("extended-quote", "quote", "aside"):
-        return _read_quote(node, report, block)
+        return _read_quote(node, lost)
     if kind == "horizontalrule":
         return Separator()
     if kind == "list" and node.get("listType") != "check":
-        return _read_list(node, report, block)
+        return _read_list(node, lost)
     if kind == "image":
-        width, height = node.get("width"), node.get("height")
+        if _str(node, "title"):
+            lost.add("image title")
+        _unheld(node, lost, {"cardWidth": "regular"}, "image")
         return Image(
             src=str(node.get("src", "")),
             alt=str(node.get("alt") or ""),
             caption=inlines_from_html(str(node.get("caption") or "")),
             link=node.get("href") or None,
-            width=width if isinstance(width, int) else None,
-            height=height if isinstance(height, int) else None,
+            width=_int(node, "width"),
+            height=_int(node, "height"),
         )
     if kind == "embed" and node.get("url"):
         metadata = node.get("metadata")
@@ -745,6 +1177,10 @@ def _read_one(node: Node, report: ConversionReport, block: int) -> Block:
         )
     if kind == "html" and _default_visibility(node):
         html = str(node.get("html", ""))
+        if html.startswith(_BLOCK_TAG):
+            blocks = _html_blocks(html[len(_BLOCK_TAG) :], lost, "HTML card")
+            if len(blocks) == 1:
+                return blocks[0]
         tagged = _RAW_TAG.match(html)
         if tagged:
             body = html[tagged.end() :]
@@ -753,29 +1189,78 @@ def _read_one(node: Node, report: ConversionReport, block: int) -> Block:
         return Raw(format="html", content=html)
     if kind == "markdown" and set(node) <= {"type", "version", "markdown"}:
         return Raw(format="markdown", content=str(node.get("markdown", "")))
-    return raw_node
+    if _default_visibility(node):
+        card = _read_card(node, lost)
+        if card is not None:
+            return card
+    return Raw(format=NAME, content=_dump(node))
 
 
-def _with_origin(block: Block, nodes: list[Node]) -> Block:
-    if block.origin is not None:
-        return block
-    return block.model_copy(update={"origin": Origin(format=NAME, markup=_dump(nodes))})
+def _card_in(node: Node) -> Node | None:
+    """The card a paragraph holds at ``node`` (Ghost's converter puts ``<a><img></a>`` there as a link
+    holding an image card), with the link's address as an image's link; None for inline content."""
+    kind = node.get("type")
+    if kind in _CARD_TYPES and "children" not in node:
+        return node
+    children = node.get("children")
+    if kind == "link" and isinstance(children, list) and len(children) == 1:
+        card = _card_in(children[0])
+        if card is not None and card.get("type") == "image" and not card.get("href"):
+            return {**card, "href": node.get("url") or ""}
+        return card
+    return None
+
+
+def _paragraph_parts(node: Node) -> list[Node]:
+    """A paragraph as the nodes it stands for: itself, or, when it holds cards, the paragraphs around
+    them and the cards (a paragraph holding only white space around a card is left out)."""
+    children = list(node.get("children") or [])
+    cards = [_card_in(child) for child in children]
+    if not any(cards):
+        return [node]
+    parts: list[Node] = []
+    run: list[Node] = []
+
+    def flush() -> None:
+        if any(
+            not (child.get("type") in _TEXT_TYPES and not str(child.get("text", "")).strip()) for child in run
+        ):
+            parts.append({**node, "children": list(run)})
+        run.clear()
+
+    for child, card in zip(children, cards, strict=True):
+        if card is None:
+            run.append(child)
+        else:
+            flush()
+            parts.append(card)
+    flush()
+    return parts
+
+
+def _with_origin(block: Block, nodes: list[Node], lost: set[str]) -> Block:
+    """``block`` with its nodes as origin, and what the model does not hold of them (``not_held``, which
+    :mod:`..presentation` reports when the block is written to another format)."""
+    not_held: list[JsonValue] = list(sorted(lost))
+    attrs: dict[str, JsonValue] | None = {"not_held": not_held} if lost else None
+    return block.model_copy(update={"origin": Origin(format=NAME, markup=_dump(nodes), attrs=attrs)})
 
 
 def _read_nodes(nodes: list[Node], report: ConversionReport) -> list[Block]:
     blocks: list[Block] = []
     i = 0
-    while i < len(nodes):
-        node = nodes[i]
-        following = nodes[i + 1] if i + 1 < len(nodes) else None
-        index = len(blocks)
+    pending = list(nodes)
+    while i < len(pending):
+        node = pending[i]
+        following = pending[i + 1] if i + 1 < len(pending) else None
+        lost: set[str] = set()
         attrs = _span_attrs(str(node.get("html", ""))) if node.get("type") == "html" else None
         if attrs is not None and attrs.get("class") == _UPDATE_CLASS:
             heading = following if attrs.get("data-label") == "heading" and _is_heading(following) else None
-            marker = _read_marker(attrs, heading, report, index)
+            marker = _read_marker(attrs, heading, lost)
             if marker is not None:
-                used = nodes[i : i + (2 if heading is not None else 1)]
-                blocks.append(_with_origin(marker, used))
+                used = pending[i : i + (2 if heading is not None else 1)]
+                blocks.append(_with_origin(marker, used, lost))
                 i += len(used)
                 continue
         if (
@@ -785,16 +1270,20 @@ def _read_nodes(nodes: list[Node], report: ConversionReport) -> list[Block]:
             and _is_heading(following)
             and "data-anchor" in attrs
         ):
-            heading_block = _read_one(following, report, index)
+            heading_block = _read_one(following, lost)
             assert isinstance(heading_block, Heading)
-            blocks.append(
-                _with_origin(
-                    heading_block.model_copy(update={"anchor": attrs["data-anchor"]}), nodes[i : i + 2]
-                )
-            )
+            anchored = heading_block.model_copy(update={"anchor": attrs["data-anchor"]})
+            blocks.append(_with_origin(anchored, pending[i : i + 2], lost))
             i += 2
             continue
-        blocks.append(_with_origin(_read_one(node, report, index), [node]))
+        if node.get("type") == "paragraph":
+            parts = _paragraph_parts(node)
+            if parts != [node]:
+                pending[i : i + 1] = parts
+                if not parts:
+                    continue
+                node = parts[0]
+        blocks.append(_with_origin(_read_one(node, lost), [node], lost))
         i += 1
     return blocks
 

@@ -3,8 +3,24 @@
 Front matter keys (first listed is what the writer uses; the others are read too):
 ``title``; ``slug``; ``date``; ``lastmod`` (``modified``, ``last_modified_at``); ``draft`` (Jekyll's
 ``published``) and ``status``; ``summary`` (``excerpt``, ``description``); ``authors`` (``author``);
-``categories``; ``tags``; ``featured_image`` (``image``, ``cover``); ``sources``; any other key goes to
-``Post.metadata`` (and metadata keys that clash with these are written under ``metadata:``). TOML front
+``categories``; ``tags``; ``featured_image`` (``image``, ``cover``); ``post_type`` (written when not
+``post``); ``parent``; ``menu_order``; ``password``; ``sticky``; ``comment_status``; ``ping_status``;
+``format``; ``template``; ``canonical_url``; ``seo_title``; ``seo_description``; ``comments`` (when it
+is a list: Jekyll's ``comments: false`` stays a metadata key); ``sources``; any other key goes to
+``Post.metadata`` (and metadata keys that clash with these are written under ``metadata:``).
+
+A category is its name; one with a slug or a parent is a mapping (``name``, ``slug``, ``parent``, the
+parent written the same way), so two categories of one name under different parents stay two::
+
+    categories:
+      - News
+      - name: Local
+        parent: News
+
+``comments`` is a list of mappings, one a comment (``id``, ``parent``, ``author``, ``email``, ``url``,
+``date``, ``status``, ``content``; what is empty or ``approved`` left out). A post's ``password`` is
+written as given: the folder is the user's own, and a protected post stays protected when it is read
+back and written to a CMS. TOML front
 matter (``+++``) is read too: at most :data:`MAX_FRONT_MATTER` characters, nested at most
 :data:`~cmsbridge.limits.MAX_DEPTH` deep, and YAML without aliases (``*name``: a few hundred bytes of
 them expand to gigabytes). The body is read by :mod:`.markdown_common` with the markdown flavour.
@@ -23,7 +39,7 @@ from pydantic import ValidationError
 
 from ...errors import ParseError
 from ...limits import MAX_DEPTH, json_depth, too_deep
-from ...model import Post, SourceRef
+from ...model import Comment, Post, SourceRef, Term
 from ...report import ConversionReport
 from ..inert import inert_featured_image
 from .common import MARKDOWN, Reader, normalize_newlines
@@ -41,12 +57,47 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     "categories": ("categories",),
     "tags": ("tags",),
     "featured_image": ("featured_image", "image", "cover"),
+    "post_type": ("post_type",),
+    "parent": ("parent",),
+    "menu_order": ("menu_order",),
+    "password": ("password",),
+    "sticky": ("sticky",),
+    "comment_status": ("comment_status",),
+    "ping_status": ("ping_status",),
+    "format": ("format",),
+    "template": ("template",),
+    "canonical_url": ("canonical_url",),
+    "seo_title": ("seo_title",),
+    "seo_description": ("seo_description",),
+    "comments": ("comments",),
     "sources": ("sources",),
 }
+_TEXTS = (
+    "post_type",
+    "parent",
+    "password",
+    "format",
+    "template",
+    "canonical_url",
+    "seo_title",
+    "seo_description",
+)
+"""Fields that are text, read as text whatever YAML made of them (``password: 1234`` is a number)."""
+_OPTIONAL = (*_TEXTS, "menu_order", "sticky", "comment_status", "ping_status")
+"""Fields written only when they differ from a new post's."""
 _RESERVED = {key for keys in _FIELDS.values() for key in keys} | {"draft", "published", "status", "metadata"}
 _STATUSES = {"draft", "publish", "pending", "private", "future", "scheduled", "trash"}
 _YAML_FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 _TOML_FENCE = re.compile(r"\A\+\+\+[ \t]*\n(.*?\n)?\+\+\+[ \t]*(?:\n|\Z)", re.S)
+
+
+_NEW = Post().model_dump()
+
+
+def _switch(key: str, value: Any, post: Post) -> bool:
+    """A metadata key that reads back as metadata though a field has its name (Jekyll's ``comments:
+    false``: the ``comments`` field is a list), written as it came unless the post has comments."""
+    return key == "comments" and not isinstance(value, list) and not post.comments
 
 
 MAX_FRONT_MATTER = 1_000_000
@@ -90,8 +141,23 @@ def _check_toml_keys(text: str) -> None:
             raise too_deep("markdown front matter")
 
 
+_YAML_MAPPING_LINE = re.compile(r"[ \t]*(?:\{|[^\s#\[{-][^\n]*?:(?:[ \t]|$))")
+_YAML_IDLE_LINE = re.compile(r"[ \t]*(?:#.*)?")
+
+
+def _looks_like_front_matter(text: str) -> bool:
+    """Whether the text between two leading ``---`` lines is front matter (empty, or a mapping: its first
+    line that is not blank nor a comment is a ``key:``); otherwise the ``---`` is a thematic break."""
+    lines = [line for line in text.split("\n") if not _YAML_IDLE_LINE.fullmatch(line)]
+    if not lines:
+        return not text.strip()
+    return _YAML_MAPPING_LINE.match(lines[0]) is not None
+
+
 def _front_matter(data: str) -> tuple[dict[str, Any], str]:
     yaml_match = _YAML_FENCE.match(data)
+    if yaml_match is not None and not _looks_like_front_matter(yaml_match[1] or ""):
+        yaml_match = None  # "---" opening the body: a thematic break
     toml_match = _TOML_FENCE.match(data) if yaml_match is None else None
     fence = yaml_match or toml_match
     if fence is not None and len(fence[1] or "") > MAX_FRONT_MATTER:
@@ -157,6 +223,43 @@ def _strings(value: Any) -> tuple[str, ...]:
     return (str(value),)
 
 
+def _term(value: Any) -> Term:
+    """A category of the front matter: its name, or a mapping of name, slug and parent."""
+    if not isinstance(value, dict):
+        return Term(name=str(value))
+    parent = value.get("parent")
+    slug = value.get("slug")
+    return Term(
+        name=str(value.get("name") or ""),
+        slug=None if slug is None else str(slug),
+        parent=None if parent is None else _term(parent),
+    )
+
+
+def _terms(value: Any) -> tuple[Term, ...]:
+    if value is None:
+        return ()
+    return tuple(_term(v) for v in (value if isinstance(value, list | tuple) else [value]))
+
+
+def _term_data(term: Term) -> Any:
+    """A category as front matter: its name alone when that is all it has."""
+    if term.slug is None and term.parent is None:
+        return term.name
+    data: dict[str, Any] = {"name": term.name}
+    if term.slug is not None:
+        data["slug"] = term.slug
+    if term.parent is not None:
+        data["parent"] = _term_data(term.parent)
+    return data
+
+
+def _comments(value: Any) -> tuple[Comment, ...]:
+    if not isinstance(value, list):
+        raise ParseError("markdown: comments: not a list of comments")
+    return tuple(Comment.model_validate(_json(c)) for c in value)
+
+
 def _status(front: dict[str, Any]) -> str:
     """The post's status: ``status`` (any case), else ``draft: true|false`` (Hugo), else
     ``published: true|false`` (Jekyll), else a draft. A status not known, or a flag not a boolean, is an
@@ -183,6 +286,8 @@ def read(data: str, report: ConversionReport) -> Post:
     metadata: dict[str, Any] = {}
     used: set[str] = set()
     for name, keys in _FIELDS.items():
+        if name == "comments" and not isinstance(front.get("comments"), list):
+            continue  # Jekyll's comments: true|false, a theme's switch
         for key in keys:
             if key in front:
                 if name not in fields:
@@ -208,12 +313,19 @@ def read(data: str, report: ConversionReport) -> Post:
             status=status,
             excerpt=str(fields.get("excerpt") or ""),
             authors=_strings(fields.get("authors")),
-            categories=_strings(fields.get("categories")),
+            categories=_terms(fields.get("categories")),
             tags=_strings(fields.get("tags")),
             created=_when(fields.get("created"), "date", report),
             modified=_when(fields.get("modified"), "lastmod", report),
             featured_image=str(image) if image else None,
             metadata=_json(metadata),
+            comments=_comments(fields.get("comments", [])),
+            **{name: str(fields[name]) for name in _TEXTS if fields.get(name) is not None},
+            **{
+                name: fields[name]
+                for name in _OPTIONAL
+                if name not in _TEXTS and fields.get(name) is not None
+            },
             sources=sources,
             blocks=tuple(Reader(MARKDOWN, report).read(body)),
         )
@@ -238,15 +350,20 @@ def write(post: Post, report: ConversionReport) -> str:
         front["status"] = post.status
     if post.excerpt:
         front["summary"] = post.excerpt
-    for name in ("authors", "categories", "tags"):
+    for name in ("authors", "tags"):
         if getattr(post, name):
             front[name] = list(getattr(post, name))
+    if post.categories:
+        front["categories"] = [_term_data(term) for term in post.categories]
     if post.featured_image is not None:
         front["featured_image"] = post.featured_image
+    front.update({name: getattr(post, name) for name in _OPTIONAL if getattr(post, name) != _NEW[name]})
+    if post.comments:
+        front["comments"] = [c.model_dump(mode="json", exclude_defaults=True) for c in post.comments]
     if post.sources:
         front["sources"] = [s.model_dump(exclude_none=True) for s in post.sources]
-    clashing = {k: v for k, v in post.metadata.items() if k in _RESERVED}
-    front.update({k: v for k, v in post.metadata.items() if k not in _RESERVED})
+    clashing = {k: v for k, v in post.metadata.items() if k in _RESERVED and not _switch(k, v, post)}
+    front.update({k: v for k, v in post.metadata.items() if k not in _RESERVED or _switch(k, v, post)})
     if clashing:
         front["metadata"] = clashing
     header = yaml.safe_dump(

@@ -12,8 +12,15 @@ Shared syntax (both flavours):
 * ``> — Someone <https://source>``: the last line of a quote starting with ``—`` or ``--`` is the
   citation, a trailing autolink its source URL.
 * ``![alt](src){width=640 height=480}`` alone on a line, with the caption on the following lines: an image.
-* A fenced block with info ``{=FORMAT}`` holds a Raw block of FORMAT verbatim (Pandoc's raw attribute).
-* Anything else the model has no block for (code, tables, loose HTML...) is kept as Raw of the flavour.
+* A fenced block with info ``{=FORMAT}`` holds a Raw block of FORMAT verbatim (Pandoc's raw attribute);
+  any other fenced or indented block is a CodeBlock (its info's first word the language), and a fence with
+  info ``{.preformatted}`` is Preformatted text.
+* GFM pipe tables are Tables.
+* Fenced divs (``::: {.KIND key=value}`` ... ``:::``, Pandoc's syntax) hold a Gallery, Callout, Details,
+  pull Quote or Container; ``[text](url){.KIND ...}`` alone on a line is an Audio, Video, File, Button or
+  Bookmark, with its caption on the following lines.
+* Anything else the model has no block for (loose HTML, list items of several blocks...) is kept as Raw of
+  the flavour.
 """
 
 from __future__ import annotations
@@ -26,19 +33,30 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import unescapeAll
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.container import container_plugin
 from pydantic import ValidationError
 
 from ...errors import ParseError
 from ...limits import MAX_DEPTH, too_deep
 from ...model import (
     RAW_FORMAT_PATTERN,
+    Audio,
     Block,
     Bold,
+    Bookmark,
+    Button,
+    Callout,
     Code,
+    CodeBlock,
+    Container,
+    Details,
     Embed,
+    File,
+    Gallery,
     Heading,
     Image,
     Inline,
@@ -48,13 +66,19 @@ from ...model import (
     Link,
     List,
     ListItem,
+    Origin,
     Paragraph,
+    Preformatted,
     Quote,
     Raw,
     RawInline,
     Separator,
+    Table,
+    TableCell,
+    TableRow,
     Text,
     UpdateMarker,
+    Video,
     plain_text,
     zone_info,
 )
@@ -147,8 +171,8 @@ def _embed_rule(state: StateInline, silent: bool) -> bool:
 def make_parser(flavor: Flavor) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": flavor.html, "breaks": flavor.newline_breaks})
     md.disable("text_join")  # keep escapes apart from text: an escaped ``UPDATE\:`` is no marker
-    if flavor.html:
-        md.enable("table")  # a GFM table is read (kept as Raw of the flavour), not run into a paragraph
+    md.enable("table")  # GFM pipe tables
+    container_plugin(md, "div", validate=lambda params, *_: div_attrs(params) is not None)
     md.inline.ruler.before("link", "cms_embed", _embed_rule)
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]
     md.normalizeLinkText = lambda link: link  # type: ignore[method-assign]
@@ -158,6 +182,8 @@ def make_parser(flavor: Flavor) -> MarkdownIt:
 # --- attributes ``{#id .class key=value}`` ------------------------------------------------------------
 
 _ATTRS_AT_END = re.compile(r"\s*\{([^{}\n]*)\}\s*$")
+_QUOTED_ATTRS = re.compile(r'\{((?:[^{}"\n]|"(?:[^"\\\n]|\\.)*")*)\}\s*')
+"""An attribute list whose quoted values may hold braces."""
 _ATTR = re.compile(r'\s*(?:#([^\s{}"]+)|\.([^\s{}"=]+)|([A-Za-z_][\w-]*)(?:=("(?:[^"\\]|\\.)*"|[^\s{}"]+))?)')
 
 
@@ -205,10 +231,46 @@ def format_attrs(
     return "{" + " ".join(parts) + "}"
 
 
+_DIV_WORD = re.compile(r"[A-Za-z][\w-]*")
+
+DIV_KINDS = frozenset({"gallery", "callout", "details", "pullquote", "container"})
+"""Classes of a fenced div that name a block of the model (any other class is a Container's kind)."""
+LINKED_KINDS = frozenset({"audio", "video", "file", "button", "bookmark"})
+"""Classes of a ``[text](url){.KIND}`` line that name a block of the model."""
+PREFORMATTED_INFO = "{.preformatted}"
+_DIV_VALUES = {
+    "gallery": frozenset({"columns"}),
+    "callout": frozenset({"emoji"}),
+    "details": frozenset({"summary"}),
+    "pullquote": frozenset[str](),
+}
+_LINKED_VALUES = {
+    "audio": frozenset[str](),
+    "video": frozenset({"poster", "width", "height"}),
+    "file": frozenset[str](),
+    "button": frozenset[str](),
+    "bookmark": frozenset({"description", "icon", "thumbnail", "publisher", "author"}),
+}
+
+
+def div_attrs(params: str) -> Attrs | None:
+    """The attributes of a fenced div's opening line (``::: name`` or ``::: {.name key=value}``), or None
+    when it opens no div (a div names at least one class)."""
+    params = params.strip()
+    if _DIV_WORD.fullmatch(params):
+        return Attrs(classes=[params])
+    if params.startswith("{") and params.endswith("}"):
+        attrs = parse_attrs(params[1:-1])
+        if attrs is not None and attrs.classes:
+            return attrs
+    return None
+
+
 # --- reading -----------------------------------------------------------------------------------------
 
 _CITATION = re.compile(r"^(?:—|―|--)\s+|^(?:—|―|--)$")
 _BREAKS = ("softbreak", "hardbreak")
+_TEXTS = ("text", "text_special")
 
 
 def _nesting(tokens: list[Token]) -> int:
@@ -291,6 +353,14 @@ class Reader:
             self.blocks.append(Separator())
         elif kind == "fence" and self._raw_format(node.info) is not None:
             self.blocks.append(Raw(format=node.info.strip()[2:-1], content=_chop(node.content)))
+        elif kind == "fence" and not _RAW_FENCE.fullmatch(node.info.strip()):
+            self._fence(node.info.strip(), _chop(node.content))
+        elif kind == "code_block":
+            self.blocks.append(CodeBlock(code=_chop(node.content)))
+        elif kind == "table":
+            self.blocks.append(self._table(node))
+        elif kind == "container_div":
+            self._div(node)
         elif kind == "html_block":
             self.blocks.append(Raw(format="html", content=_chop(node.content)))
         else:
@@ -378,7 +448,7 @@ class Reader:
             else:
                 current.append(child)
         lines.append((current, None))
-        if self._image(lines):
+        if self._image(lines) or self._linked(lines):
             return
         pending: list[Inline] = []
         for nodes, brk in lines:
@@ -504,8 +574,10 @@ class Reader:
 
     def _list(self, node: SyntaxTreeNode) -> List | None:
         ordered = node.type == "ordered_list"
-        if ordered and int(node.attrs.get("start", 1) or 1) != 1:
-            return None
+        start = int(node.attrs["start"]) if "start" in node.attrs else 1
+        loose = any(
+            not kid.hidden for item in node.children for kid in item.children if kid.type == "paragraph"
+        )
         items: list[ListItem] = []
         for item in node.children:
             kids = list(item.children)
@@ -522,7 +594,149 @@ class Reader:
                     return None
                 children.append(sub)
             items.append(ListItem(inlines=inlines, children=tuple(children)))
-        return List(ordered=ordered, items=tuple(items))
+        origin = None
+        if loose:  # the model has no place for it: kept for this format's writer
+            origin = Origin(format=self.flavor.name, markup=self._source(node), attrs={"loose": True})
+        return List(ordered=ordered, start=start, items=tuple(items), origin=origin)
+
+    # -- blocks the model has since issue 15
+
+    def _fence(self, info: str, code: str) -> None:
+        if info == PREFORMATTED_INFO:
+            lines = [
+                text_inlines for line in code.split("\n") for text_inlines in (LineBreak(), Text(text=line))
+            ]
+            self.blocks.append(Preformatted(inlines=normalize(tuple(lines[1:]))))
+            return
+        words = info.split()
+        language: str | None = unescapeAll(words[0]) if words else None
+        more = len(words) > 1
+        if info.startswith("{"):  # Pandoc's attributes: ``{.python}``
+            attrs = parse_attrs(info[1:-1]) if info.endswith("}") else None
+            language = attrs.classes[0] if attrs is not None and attrs.classes else None
+            more = attrs is None or len(attrs.classes) > 1 or bool(attrs.values) or attrs.id is not None
+        if more:
+            self.report.warn(
+                self.flavor.name, "code block: info after the language dropped", len(self.blocks)
+            )
+        self.blocks.append(CodeBlock(code=code, language=language))
+
+    def _table(self, node: SyntaxTreeNode) -> Table:
+        sections: dict[str, list[TableRow]] = {"thead": [], "tbody": []}
+        for section in node.children:
+            for row in section.children:
+                cells = []
+                for cell in row.children:
+                    style = str(cell.attrs.get("style", ""))
+                    align = style.removeprefix("text-align:") if style.startswith("text-align:") else None
+                    inline = list(cell.children[0].children) if cell.children else []
+                    cells.append(
+                        TableCell(
+                            inlines=_strip(normalize(self._inlines(inline))),
+                            header=cell.type == "th",
+                            align=align if align in ("left", "center", "right") else None,
+                        )
+                    )
+                sections.setdefault(section.type, []).append(TableRow(cells=tuple(cells)))
+        return Table(head=tuple(sections["thead"]), body=tuple(sections["tbody"]))
+
+    def _nested(self, nodes: Sequence[SyntaxTreeNode]) -> list[Block]:
+        saved, self.blocks = self.blocks, []
+        for child in nodes:
+            self._block(child)
+        inner, self.blocks = self.blocks, saved
+        return inner
+
+    def _div(self, node: SyntaxTreeNode) -> None:
+        attrs = div_attrs(node.info)
+        assert attrs is not None  # the parser opens a div only then
+        blocks = self._nested(node.children)
+        kind, values = attrs.classes[0], attrs.values
+        images = [b for b in blocks if isinstance(b, Image)]
+        caption = blocks[-1].inlines if blocks and isinstance(blocks[-1], Paragraph) else ()
+        block: Block | None = None
+        if kind == "gallery" and len(images) + bool(caption) == len(blocks):
+            columns = _int(values.get("columns"))
+            if values.get("columns") and not (columns and columns <= 12):
+                self.report.warn(self.flavor.name, "gallery: columns not 1 to 12; dropped", len(self.blocks))
+            block = Gallery(
+                images=tuple(images), columns=columns if columns and columns <= 12 else None, caption=caption
+            )
+        elif kind == "callout":
+            block = Callout(emoji=values.get("emoji") or None, blocks=tuple(blocks))
+        elif kind == "details":
+            summary = self._inline_source(values.get("summary") or "")
+            block = Details(summary=_strip(summary), blocks=tuple(blocks))
+        elif kind == "pullquote" and len(blocks) == 1 and isinstance(blocks[0], Quote):
+            block = blocks[0].model_copy(update={"pull": True})
+        if block is not None:
+            self._unheld(kind, attrs, _DIV_VALUES[kind])
+            self.blocks.append(block)
+            return
+        extra: dict[str, Any] = {"id": attrs.id} if attrs.id else {}
+        if len(attrs.classes) > 1:
+            extra["class"] = " ".join(attrs.classes[1:])
+        extra.update({k: True if v is None else v for k, v in values.items()})
+        if kind == "container":
+            kind = str(extra.pop("kind", "container"))
+        if not re.fullmatch(r"[a-z][a-z0-9_-]{0,63}", kind):
+            extra["class"] = " ".join(attrs.classes)
+            kind = "div"
+        self.blocks.append(Container(kind=kind, attrs=extra, blocks=tuple(blocks)))
+
+    def _unheld(self, kind: str, attrs: Attrs, known: frozenset[str]) -> None:
+        """Report the attributes a div or link of ``kind`` has that its block has no place for."""
+        unheld = [f"#{attrs.id}"] if attrs.id else []
+        unheld += [f".{c}" for c in attrs.classes[1:]] + [k for k in attrs.values if k not in known]
+        if unheld:
+            self.report.warn(
+                self.flavor.name, f"{kind}: attributes dropped: {' '.join(unheld)[:80]}", len(self.blocks)
+            )
+
+    def _linked(self, lines: list[tuple[list[SyntaxTreeNode], SyntaxTreeNode | None]]) -> bool:
+        """A ``[text](url){.KIND ...}`` line: an Audio, Video, File, Button or Bookmark; the following lines
+        are its caption."""
+        first = lines[0][0]
+        if len(first) < 2 or first[0].type != "link" or any(n.type not in _TEXTS for n in first[1:]):
+            return False
+        # escapes as written: an attribute value may hold \" (markdown-it gives its text alone)
+        match = _QUOTED_ATTRS.fullmatch("".join(n.markup or n.content for n in first[1:]))
+        attrs = parse_attrs(match[1]) if match else None
+        if attrs is None or not attrs.classes or attrs.classes[0] not in LINKED_KINDS:
+            return False
+        href = str(first[0].attrs.get("href", ""))
+        label = plain_text(self._inlines(list(first[0].children)))
+        named = label if label != href else ""
+        caption: list[Inline] = []
+        for nodes, brk in lines[1:]:
+            caption.extend(self._inlines(nodes if brk is None else [*nodes, brk]))
+        captioned = _strip(normalize(tuple(caption)))
+        kind, values = attrs.classes[0], attrs.values
+        self._unheld(kind, attrs, _LINKED_VALUES[kind])
+        block: Block
+        if kind == "audio":
+            block = Audio(src=href, caption=captioned)
+        elif kind == "video":
+            poster = values.get("poster")
+            width, height = _int(values.get("width")), _int(values.get("height"))
+            block = Video(src=href, caption=captioned, poster=poster, width=width, height=height)
+        elif kind == "file":
+            block = File(src=href, name=named, caption=captioned)
+        elif kind == "button":
+            block = Button(text=label, url=href)
+        else:
+            described = {k: values[k] for k in ("icon", "thumbnail", "publisher", "author") if values.get(k)}
+            block = Bookmark(
+                url=href,
+                title=named,
+                description=values.get("description") or "",
+                caption=captioned,
+                **described,
+            )
+        self.blocks.append(block)
+        if isinstance(block, Button):
+            self._add(Paragraph(inlines=captioned))  # a button has no caption: the lines are text
+        return True
 
     # -- inline content
 

@@ -7,14 +7,24 @@ crosses into the format (:mod:`.crossing`), never silently changed.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Sequence
 
 from ...model import (
+    Audio,
     Block,
     Bold,
+    Bookmark,
+    Button,
+    Callout,
     Code,
+    CodeBlock,
+    Container,
+    Details,
     Embed,
+    File,
+    Gallery,
     Heading,
     Image,
     Inlines,
@@ -24,26 +34,46 @@ from ...model import (
     List,
     Paragraph,
     Post,
+    Preformatted,
     Quote,
     Raw,
     RawInline,
     Separator,
+    Table,
+    TableCell,
+    TableRow,
     Text,
     UpdateMarker,
+    Video,
+    plain_text,
 )
 from ...report import ConversionReport
 from ..embeds import PROVIDER_SLUG, PROVIDERS, canonical_url, valid_id
 from ..inert import MARKUP_FORMATS, make_inert
 from ..updates import UPDATE_PREFIX, is_update_label, parse_update_label, unique_id, update_id_from_label
-from .common import MARKER_CLASS, MARKER_HEADING_LEVEL, Flavor, Reader, format_attrs
+from .common import (
+    DIV_KINDS,
+    MARKER_CLASS,
+    MARKER_HEADING_LEVEL,
+    PREFORMATTED_INFO,
+    Flavor,
+    Reader,
+    format_attrs,
+)
 
 _ALWAYS = re.compile(r"([\\`*\[\]{}]|(?<![^\W_])_|_(?![^\W_]))")
 _ENTITY_LIKE = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 _AUTOLINK_LIKE = re.compile(r"<(?=[A-Za-z][A-Za-z0-9.+-]{1,31}:[^<>\s]*>|[\w.!#$%&'*+/=?^`{|}~-]+@)")
-_LINE_START = re.compile(r"^([#>+=~|-])|^(\d{1,9})([.)])")
+_LINE_START = re.compile(r"^([#>+=~|:-])|^(\d{1,9})([.)])")
 _ANCHOR = re.compile(r"[\w:.-]+")
 """A heading anchor written as ``{#anchor}``: nothing that would end the attribute list or add another."""
 _TEMPLATE = re.compile(r"\{\{|\{%")
+_LANGUAGE = re.compile(r"[^\s`{][^\s`]*")
+"""A code block's language written as its fence's info (backslashes and ampersands escaped): no space nor
+backtick, and no ``{`` first (attributes)."""
+_ATTR_KEY = re.compile(r"[A-Za-z_][\w-]*")
+_LIST_MARKER = re.compile(r"\s*(?:\d+([.)])|([-*+]))")
+_ALIGN_RULE = {None: "---", "left": ":---", "right": "---:", "center": ":---:"}
 
 
 def _at_text(at: dt.datetime | dt.time) -> str:
@@ -53,14 +83,16 @@ def _at_text(at: dt.datetime | dt.time) -> str:
 
 
 class Writer:
-    def __init__(self, flavor: Flavor, report: ConversionReport) -> None:
+    def __init__(self, flavor: Flavor, report: ConversionReport, at: int | None = None) -> None:
         self.flavor = flavor
         self.report = report
         self.seen_ids: set[str] = set()
         self.index = 0
+        self.at = at
+        """The index of the outer block whose blocks this writer writes (losses are counted there)."""
 
     def loss(self, message: str) -> None:
-        self.report.warn(self.flavor.name, message, self.index)
+        self.report.warn(self.flavor.name, message, self.index if self.at is None else self.at)
 
     def check_template(self, code: str) -> None:
         """Code cannot be escaped, and Hugo (shortcodes) and Jekyll (Liquid) expand templates in code too:
@@ -133,7 +165,9 @@ class Writer:
                 previous = None
                 continue
             if isinstance(block, List):
-                last_list_marker = written.lstrip()[:2]
+                last_list_marker = _marker_of(written)
+            elif isinstance(previous, List) and written[:1] in (" ", "\t"):
+                self.loss("indented markdown after a list is read as part of the list")
             compact = (
                 self.flavor.newline_breaks
                 and isinstance(previous, UpdateMarker | Embed)
@@ -159,6 +193,8 @@ class Writer:
         return self.plain_block(block, after_list)
 
     def plain_block(self, block: Block, after_list: str) -> str | None:
+        if isinstance(block, Quote) and block.pull:
+            return self.new_block(block)
         if isinstance(block, Paragraph):
             if not block.inlines:
                 self.loss("empty paragraph dropped")
@@ -186,7 +222,147 @@ class Writer:
             return self.image(block)
         if isinstance(block, Separator):
             return "---"
+        return self.new_block(block)
+
+    def new_block(self, block: Block) -> str | None:
+        """The blocks the model has since issue 15 (see docs/text-format.md for their forms)."""
+        if isinstance(block, CodeBlock):
+            return self.code_block(block)
+        if isinstance(block, Preformatted):
+            if any(not isinstance(span, Text | LineBreak) for span in block.inlines):
+                self.loss("preformatted text: marks and links dropped (written as a fenced block of text)")
+            return self.fenced(plain_text(block.inlines), PREFORMATTED_INFO)
+        if isinstance(block, Table):
+            return self.table(block)
+        if isinstance(block, Gallery):
+            caption = (Paragraph(inlines=block.caption),) if block.caption else ()
+            columns = {"columns": str(block.columns)} if block.columns else {}
+            return self.div("gallery", columns, (*block.images, *caption))
+        if isinstance(block, Callout):
+            return self.div("callout", {"emoji": block.emoji} if block.emoji else {}, block.blocks)
+        if isinstance(block, Details):
+            summary = self.inlines(block.summary, False)
+            if "\n" in summary:
+                self.loss("details summary: line breaks dropped")
+                summary = summary.replace("\\\n", " ").replace("\n", " ")
+            return self.div("details", {"summary": summary} if summary else {}, block.blocks)
+        if isinstance(block, Quote):  # a pull quote
+            return self.div("pullquote", {}, (block.model_copy(update={"pull": False}),))
+        if isinstance(block, Container):
+            return self.container(block)
+        if isinstance(block, Audio):
+            return self.linked("audio", "Audio", block.src, {}, block.caption)
+        if isinstance(block, Video):
+            sizes = {"poster": block.poster, "width": block.width, "height": block.height}
+            values = {k: str(v) for k, v in sizes.items() if v is not None}
+            return self.linked("video", "Video", block.src, values, block.caption)
+        if isinstance(block, File):
+            return self.linked("file", block.name or block.src, block.src, {}, block.caption)
+        if isinstance(block, Button):
+            return self.linked("button", block.text, block.url, {}, ())
+        if isinstance(block, Bookmark):
+            said = {
+                "description": block.description,
+                "icon": block.icon,
+                "thumbnail": block.thumbnail,
+                "publisher": block.publisher,
+                "author": block.author,
+            }
+            values = {k: v for k, v in said.items() if v}
+            return self.linked("bookmark", block.title or block.url, block.url, values, block.caption)
         raise AssertionError(block)  # pragma: no cover
+
+    def fenced(self, code: str, info: str) -> str:
+        if "\r" in code or "\0" in code:
+            self.loss("code: carriage returns and NULs are not kept")
+        self.check_template(code)
+        fence = "`" * max(3, 1 + max((len(r) for r in re.findall(r"`+", code)), default=0))
+        return f"{fence}{info}\n{code}\n{fence}"
+
+    def code_block(self, block: CodeBlock) -> str:
+        language = block.language or ""
+        if language and not _LANGUAGE.fullmatch(language):
+            self.loss(f"code block language {language[:40]!r} cannot be written as a fence's info; dropped")
+            language = ""
+        self.check_template(language)
+        return self.fenced(block.code, re.sub(r"([\\&])", r"\\\1", language))
+
+    def div(self, kind: str, values: dict[str, str], blocks: Sequence[Block]) -> str:
+        """A fenced div ``::: {.KIND key=value}`` around ``blocks`` (longer fences outside)."""
+        inner = Writer(self.flavor, self.report, self.index if self.at is None else self.at)
+        inner.seen_ids = self.seen_ids
+        body = inner.blocks(blocks)
+        longest = max((len(m) for m in re.findall(r"^[ \t]*(:{3,})", body, re.M)), default=2)
+        fence = ":" * (longest + 1)
+        head = f"{fence} {format_attrs(classes=[kind], values=values)}"
+        return f"{head}\n{body}\n{fence}" if body else f"{head}\n{fence}"
+
+    def container(self, block: Container) -> str:
+        values: dict[str, str] = {}
+        kind = block.kind
+        if kind in DIV_KINDS:
+            values["kind"], kind = kind, "container"
+        for key, value in block.attrs.items():
+            if not _ATTR_KEY.fullmatch(key) or key in values:
+                self.loss(f"container attribute {key[:40]!r} cannot be written; dropped")
+                continue
+            if not isinstance(value, str):
+                self.loss(f"container attribute {key[:40]!r}: written as its JSON text")
+                value = json.dumps(value)
+            values[key] = value
+        return self.div(kind, values, block.blocks)
+
+    def linked(self, kind: str, label: str, url: str, values: dict[str, str], caption: Inlines) -> str:
+        """``[label](url){.KIND key=value}``, the caption on the following lines."""
+        attrs = format_attrs(classes=[kind], values=values)
+        markup = f"[{self.text(label, False)}]({_destination(url, None)}){attrs}"
+        if caption:
+            markup += ("\n" if self.flavor.newline_breaks else "\\\n") + self.inlines(caption)
+        return markup
+
+    def table(self, table: Table) -> str | None:
+        rows = [*table.head, *table.body, *table.foot]
+        if not rows:
+            self.loss("empty table dropped")
+            return None
+        if len(table.head) != 1:
+            self.loss("a table has one header row in Markdown: other rows written as body rows")
+        if table.foot:
+            self.loss("table footer rows written as body rows")
+        header, body = (
+            (table.head[0], [*table.head[1:], *table.body, *table.foot]) if table.head else (TableRow(), rows)
+        )
+        width = max(len(row.cells) for row in rows) or 1
+        aligns = [
+            next((r.cells[i].align for r in rows if len(r.cells) > i and r.cells[i].align), None)
+            for i in range(width)
+        ]
+        cells = [cell for row in rows for cell in row.cells]
+        if any(cell.colspan != 1 or cell.rowspan != 1 for cell in cells):
+            self.loss("table: merged cells (colspan, rowspan) written as single cells")
+        if any(len(row.cells) != width for row in rows):
+            self.loss("table rows of unequal length padded with empty cells")
+        if any(cell.align != aligns[i] for row in rows for i, cell in enumerate(row.cells)):
+            self.loss("table: alignment is one per column in Markdown")
+        if any(not c.header for c in header.cells) or any(c.header for row in body for c in row.cells):
+            self.loss("table: header cells are the first row's in Markdown")
+        lines = [self.table_row(header, width), "| " + " | ".join(_ALIGN_RULE[a] for a in aligns) + " |"]
+        lines += [self.table_row(row, width) for row in body]
+        if table.caption:
+            self.loss("table caption written as a paragraph after the table")
+            lines.append("\n" + self.inlines(table.caption))
+        return "\n".join(lines)
+
+    def table_row(self, row: TableRow, width: int) -> str:
+        cells = [*row.cells, *[TableCell()] * (width - len(row.cells))]
+        texts = []
+        for cell in cells:
+            text = self.inlines(cell.inlines, False)
+            if "\n" in text:
+                self.loss("table cell: line breaks dropped")
+                text = text.replace("\\\n", " ").replace("\n", " ")
+            texts.append(text.replace("|", "\\|"))
+        return "| " + " | ".join(texts) + " |"
 
     def marker(self, marker: UpdateMarker) -> str:
         label = marker.label.replace("\n", " ").strip()
@@ -281,18 +457,50 @@ class Writer:
         return markup
 
     def list(self, block: List, after: str, indent: str = "") -> str:
-        marker = ("1)" if after == "1." else "1.") if block.ordered else "*" if after.startswith("-") else "-"
-        pad = " " * (len(marker) + 1)
+        """``after``: the marker of a list just before, which this one's must differ from (else one list)."""
+        start = block.start if block.ordered else 1
+        if block.start != start:
+            self.loss("the start of an unordered list dropped")
+        if not 0 <= start <= 999_999_999:
+            self.loss(f"list start {block.start} cannot be written in Markdown (0 to 999999999); 1 written")
+            start = 1
+        numbered = start + len(block.items) - 1 <= 999_999_999
+        delimiter = ")" if after == "." else "."
+        loose = _loose(block)
         lines: list[str] = []
-        for item in block.items:
+        for number, item in enumerate(block.items, start):
+            marker = (
+                f"{number if numbered else start}{delimiter}"
+                if block.ordered
+                else "*"
+                if after == "-"
+                else "-"
+            )
+            pad = " " * (len(marker) + 1)
             body = self.inlines(item.inlines).replace("\n", "\n" + indent + pad)
-            lines.append(f"{indent}{marker} {body}".rstrip())
+            lines.append(("\n" if loose and lines else "") + f"{indent}{marker} {body}".rstrip())
             previous = ""
             for child in item.children:
                 nested = self.list(child, previous, indent + pad)
-                previous = nested.lstrip()[:2]
+                previous = _marker_of(nested)
                 lines.append(nested)
         return "\n".join(lines)
+
+
+def _marker_of(written: str) -> str:
+    """The delimiter (``.``, ``)``) or bullet of the list written as ``written``."""
+    found = _LIST_MARKER.match(written)
+    return (found[1] or found[2]) if found else ""
+
+
+def _loose(block: List) -> bool:
+    """Whether ``block`` was read from a loose list (items apart: the model has no field for it)."""
+    origin = block.origin
+    return (
+        origin is not None
+        and origin.format in ("markdown", "text")
+        and (origin.attrs or {}).get("loose") is True
+    )
 
 
 def _code(value: str) -> str:

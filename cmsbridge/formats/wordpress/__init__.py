@@ -2,12 +2,14 @@
 
 Reading: :func:`cmsbridge.gutenberg.parse` gives WordPress's own parse; core/paragraph, core/heading,
 core/quote (v1 and v2), core/embed (and legacy ``core-embed/*``), core/list (v1 and v2), core/image and
-core/separator become model blocks, update-marker paragraphs and headings become
-:class:`~cmsbridge.model.UpdateMarker` (see :mod:`.wordpress_markers`), and every other block (or a
-mapped block holding something the model cannot express) becomes ``Raw(format="gutenberg")`` with its
-exact markup. Every block carries ``Origin(format="gutenberg", markup=..., attrs=...)``; the origin
-markup also holds the whitespace-only freeform HTML that preceded the block (and, for the last block,
-what followed it), so a document reads and writes back byte for byte.
+core/separator become model blocks, and so do the blocks of :mod:`.blocks` (code, preformatted, table,
+gallery, audio, video, file, a row of buttons as its buttons, pullquote, details, and group, columns,
+column and cover as containers whose inner blocks keep their own origins), update-marker paragraphs and
+headings become :class:`~cmsbridge.model.UpdateMarker` (see :mod:`.wordpress_markers`), and every other
+block (or a mapped block holding something the model cannot express) becomes ``Raw(format="gutenberg")``
+with its exact markup. Every block carries ``Origin(format="gutenberg", markup=..., attrs=...)``; the
+origin markup also holds the whitespace-only freeform HTML that preceded the block (and, for the last
+block, what followed it), so a document reads and writes back byte for byte.
 
 Writing: a block whose content is what its origin reads as is written as its origin, byte for byte; a
 changed block is rewritten from its origin keeping everything the model cannot express; a new block is
@@ -21,10 +23,11 @@ import re
 
 from ... import gutenberg
 from ...limits import MAX_JSON_DEPTH, json_depth
-from ...model import Block, Origin, Post, Raw, UpdateMarker
+from ...model import Block, Button, Origin, Post, Raw, UpdateMarker
 from ...report import ConversionReport
 from .. import report_unwritten_fields
 from ..inert import make_inert
+from . import blocks as rich
 from . import writer
 from .html import WS, block_spans, spans_match
 from .reader import read_block
@@ -64,6 +67,18 @@ def read(data: str, report: ConversionReport) -> Post:
         pos = end
         if piece is None and _is_blank(markup):
             pending += markup
+            continue
+        buttons = (
+            rich.read_buttons(block, piece, data) if piece and block["blockName"] == "core/buttons" else None
+        )
+        if buttons:
+            first = buttons[0].origin
+            assert first is not None
+            buttons[0] = buttons[0].model_copy(
+                update={"origin": first.model_copy(update={"markup": pending + first.markup})}
+            )
+            blocks.extend(buttons)
+            pending = ""
             continue
         model = read_block(block, piece, data) if piece is not None else None
         attrs = block["attrs"] if piece is not None else None
@@ -145,9 +160,20 @@ def write(post: Post, report: ConversionReport) -> str:
     out: list[str] = []
     last = len(post.blocks) - 1
     previous_had_origin = True
-    for i, block in enumerate(post.blocks):
+    i = -1
+    while i < last:
+        i += 1
+        block = post.blocks[i]
         before, core, after = _edges(block)
-        text = _render(block, core, report, i)
+        if isinstance(block, Button):  # a row of buttons: one core/buttons block
+            row = [_render(block, core, report, i)]
+            while i < last and isinstance(post.blocks[i + 1], Button):
+                i += 1
+                _, inner_core, after = _edges(post.blocks[i])
+                row.append(_render(post.blocks[i], inner_core, report, i))
+            text = rich.buttons_row([writer.unrow(t) for t in row])
+        else:
+            text = _render(block, core, report, i)
         if before is None or (i > 0 and before == "" and not previous_had_origin):
             before = "\n\n" if i > 0 else ""
         if not text and before is not None and core is None:

@@ -34,7 +34,7 @@ from ...model import (
 )
 from ..embeds import WORDPRESS_LEGACY_SLUGS, id_in_url, identify
 from ..html.inline import inlines_from_element, inlines_from_html, parse_fragment
-from . import markers
+from . import blocks, markers
 from .html import WS, Span, open_tag, tag_attrs
 
 FORMAT = "gutenberg"
@@ -292,7 +292,7 @@ def read_list(block: gutenberg.ParsedBlock, spans: list[Span], doc: str) -> List
         if len(wrapper) != 1:
             return None
         items = _v1_items(wrapper[0])
-        return None if items is None else List(ordered=bool(ordered), items=items)
+        return None if items is None else List(ordered=bool(ordered), items=items, start=_start(attrs))
     content = block["innerContent"]
     if content[0] is None or content[-1] is None:
         return None
@@ -308,7 +308,13 @@ def read_list(block: gutenberg.ParsedBlock, spans: list[Span], doc: str) -> List
         if item is None:
             return None
         v2_items.append(item)
-    return List(ordered=bool(ordered), items=tuple(v2_items))
+    return List(ordered=bool(ordered), items=tuple(v2_items), start=_start(attrs))
+
+
+def _start(attrs: dict[str, Any]) -> int:
+    """An ordered list's first number (core/list's ``start``)."""
+    start = attrs.get("start")
+    return start if isinstance(start, int) and not isinstance(start, bool) else 1
 
 
 def _px(value: Any) -> int | None:
@@ -389,6 +395,7 @@ def read_block(block: gutenberg.ParsedBlock, span: Span, doc: str) -> Block | No
         "core/image": lambda: read_image(block),
         "core/separator": lambda: read_separator(block),
     }
+    readers.update(blocks.readers(block, span, doc))
     if name.startswith("core-embed/"):
         return read_embed(block)
     reader = readers.get(name)

@@ -14,23 +14,35 @@ from typing import Any
 
 from ... import gutenberg
 from ...model import (
+    Audio,
     Block,
+    Bookmark,
+    Button,
+    Callout,
+    CodeBlock,
+    Container,
+    Details,
     Embed,
+    File,
+    Gallery,
     Heading,
     Image,
     Inlines,
     List,
     ListItem,
     Paragraph,
+    Preformatted,
     Quote,
     Raw,
     Separator,
+    Table,
     UpdateMarker,
+    Video,
 )
 from ...report import ConversionReport
 from ..embeds import id_in_url, wordpress_type
 from ..html.inline import inlines_to_html
-from . import markers, reader
+from . import blocks, markers, reader
 from .html import (
     WS,
     block_spans,
@@ -194,8 +206,12 @@ def _item_html(item: ListItem) -> str:
 def new_list(block: List) -> str:
     tag = "ol" if block.ordered else "ul"
     items = "\n\n".join(_item_html(item) for item in block.items)
-    attrs = {"ordered": True} if block.ordered else None
-    return delimited("core/list", attrs, f'<{tag} class="wp-block-list">{items}</{tag}>')
+    attrs: dict[str, Any] = {"ordered": True} if block.ordered else {}
+    start = ""
+    if block.ordered and block.start != 1:
+        attrs["start"] = block.start
+        start = f' start="{block.start}"'
+    return delimited("core/list", attrs or None, f'<{tag}{start} class="wp-block-list">{items}</{tag}>')
 
 
 def _img(block: Image, attrs: dict[str, Any]) -> str:
@@ -382,12 +398,14 @@ def changed_list(block: List, src: Source) -> str | None:
         attrs["ordered"] = True
     else:
         attrs.pop("ordered", None)
-    first = (
-        first[: opener.start("open")]
-        + f"<{tag}"
-        + opener["open"][1 + len(opener["tag"]) :]
-        + first[opener.end("open") :]
-    )
+    open_tag = f"<{tag}" + opener["open"][1 + len(opener["tag"]) :]
+    if block.ordered and block.start != 1:
+        attrs["start"] = block.start
+        open_tag = set_tag_attr(open_tag, "start", str(block.start))
+    elif "start" in attrs:
+        attrs.pop("start")
+        open_tag = set_tag_attr(open_tag, "start", None)
+    first = first[: opener.start("open")] + open_tag + first[opener.end("open") :]
     last = re.sub(r"</(?:ul|ol)", f"</{tag}", last, count=1, flags=re.IGNORECASE)
     items: list[str] = []
     for i, item in enumerate(block.items):
@@ -485,6 +503,9 @@ def changed_marker(block: UpdateMarker, src: Source) -> str | None:
 
 
 def write_new(block: Block, report: ConversionReport, index: int | None) -> str:
+    new = _new_rich(block, report, index)
+    if new is not None:
+        return new
     if isinstance(block, Paragraph):
         return new_paragraph(block)
     if isinstance(block, Heading):
@@ -501,6 +522,7 @@ def write_new(block: Block, report: ConversionReport, index: int | None) -> str:
         return delimited("core/separator", None, SEPARATOR)
     if isinstance(block, UpdateMarker):
         return new_marker(block)
+    assert isinstance(block, Raw)
     return raw_block(block, report, index)
 
 
@@ -510,7 +532,7 @@ def write_changed(block: Block, src: Source, report: ConversionReport, index: in
         return changed_paragraph(block, src)
     if isinstance(block, Heading):
         return changed_heading(block, src)
-    if isinstance(block, Quote):
+    if isinstance(block, Quote) and not block.pull:
         return changed_quote(block, src)
     if isinstance(block, Embed) and (src.name == "core/embed" or src.name.startswith("core-embed/")):
         return changed_embed(block, src, report, index)
@@ -520,7 +542,112 @@ def write_changed(block: Block, src: Source, report: ConversionReport, index: in
         return changed_image(block, src)
     if isinstance(block, UpdateMarker):
         return changed_marker(block, src)
+    if isinstance(block, Gallery | Details | Container):
+        return changed_wrapper(block, src)
+    if isinstance(block, CodeBlock | Preformatted | Table | Audio | Video | File | Button | Quote):
+        _report_rewritten(src, report, index)  # written anew below
     return None
+
+
+_REWRITTEN_QUIET = frozenset({"lock", "metadata", "id", "href", "columns", "linkTo", "sizeSlug"})
+
+
+def _report_rewritten(src: Source, report: ConversionReport, index: int | None) -> None:
+    """A changed block written anew: the attributes of its origin that the new block has no place for."""
+    lost = [
+        k
+        for k, v in src.attrs.items()
+        if k not in _REWRITTEN_QUIET and not (k == "className" and re.fullmatch(r"language-\S+", str(v)))
+    ]
+    if lost:
+        message = (
+            f"this changed {short_name(src.name)} block is written anew without its {', '.join(sorted(lost))}"
+        )
+        report.warn(FORMAT, message, index)
+
+
+def _new_rich(block: Block, report: ConversionReport, index: int | None) -> str | None:
+    """A new block of the types of :mod:`.blocks` (None for the others)."""
+
+    def inner(children: tuple[Block, ...]) -> str:
+        return write_sequence(children, report)
+
+    if isinstance(block, Quote) and block.pull:
+        return blocks.new_pullquote(block, report, index)
+    if isinstance(block, CodeBlock):
+        return blocks.new_code(block)
+    if isinstance(block, Preformatted):
+        return blocks.new_preformatted(block)
+    if isinstance(block, Table):
+        return blocks.new_table(block)
+    if isinstance(block, Audio):
+        return blocks.new_audio(block)
+    if isinstance(block, Button):
+        return blocks.buttons_row([blocks.new_button(block)])
+    if isinstance(block, Video):
+        return blocks.new_video(block, report, index)
+    if isinstance(block, File):
+        return blocks.new_file(block, report, index)
+    if isinstance(block, Details):
+        return blocks.new_details(block, inner)
+    if isinstance(block, Gallery):
+        return blocks.new_gallery(block, inner)
+    if isinstance(block, Container):
+        return blocks.new_container(block, inner, report, index)
+    if isinstance(block, Callout):
+        return blocks.new_callout(block, inner, report, index)
+    if isinstance(block, Bookmark):
+        return new_paragraph(blocks.bookmark_paragraph(block, report, index))
+    return None
+
+
+def changed_wrapper(block: Gallery | Details | Container, src: Source) -> str | None:
+    """A wrapper whose own fields are unchanged, with its inner blocks rewritten inside its origin."""
+    from .html import Span
+
+    old = reader.read_block(src.block, Span(0, len(src.markup), src.spans), src.markup)
+    field = "images" if isinstance(block, Gallery) else "blocks"
+    shell = blocks.shell(src.block)
+    if type(old) is not type(block) or shell is None or src.parts is None:
+        return None
+    if block.model_copy(update={field: getattr(old, field)}) != old:
+        return None
+    return src.with_inner(shell[0] + write_sequence(getattr(block, field), ConversionReport()) + shell[1])
+
+
+def write_sequence(children: tuple[Block, ...], report: ConversionReport) -> str:
+    """Inner blocks, each written as :func:`write_inner` writes it, consecutive buttons in one row."""
+    out: list[str] = []
+    row: list[str] = []
+    for child in children:
+        if isinstance(child, Button):
+            row.append(_button_markup(child))
+            continue
+        if row:
+            out.append(blocks.buttons_row(row))
+            row = []
+        out.append(write_inner(child, report))
+    if row:
+        out.append(blocks.buttons_row(row))
+    return "\n\n".join(out)
+
+
+def unrow(markup: str) -> str:
+    """A core/button's markup, without the core/buttons row :func:`write_new` puts a new one in."""
+    src = load_source(markup)
+    if src is None or src.name != "core/buttons" or len(src.spans) != 1:
+        return markup
+    return markup[src.spans[0].start : src.spans[0].end]
+
+
+def _button_markup(button: Button) -> str:
+    """One core/button (without its row): its origin when unchanged."""
+    origin = button.origin
+    if origin is not None and origin.format == FORMAT:
+        loaded = reread(origin.markup.strip(WS))
+        if loaded is not None and same_content(button, loaded[1]):
+            return origin.markup.strip(WS)
+    return blocks.new_button(button)
 
 
 def reread(markup: str) -> tuple[Source, Block | None] | None:
@@ -543,9 +670,9 @@ def same_content(block: Block, read_back: Block | None) -> bool:
     return block == read_back
 
 
-def write_inner(block: Block) -> str:
+def write_inner(block: Block, report: ConversionReport | None = None) -> str:
     """An inner block (a quote's paragraph, a nested list): its origin when unchanged, else rewritten."""
-    silent = ConversionReport()
+    silent = report if report is not None else ConversionReport()
     origin = block.origin
     if origin is not None and origin.format == FORMAT:
         loaded = reread(origin.markup)

@@ -1,8 +1,8 @@
 """WordPress eXtended RSS (WXR) export files <-> posts: the ``wxr`` format.
 
 A WXR file (WordPress's Tools > Export) holds many items; :func:`read_all` reads every item of type
-``post`` and :func:`write_all` writes a file of many posts. The registry's :func:`read` reads the first
-post (a loss is reported when there are more) and :func:`write` writes a one-item file.
+``post`` or ``page`` and :func:`write_all` writes a file of many posts. The registry's :func:`read` reads
+the first post (a loss is reported when there are more) and :func:`write` writes a one-item file.
 
 Reading (lxml: no entity expansion, no network, no DTD, and libxml2's limits kept on: a text node of at
 most 10 MB, 256 levels of elements, no entity amplification; WXR 1.0 to 1.2): an item's
@@ -12,8 +12,15 @@ references decoded, written escaped, so a text title never becomes markup), ``dc
 author's login), ``category`` with domain
 ``category`` or ``post_tag``, ``wp:post_date_gmt`` and ``wp:post_modified_gmt`` (zoned with the offset
 between the local and GMT dates), ``wp:post_id`` and ``link`` (a ``wordpress`` :class:`SourceRef`), and
-the featured image (``_thumbnail_id`` resolved to an attachment's URL in the same file). Pages, comments,
-passwords, other taxonomies and public post meta are reported as losses.
+the featured image (``_thumbnail_id`` resolved to an attachment's URL in the same file). Items of type
+``post`` and ``page`` are read with their fields (issue 15): ``wp:post_type``, ``wp:post_parent`` (a
+page's parent, by its slug), ``wp:menu_order``, ``wp:post_password``, ``wp:is_sticky``,
+``wp:comment_status``, ``wp:ping_status``, the post format (term of ``post_format``), the template
+(``_wp_page_template``), Yoast's SEO meta (``_yoast_wpseo_title``, ``_metadesc``, ``_canonical``), public
+post meta (keys not starting with ``_``) as ``metadata``, and categories with their parents (the channel's
+``wp:category`` list, by slug: two categories of one name under different parents stay two terms).
+Comments (``wp:comment``, threaded by ``wp:comment_parent``) are read and written
+(:mod:`.comments`); other taxonomies and other types are reported as losses.
 
 Writing gives WXR 1.2 that WordPress's importer reads: the namespaces, authors, categories and tags in the
 channel, each text in CDATA (``]]>`` split as WordPress's ``wxr_cdata()`` does), a featured image as an
@@ -24,22 +31,26 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from html import unescape
-from typing import Any
+from typing import Any, Literal
 from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
+from pydantic import JsonValue
 
 from ...errors import ParseError
-from ...model import Post, SourceRef, Status, slugify
+from ...model import Post, SourceRef, Status, Term, slugify
 from ...report import ConversionReport
 from .. import POST_FIELDS, content_only, report_unwritten_fields
 from .. import wordpress as gutenberg_format
 from ..html.inline import escape_text
 from ..inert import inert_featured_image
+from .comments import read_wxr as read_comments
+from .comments import wxr_lines as comment_lines
 
 NAME = "wxr"
 WXR_VERSION = "1.2"
@@ -55,6 +66,16 @@ _DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _ZERO = "0000-00-00 00:00:00"
 _STATUSES: dict[str, Status] = {s: s for s in ("draft", "publish", "pending", "private", "future", "trash")}
+TYPES = frozenset({"post", "page"})
+"""The item types read as posts."""
+SEO_META = {
+    "seo_title": "_yoast_wpseo_title",
+    "seo_description": "_yoast_wpseo_metadesc",
+    "canonical_url": "_yoast_wpseo_canonical",
+}
+"""The post fields WordPress holds in SEO plugins' post meta (Yoast's keys, the most common)."""
+TEMPLATE_META = "_wp_page_template"
+FORMAT_PREFIX = "post-format-"
 
 
 @dataclass(frozen=True)
@@ -88,9 +109,12 @@ def parse(
     attachments: dict[str, str] | None = None,
     site: str | None = None,
     ordinal: int = 0,
+    categories: dict[str, Term] | None = None,
+    slugs: dict[str, str] | None = None,
 ) -> WXRFile:
     """Parse a WXR file (see the module docstring). A reader of one item of a larger file gives the
-    file's ``attachments`` (id -> URL), its ``site`` and the item's ``ordinal`` among its items."""
+    file's ``attachments`` (id -> URL), its ``site``, the item's ``ordinal`` among its items, its
+    ``categories`` (slug -> term, :func:`category_terms`) and its items' ``slugs`` (id -> slug)."""
     try:
         if isinstance(data, str):
             root = etree.fromstring(_DECLARATION.sub("", data, count=1), _PARSER)
@@ -113,6 +137,16 @@ def parse(
         },
         **(attachments or {}),
     }
+    wp = ns["wp"]
+    categories = {
+        **category_terms(
+            (_text(c, wp, "category_nicename"), _text(c, wp, "category_parent"), _text(c, wp, "cat_name"))
+            for c in channel.findall(f"{{{wp}}}category")
+        ),
+        **(categories or {}),
+    }
+    slugs = {**{_text(i, wp, "post_id"): _text(i, wp, "post_name") for i in items}, **(slugs or {})}
+    context = _Context(site, attachments, categories, slugs)
     report = ConversionReport()
     for name in entities.pop(None, []):
         report.warn(NAME, f"undefined entity {name} kept as text")
@@ -120,13 +154,47 @@ def parse(
     entries = []
     for n, item in enumerate(items):
         kind = _text(item, ns["wp"], "post_type") or "post"
-        if kind == "post":
-            entries.append(_entry(item, ns, site, attachments, ordinal + n, entities.get(item, [])))
+        if kind in TYPES:
+            entries.append(_entry(item, ns, context, ordinal + n, entities.get(item, [])))
         elif kind != "attachment":
             skipped[kind] = skipped.get(kind, 0) + 1
     for kind, count in skipped.items():
-        report.warn(NAME, f"{count} item(s) of type {kind!r} not read (only posts are)")
+        report.warn(NAME, f"{count} item(s) of type {kind!r} not read (only posts and pages are)")
     return WXRFile(entries=entries, site=site, report=report)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What reading an item needs of the whole file."""
+
+    site: str | None
+    attachments: dict[str, str]
+    categories: dict[str, Term]
+    slugs: dict[str, str]
+
+
+def category_terms(listed: Any) -> dict[str, Term]:
+    """The file's categories by slug, each with its parents, from (slug, parent slug, name) triples (a
+    parent unknown or in a loop is left out)."""
+    rows = {slug: (parent, unescape(name)) for slug, parent, name in listed if slug and name}
+    terms: dict[str, Term] = {}
+
+    def term(slug: str, seen: frozenset[str]) -> Term:
+        if slug not in terms:
+            parent, name = rows[slug]
+            above = term(parent, seen | {slug}) if parent in rows and parent not in seen else None
+            terms[slug] = Term(name=name, slug=own_slug(name, slug), parent=above)
+        return terms[slug]
+
+    for slug in rows:
+        term(slug, frozenset())
+    return terms
+
+
+def own_slug(name: str, slug: str | None) -> str | None:
+    """A category's slug as the model keeps it: None when it is the one its name gives (what a writer
+    makes of a category without a slug), so a plain category reads back as it was written."""
+    return slug if slug and slug != _slug(name) else None
 
 
 def _namespaces(root: Any) -> dict[str, str]:
@@ -157,9 +225,7 @@ def _undefined_entities(root: Any) -> dict[Any, list[str]]:
     return found
 
 
-def _entry(
-    item: Any, ns: dict[str, str], site: str | None, attachments: dict[str, str], n: int, entities: list[str]
-) -> Entry:
+def _entry(item: Any, ns: dict[str, str], context: _Context, n: int, entities: list[str]) -> Entry:
     wp = ns["wp"]
     report = ConversionReport()
     for name in entities:
@@ -171,27 +237,41 @@ def _entry(
     status = _text(item, wp, "status")
     if status not in _STATUSES:
         report.warn(NAME, f"status {status!r} read as draft")
-    terms: dict[str, list[str]] = {"category": [], "post_tag": []}
+    categories: list[Term] = []
+    tags: list[str] = []
+    post_format = None
     for term in item.findall("category"):
-        domain = term.get("domain", "category")
-        if domain in terms:
-            terms[domain].append((term.text or "").strip())
+        domain, nicename = term.get("domain", "category"), term.get("nicename")
+        name = unescape((term.text or "").strip())
+        if domain == "category":
+            known = context.categories.get(nicename or "")
+            categories.append(known or Term(name=name, slug=own_slug(name, nicename)))
+        elif domain == "post_tag":
+            tags.append(name)
+        elif domain == "post_format" and (nicename or "").startswith(FORMAT_PREFIX):
+            post_format = (nicename or "")[len(FORMAT_PREFIX) :]
         else:
             report.warn(NAME, f"term {term.text!r} of taxonomy {domain!r} not read")
-    meta = {_text(m, wp, "meta_key"): _text(m, wp, "meta_value") for m in item.findall(f"{{{wp}}}postmeta")}
+    meta: dict[str, list[str]] = {}
+    for m in item.findall(f"{{{wp}}}postmeta"):
+        meta.setdefault(_text(m, wp, "meta_key"), []).append(m.findtext(f"{{{wp}}}meta_value") or "")
+    first = {key: values[0] for key, values in meta.items()}
     featured = None
-    if meta.get("_thumbnail_id"):
-        featured = attachments.get(meta["_thumbnail_id"]) or None
+    if first.get("_thumbnail_id"):
+        featured = context.attachments.get(first["_thumbnail_id"]) or None
         if featured is None:
-            report.warn(NAME, f"featured image (attachment {meta['_thumbnail_id']}) is not in the file")
-    public = sorted(k for k in meta if k and not k.startswith("_"))
-    if public:
-        report.warn(NAME, f"post meta not read: {', '.join(public)}")
-    if _text(item, wp, "post_password"):
-        report.warn(NAME, "the post's password protection is not read")
-    comments = item.findall(f"{{{wp}}}comment")
-    if comments:
-        report.warn(NAME, f"{len(comments)} comment(s) not read")
+            report.warn(NAME, f"featured image (attachment {first['_thumbnail_id']}) is not in the file")
+    metadata: dict[str, JsonValue] = {
+        key: values[0] if len(values) == 1 else list(values)
+        for key, values in meta.items()
+        if key and not key.startswith("_")
+    }
+    parent_id = _text(item, wp, "post_parent")
+    parent = context.slugs.get(parent_id) or None if parent_id not in ("", "0") else None
+    if parent_id not in ("", "0") and parent is None:
+        report.warn(NAME, f"parent {parent_id} is not in the file (or has no slug); not read")
+    template = first.get(TEMPLATE_META, "").strip()
+    comments = read_comments(item, wp, report, NAME)
     creator = _text(item, ns["dc"], "creator")
     post = post.replace(
         title=unescape(item.findtext("title") or ""),
@@ -199,17 +279,43 @@ def _entry(
         status=_STATUSES.get(status, "draft"),
         excerpt=unescape(item.findtext(f"{{{ns['excerpt']}}}encoded") or ""),
         authors=(creator,) if creator else (),
-        categories=tuple(terms["category"]),
-        tags=tuple(terms["post_tag"]),
+        categories=tuple(categories),
+        tags=tuple(tags),
         created=_zoned(_text(item, wp, "post_date"), _text(item, wp, "post_date_gmt"), "post_date", report),
         modified=_zoned(
             _text(item, wp, "post_modified"), _text(item, wp, "post_modified_gmt"), "post_modified", report
         ),
         featured_image=featured,
-        sources=(SourceRef(system="wordpress", site=site, id=post_id, link=link),),
+        post_type=_text(item, wp, "post_type") or "post",
+        parent=parent,
+        menu_order=_integer(_text(item, wp, "menu_order")),
+        password=item.findtext(f"{{{wp}}}post_password") or None,
+        sticky=_text(item, wp, "is_sticky") == "1",
+        comment_status=_openness(_text(item, wp, "comment_status")),
+        ping_status=_openness(_text(item, wp, "ping_status")),
+        format=post_format,
+        template=template if template not in ("", "default") else None,
+        metadata=metadata,
+        comments=comments,
+        **{name: first[key].strip() or None for name, key in SEO_META.items() if key in first},
+        sources=(SourceRef(system="wordpress", site=context.site, id=post_id, link=link),),
     )
     digest = hashlib.sha256(etree.tostring(item)).hexdigest()
     return Entry(id=post_id, post=post, content=content, digest=digest, link=link, report=report)
+
+
+def _integer(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        return 0
+
+
+_OPENNESS: dict[str, Literal["open", "closed"]] = {"open": "open", "closed": "closed"}
+
+
+def _openness(value: str) -> Literal["open", "closed"] | None:
+    return _OPENNESS.get(value)
 
 
 def _zoned(local: str, gmt: str, name: str, report: ConversionReport) -> dt.datetime | None:
@@ -280,12 +386,67 @@ def _writable(post: Post, report: ConversionReport) -> Post:
             _clean(post.featured_image, "featured image", report) if post.featured_image else None
         ),
         **{name: tuple(_clean(v, name, report) for v in getattr(post, name)) for name in _TERMS},
+        "categories": tuple(_clean_term(term, report) for term in post.categories),
     }
     changed = {name: value for name, value in clean.items() if value != getattr(post, name)}
     return post.model_copy(update=changed) if changed else post
 
 
-_TERMS = ("authors", "categories", "tags")
+_TERMS = ("authors", "tags")
+
+
+def _clean_term(term: Term, report: ConversionReport) -> Term:
+    parent = _clean_term(term.parent, report) if term.parent is not None else None
+    name = _clean(term.name, "categories", report) or "category"
+    slug = _clean(term.slug, "categories", report) if term.slug else term.slug
+    return Term(name=name, slug=slug, parent=parent)
+
+
+def terms_parents_first(terms: Any) -> list[Term]:
+    """Every term of ``terms`` and each of its parents, once, a parent before its children."""
+    ordered: list[Term] = []
+
+    def add(term: Term) -> None:
+        if term.parent is not None:
+            add(term.parent)
+        if term not in ordered:
+            ordered.append(term)
+
+    for term in terms:
+        add(term)
+    return ordered
+
+
+def category_slugs(terms: list[Term]) -> dict[Term, str]:
+    """A slug for each term (``terms`` parents first): its own, else its name's; a slug another term took
+    gets its parent's slug appended, as WordPress does for a same-named child (``foo-a-news``)."""
+    slugs: dict[Term, str] = {}
+    for term in terms:
+        slug = term.slug or _slug(term.name)
+        if slug in slugs.values() and term.parent is not None:
+            slug = f"{slug}-{slugs[term.parent]}"
+        base, n = slug, 2
+        while slug in slugs.values():
+            slug, n = f"{base}-{n}", n + 1
+        slugs[term] = slug
+    return slugs
+
+
+def _meta(post: Post, report: ConversionReport) -> list[tuple[str, str]]:
+    """The post meta an item holds: template, SEO fields, custom fields (a list value is one meta row per
+    item; other values that are not text are written as JSON, and reported)."""
+    rows = [(TEMPLATE_META, post.template)] if post.template else []
+    rows += [(key, value) for name, key in SEO_META.items() if (value := getattr(post, name))]
+    for key, value in post.metadata.items():
+        if key.startswith("_") or not key:
+            report.warn(NAME, f"custom field {key!r} is WordPress's own (starts with _); not written")
+            continue
+        for one in value if isinstance(value, list) else [value]:
+            if not isinstance(one, str):
+                report.warn(NAME, f"metadata {key!r} (a custom field) is not text; written as JSON")
+                one = json.dumps(one)
+            rows.append((key, one))
+    return rows
 
 
 def _dates(when: dt.datetime | None) -> tuple[str, str]:
@@ -316,7 +477,9 @@ def write_all(posts: list[Post], report: ConversionReport) -> str:
             next_id += 1
         taken.add(ids[-1])
     authors = sorted({p.authors[0] for p in posts if p.authors})
-    categories = sorted({c for p in posts for c in p.categories})
+    categories = terms_parents_first(c for p in posts for c in p.categories)
+    slugs = category_slugs(categories)
+    pages = {p.slug: post_id for p, post_id in zip(posts, ids, strict=True) if p.slug}
     tags = sorted({t for p in posts for t in p.tags})
     out = [
         '<?xml version="1.0" encoding="UTF-8" ?>',
@@ -338,11 +501,12 @@ def write_all(posts: list[Post], report: ConversionReport) -> str:
             f"</wp:author_login><wp:author_email></wp:author_email><wp:author_display_name>"
             f"{cdata(login)}</wp:author_display_name></wp:author>"
         )
-    for n, name in enumerate(categories, 1):
+    for n, term in enumerate(categories, 1):
+        parent = slugs[term.parent] if term.parent is not None else ""
         out.append(
-            f"\t<wp:category><wp:term_id>{n}</wp:term_id><wp:category_nicename>{cdata(_slug(name))}"
-            f"</wp:category_nicename><wp:category_parent>{cdata('')}</wp:category_parent>"
-            f"<wp:cat_name>{cdata(name)}</wp:cat_name></wp:category>"
+            f"\t<wp:category><wp:term_id>{n}</wp:term_id><wp:category_nicename>{cdata(slugs[term])}"
+            f"</wp:category_nicename><wp:category_parent>{cdata(parent)}</wp:category_parent>"
+            f"<wp:cat_name>{cdata(escape_text(term.name))}</wp:cat_name></wp:category>"
         )
     for n, name in enumerate(tags, len(categories) + 1):
         out.append(
@@ -351,7 +515,7 @@ def write_all(posts: list[Post], report: ConversionReport) -> str:
         )
     out.append("\t<generator>cmsbridge</generator>")
     for post, post_id, source in zip(posts, ids, sources, strict=True):
-        out.extend(_item(post, post_id, source, next_id, report))
+        out.extend(_item(post, post_id, source, next_id, _Written(slugs, pages), report))
         next_id += 1
     out += ["</channel>", "</rss>", ""]
     return "\n".join(out)
@@ -366,15 +530,23 @@ def _slug(name: str) -> str:
     return slugify(name).lower() or "term"
 
 
+@dataclass(frozen=True)
+class _Written:
+    """What writing an item needs of the whole file: category slugs and the ids of posts by slug."""
+
+    slugs: dict[Term, str]
+    pages: dict[str, int]
+
+
 def _item(
-    post: Post, post_id: int, source: SourceRef | None, attachment_id: int, report: ConversionReport
+    post: Post,
+    post_id: int,
+    source: SourceRef | None,
+    attachment_id: int,
+    written: _Written,
+    report: ConversionReport,
 ) -> list[str]:
-    report_unwritten_fields(
-        post,
-        NAME,
-        report,
-        written=tuple(field for field in POST_FIELDS if field != "metadata"),  # WXR has no free metadata
-    )
+    report_unwritten_fields(post, NAME, report, written=POST_FIELDS)
     if len(post.authors) > 1:
         report.warn(NAME, f"WordPress has one author per post; kept {post.authors[0]!r}")
     others = [s for s in post.sources if s is not source]
@@ -388,7 +560,10 @@ def _item(
     link = _clean(source.link if source is not None and source.link else "", "link", report)
     date, date_gmt = _dates(post.created)
     modified, modified_gmt = _dates(post.modified)
-    status = "future" if post.status == "scheduled" else post.status
+    status = post.status
+    parent = written.pages.get(post.parent, 0) if post.parent else 0
+    if post.parent and not parent:
+        report.warn(NAME, f"parent page {post.parent!r} is not in the file; not written")
     title = escape_text(_clean(post.title, "title", report))
     excerpt = escape_text(_clean(post.excerpt, "excerpt", report))
     lines = [
@@ -406,26 +581,40 @@ def _item(
         f"\t\t<wp:post_date_gmt>{cdata(date_gmt)}</wp:post_date_gmt>",
         f"\t\t<wp:post_modified>{cdata(modified)}</wp:post_modified>",
         f"\t\t<wp:post_modified_gmt>{cdata(modified_gmt)}</wp:post_modified_gmt>",
-        f"\t\t<wp:comment_status>{cdata('open')}</wp:comment_status>",
-        f"\t\t<wp:ping_status>{cdata('open')}</wp:ping_status>",
+        f"\t\t<wp:comment_status>{cdata(post.comment_status or '')}</wp:comment_status>",
+        f"\t\t<wp:ping_status>{cdata(post.ping_status or '')}</wp:ping_status>",
         f"\t\t<wp:post_name>{cdata(post.slug or '')}</wp:post_name>",
         f"\t\t<wp:status>{cdata(status)}</wp:status>",
-        "\t\t<wp:post_parent>0</wp:post_parent>",
-        "\t\t<wp:menu_order>0</wp:menu_order>",
-        f"\t\t<wp:post_type>{cdata('post')}</wp:post_type>",
-        f"\t\t<wp:post_password>{cdata('')}</wp:post_password>",
-        "\t\t<wp:is_sticky>0</wp:is_sticky>",
+        f"\t\t<wp:post_parent>{parent}</wp:post_parent>",
+        f"\t\t<wp:menu_order>{post.menu_order}</wp:menu_order>",
+        f"\t\t<wp:post_type>{cdata(post.post_type)}</wp:post_type>",
+        f"\t\t<wp:post_password>{cdata(_clean(post.password or '', 'password', report))}</wp:post_password>",
+        f"\t\t<wp:is_sticky>{int(post.sticky)}</wp:is_sticky>",
     ]
     lines += [
-        f'\t\t<category domain="{domain}" nicename={quoteattr(_slug(term))}>{cdata(term)}</category>'
-        for domain, terms in (("category", post.categories), ("post_tag", post.tags))
-        for term in terms
+        f'\t\t<category domain="category" nicename={quoteattr(written.slugs[term])}>'
+        f"{cdata(escape_text(term.name))}</category>"
+        for term in post.categories
+    ]
+    lines += [
+        f'\t\t<category domain="post_tag" nicename={quoteattr(_slug(tag))}>{cdata(tag)}</category>'
+        for tag in post.tags
+    ]
+    if post.format:
+        name = post.format.capitalize()
+        nicename = quoteattr(FORMAT_PREFIX + post.format)
+        lines.append(f'\t\t<category domain="post_format" nicename={nicename}>{cdata(name)}</category>')
+    lines += [
+        f"\t\t<wp:postmeta><wp:meta_key>{cdata(key)}</wp:meta_key>"
+        f"<wp:meta_value>{cdata(_clean(value, key, report))}</wp:meta_value></wp:postmeta>"
+        for key, value in _meta(post, report)
     ]
     if post.featured_image:
         lines.append(
             f"\t\t<wp:postmeta><wp:meta_key>{cdata('_thumbnail_id')}</wp:meta_key>"
             f"<wp:meta_value>{cdata(str(attachment_id))}</wp:meta_value></wp:postmeta>"
         )
+    lines += comment_lines(post.comments, lambda value: cdata(_clean(value, "comments", report)))
     lines.append("\t</item>")
     if post.featured_image:
         url = post.featured_image
