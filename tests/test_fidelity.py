@@ -131,7 +131,7 @@ def test_builtin_corpus_crosses_every_pair_with_nothing_silent() -> None:
 def test_wordpress_and_commonmark_examples_cross_with_nothing_silent() -> None:
     documents = _built(lambda: fidelity_corpus.wordpress_examples() + fidelity_corpus.commonmark_examples())
     kinds = {doc.format for doc in documents}
-    assert len(documents) > 600 and kinds == {"gutenberg", "html", "markdown"}
+    assert len(documents) > 600 and kinds == {"gutenberg", "html", "markdown", "text"}
     result = measure(documents)
     assert not result.silent(), _silent(result)
 

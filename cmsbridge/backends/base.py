@@ -208,7 +208,9 @@ class Capabilities:
     post_types: frozenset[str] = frozenset({"post"})
     """The post types the backend writes (``post``, ``page``)."""
     page_fields: bool = False
-    """A page's parent page and its ``menu_order`` are held."""
+    """A page's parent page is held."""
+    page_order: bool = False
+    """A page's ``menu_order`` (its place among its siblings) is held."""
     password: bool = False
     """A password-protected post is held protected; otherwise such a post is refused, never made public."""
     sticky: bool = False
@@ -275,7 +277,7 @@ def _report_unheld_post_fields(post: Post, capabilities: Capabilities, report: C
         (what, value)
         for what, value, held in (
             ("parent page", post.parent, capabilities.page_fields),
-            ("menu order", post.menu_order or None, capabilities.page_fields),
+            ("menu order", post.menu_order or None, capabilities.page_order),
             ("sticky", post.sticky or None, capabilities.sticky),
             ("comment status", post.comment_status, capabilities.discussion),
             ("ping status", post.ping_status, capabilities.discussion),

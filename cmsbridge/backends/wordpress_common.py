@@ -34,6 +34,7 @@ POST_TYPES = frozenset({"post", "page"})
 FIELDS: dict[str, Any] = {
     "post_types": POST_TYPES,
     "page_fields": True,
+    "page_order": True,
     "password": True,
     "sticky": True,
     "discussion": True,

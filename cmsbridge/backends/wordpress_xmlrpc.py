@@ -271,7 +271,9 @@ class WordPressXMLRPC(TransportBackend):
             authors_per_post=1,
             max_page_size=PAGE_SIZE,
             comments=True,
-            **{**FIELDS, "template": False, "seo": False},  # not reachable: protected post meta
+            # not reachable: the template and SEO fields are protected post meta, and wp.newPost and
+            # wp.editPost take no menu_order (only the old wp.editPage, which rewrites other fields)
+            **{**FIELDS, "template": False, "seo": False, "page_order": False},
         )
 
     def __repr__(self) -> str:
@@ -409,7 +411,6 @@ class WordPressXMLRPC(TransportBackend):
             if getattr(post, name) is not None:
                 struct[name] = getattr(post, name)
         if post.post_type == "page":
-            struct["menu_order"] = post.menu_order
             struct["post_parent"] = self._parent_id(post, report)
         else:
             struct["terms"] = {"category": [self._category_id(c) for c in post.categories]}
@@ -539,7 +540,7 @@ class WordPressXMLRPC(TransportBackend):
         post = read.replace(
             title=unescape(str(getattr(wp, "title", "") or "")),
             slug=getattr(wp, "slug", None) or None,
-            status=getattr(wp, "post_status", "draft"),
+            status=_status(getattr(wp, "post_status", "draft"), _utc(getattr(wp, "date", None))),
             excerpt=unescape(str(getattr(wp, "excerpt", "") or "")),
             authors=(self._author_name(str(wp.user)),) if getattr(wp, "user", None) else (),
             categories=tuple(self._term(t) for t in terms if t.taxonomy == "category"),
@@ -870,6 +871,15 @@ def _fields_of(wp: Any) -> dict[str, Any]:
         "format": fields["post_format"] if fields["post_format"] not in (None, "", "standard") else None,
         "metadata": metadata,
     }
+
+
+def _status(said: Any, created: dt.datetime | None) -> str:
+    """A post's status as XML-RPC says it: WordPress answers ``publish`` for a post scheduled for later
+    (``future``), which its date in the future tells apart."""
+    status = str(said or "draft")
+    if status == "publish" and created is not None and created > dt.datetime.now(dt.UTC):
+        return "future"
+    return status
 
 
 def _utc(value: Any) -> dt.datetime | None:

@@ -76,18 +76,27 @@ def test_an_export_migrated_into_wordpress_keeps_every_field_and_nothing_becomes
         assert outcome.target_id is not None
         losses = " ".join(outcome.losses)
         assert PASSWORD not in losses
-        for got in (target.get(outcome.target_id).post, reader.get(outcome.target_id).post):
+        for via, got in (
+            (target, target.get(outcome.target_id).post),
+            (reader, reader.get(outcome.target_id).post),
+        ):
             if not sent.categories and sent.post_type == "post":
                 got = got.replace(categories=())  # WordPress files such a post under its default category
             for name, words in FIELDS.items():
+                if name == "metadata" and via is not target and other == "rest":
+                    continue  # REST shows only the meta a site registers, not what XML-RPC wrote
                 kept = getattr(got, name) == getattr(sent, name)
                 named = any(word in losses for word in words)
                 assert kept or named, (key, name, getattr(got, name), getattr(sent, name), losses)
             assert got.created == sent.created or sent.status in ("draft", "pending"), key
         # the fields a WordPress to WordPress move must keep whatever the transport
         got = target.get(outcome.target_id).post
-        for name in ("status", "post_type", "parent", "menu_order", "password", "sticky", "format"):
+        for name in ("status", "post_type", "parent", "password", "sticky", "format"):
             assert getattr(got, name) == getattr(sent, name), (key, name)
+        if transport == "rest":
+            assert got.menu_order == sent.menu_order, key
+        elif sent.menu_order:  # wp.newPost and wp.editPost take no page order: named, never silent
+            assert "menu order" in losses and got.menu_order == 0, key
         if sent.categories:
             assert [c.path() for c in got.categories] == [c.path() for c in sent.categories], key
 
