@@ -104,8 +104,16 @@ class RawInline(_Frozen):
     content: str
 
 
+class Note(_Frozen):
+    """A footnote (pandoc's ``Note``): its content, shown where the format puts notes (the end of the
+    post) and referred to from where the span stands by a number that the writer assigns."""
+
+    type: Literal["note"] = "note"
+    children: tuple[Inline, ...]
+
+
 Inline = Annotated[
-    Union[Text, Bold, Italic, Code, Link, LineBreak, RawInline],  # noqa: UP007
+    Union[Text, Bold, Italic, Code, Link, LineBreak, RawInline, Note],  # noqa: UP007
     Field(discriminator="type"),
 ]
 Inlines = tuple[Inline, ...]
@@ -560,5 +568,5 @@ def slugify(value: str) -> str:
     return quote(slug, safe="-~!*'()")
 
 
-for _model in (Bold, Italic, Link, ListItem, List, Quote, Term, Details, Callout, Container, Post):
+for _model in (Bold, Italic, Link, Note, ListItem, List, Quote, Term, Details, Callout, Container, Post):
     _model.model_rebuild()

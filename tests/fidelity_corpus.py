@@ -31,6 +31,7 @@ from xml.sax.saxutils import escape
 
 from cmsbridge import formats
 from cmsbridge.report import ConversionReport
+from tests.lexical_nodes import element, text_node
 from tests.wordpress_samples import NEWSROOM_POST
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -364,57 +365,27 @@ _HTML = """<h2>Report</h2>
 
 _LEXICAL = json.dumps(
     {
-        "root": {
-            "type": "root",
-            "version": 1,
-            "format": "",
-            "indent": 0,
-            "direction": None,
-            "children": [
-                {
-                    "type": "paragraph",
-                    "version": 1,
-                    "format": "",
-                    "indent": 0,
-                    "direction": None,
-                    "children": [
-                        {
-                            "type": "extended-text",
-                            "version": 1,
-                            "text": "Read ",
-                            "format": 0,
-                            "detail": 0,
-                            "mode": "normal",
-                            "style": "",
-                        },
-                        {
-                            "type": "link",
-                            "version": 1,
-                            "url": "https://example.com",
-                            "rel": "noopener",
-                            "target": "_blank",
-                            "title": None,
-                            "format": "",
-                            "indent": 0,
-                            "direction": None,
-                            "children": [
-                                {
-                                    "type": "extended-text",
-                                    "version": 1,
-                                    "text": "the story",
-                                    "format": 0,
-                                    "detail": 0,
-                                    "mode": "normal",
-                                    "style": "",
-                                }
-                            ],
-                        },
+        "root": element(
+            "root",
+            [
+                element(
+                    "paragraph",
+                    [
+                        text_node("Read "),
+                        element(
+                            "link",
+                            [text_node("the story")],
+                            url="https://example.com",
+                            rel="noopener",
+                            target="_blank",
+                            title=None,
+                        ),
                     ],
-                },
+                ),
                 {"type": "codeblock", "version": 1, "code": "x = 1", "language": "python", "caption": ""},
                 {"type": "horizontalrule", "version": 1},
             ],
-        }
+        )
     }
 )
 

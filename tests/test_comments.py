@@ -29,6 +29,7 @@ from cmsbridge.migration.idmap import IdMap
 from cmsbridge.migration.run import migrate
 from cmsbridge.model import Comment, Post
 from cmsbridge.report import ConversionReport
+from tests.backend_wrappers import Delegating
 
 SITE = "https://wp.example"
 UTC = dt.UTC
@@ -365,20 +366,13 @@ def test_xmlrpc_writes_threaded_comments_then_sets_author_date_and_status() -> N
 # --- the id map, migrate ---------------------------------------------------------------------------
 
 
-class CommentsTarget:
+class CommentsTarget(Delegating):
     """A folder that holds comments beside its posts, as WordPress does (``capabilities.comments``)."""
 
     def __init__(self, inner: FilesBackend) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.held: dict[str, dict[str, Comment]] = {}
         self.written: list[str] = []
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-    @property
-    def site(self) -> str:
-        return self.inner.site
 
     @property
     def capabilities(self) -> Capabilities:
@@ -498,23 +492,12 @@ def test_migrating_into_wordpress_leaves_comments_out_of_the_post_itself(tmp_pat
     assert any("add_comments" in m for m in report.messages()), report.messages()
 
 
-class Recording:
+class Recording(Delegating):
     """A folder target that records the posts it is asked to create."""
 
     def __init__(self, inner: FilesBackend) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.created: list[Post] = []
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-    @property
-    def site(self) -> str:
-        return self.inner.site
-
-    @property
-    def capabilities(self) -> Capabilities:
-        return self.inner.capabilities
 
     def create(self, post: Post, *, report: ConversionReport | None = None) -> Any:
         self.created.append(post)

@@ -20,13 +20,11 @@ from cmsbridge.model import (
     File,
     Gallery,
     Image,
-    Inlines,
     Italic,
     LineBreak,
     List,
     ListItem,
     Paragraph,
-    Post,
     Preformatted,
     Quote,
     Table,
@@ -34,32 +32,14 @@ from cmsbridge.model import (
     TableRow,
     Text,
     Video,
-    text,
 )
+from cmsbridge.model import text as t
 from cmsbridge.report import ConversionReport
-
-FORMATS = ("markdown", "text")
-
-
-def t(value: str) -> Inlines:
-    return text(value)
+from tests.text_formats import FORMATS, para, read, write
 
 
 def cell(value: str, header: bool = False, **more: object) -> TableCell:
     return TableCell(inlines=t(value), header=header, **more)  # type: ignore[arg-type]
-
-
-def para(value: str) -> Paragraph:
-    return Paragraph(inlines=t(value))
-
-
-def write(blocks: tuple[Block, ...], fmt: str) -> tuple[str, ConversionReport]:
-    report = ConversionReport()
-    return formats.write(Post(title="T", blocks=blocks), fmt, report=report), report
-
-
-def read(data: str, fmt: str = "markdown") -> Post:
-    return formats.read(data, fmt, report=ConversionReport())
 
 
 def body(data: str) -> str:

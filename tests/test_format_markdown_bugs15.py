@@ -6,19 +6,8 @@ from __future__ import annotations
 import pytest
 
 from cmsbridge import formats
-from cmsbridge.model import Block, List, ListItem, Paragraph, Post, Raw, Separator, text
-from cmsbridge.report import ConversionReport
-
-FORMATS = ("markdown", "text")
-
-
-def read(data: str, fmt: str = "markdown") -> Post:
-    return formats.read(data, fmt, report=ConversionReport())
-
-
-def write(blocks: tuple[Block, ...], fmt: str) -> tuple[str, ConversionReport]:
-    report = ConversionReport()
-    return formats.write(Post(title="T", blocks=blocks), fmt, report=report), report
+from cmsbridge.model import List, ListItem, Paragraph, Post, Raw, Separator, text
+from tests.text_formats import FORMATS, read, write
 
 
 def test_a_leading_thematic_break_is_not_front_matter() -> None:

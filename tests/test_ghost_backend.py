@@ -26,12 +26,7 @@ from cmsbridge.errors import (
     UsageError,
 )
 from cmsbridge.model import Paragraph, Post, Text
-
-KEY_ID = "6b061a3fabc0e45513b71f67"
-SECRET = "68467e3660d58d487d4a65619039544d7d4fd402b81be49f75036991bbbee4cc"
-SITE = f"ghost+https://{KEY_ID}:{SECRET}@blog.example.com"
-API = "https://blog.example.com/ghost/api/admin"
-POST_ID = "0123456789abcdef01234567"
+from tests.ghost_fakes import API, KEY_ID, POST_ID, SECRET, SITE, ghost_post
 
 
 class Clock:
@@ -45,20 +40,6 @@ class Clock:
 def backend(clock: Clock | None = None) -> GhostAdmin:
     base, key_id, secret = parse_site(SITE)
     return GhostAdmin(base, key_id, secret, clock=clock or Clock())
-
-
-def ghost_post(**fields: Any) -> dict[str, Any]:
-    return {
-        "id": POST_ID,
-        "title": "T",
-        "status": "draft",
-        "url": "https://blog.example.com/t/",
-        "updated_at": "2026-05-06T21:18:00.000Z",
-        "lexical": None,
-        "tags": [],
-        "authors": [],
-        **fields,
-    }
 
 
 def error(message: str, **fields: Any) -> dict[str, Any]:

@@ -9,36 +9,15 @@ from typing import Any
 import pytest
 import responses
 
-from cmsbridge.backends.ghost import GhostAdmin, parse_site
 from cmsbridge.backends.wordpress_rest import WordPressREST
 from cmsbridge.errors import UnsupportedError
 from cmsbridge.model import Comment, Paragraph, Post, Term, Text
 from cmsbridge.report import ConversionReport
+from tests.ghost_fakes import API, POST_ID, ghost
+from tests.ghost_fakes import ghost_post as answer
 
-KEY_ID = "6b061a3fabc0e45513b71f67"
-SECRET = "68467e3660d58d487d4a65619039544d7d4fd402b81be49f75036991bbbee4cc"
-API = "https://blog.example.com/ghost/api/admin"
-POST_ID = "0123456789abcdef01234567"
 PAGE_ID = "0123456789abcdef01234568"
 WP = "https://news.example.com"
-
-
-def ghost() -> GhostAdmin:
-    return GhostAdmin(*parse_site(f"ghost+https://{KEY_ID}:{SECRET}@blog.example.com"))
-
-
-def answer(**fields: Any) -> dict[str, Any]:
-    return {
-        "id": POST_ID,
-        "title": "T",
-        "status": "draft",
-        "url": "https://blog.example.com/t/",
-        "updated_at": "2026-05-06T21:18:00.000Z",
-        "lexical": None,
-        "tags": [],
-        "authors": [],
-        **fields,
-    }
 
 
 def created_answer(kind: str) -> Any:

@@ -8,7 +8,6 @@ for the bug cases, the output of Ghost's HTML-to-Lexical converter (@tryghost/kg
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
@@ -42,12 +41,7 @@ from cmsbridge.model import (
     text,
 )
 from cmsbridge.report import ConversionReport
-
-Node = dict[str, Any]
-
-
-def document(*nodes: Node) -> str:
-    return json.dumps({"root": {"children": list(nodes), "type": "root", "version": 1}})
+from tests.lexical_nodes import Node, document, element, text_node
 
 
 def read(*nodes: Node) -> Post:
@@ -58,30 +52,6 @@ def written_nodes(post: Post, report: ConversionReport | None = None) -> list[No
     out = formats.write(post, "lexical", report=report if report is not None else ConversionReport())
     children: list[Node] = json.loads(out)["root"]["children"]
     return children
-
-
-def text_node(value: str, bits: int = 0) -> Node:
-    return {
-        "detail": 0,
-        "format": bits,
-        "mode": "normal",
-        "style": "",
-        "text": value,
-        "type": "extended-text",
-        "version": 1,
-    }
-
-
-def element(kind: str, children: list[Node], **extra: Any) -> Node:
-    return {
-        "children": children,
-        "direction": None,
-        "format": "",
-        "indent": 0,
-        "type": kind,
-        "version": 1,
-        **extra,
-    }
 
 
 # --- cards as Ghost's editor saves them ------------------------------------------------------------------

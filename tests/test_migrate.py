@@ -18,6 +18,7 @@ from cmsbridge.errors import InvalidContentError, NotFoundError
 from cmsbridge.migration.run import MigrationInterrupted, PostOutcome, migrate
 from cmsbridge.model import Image, Paragraph, Post, Raw, Text
 from cmsbridge.report import ConversionReport
+from tests.backend_wrappers import Delegating
 from tests.image_server import png, serve
 
 
@@ -48,24 +49,6 @@ def target(tmp_path: Path) -> FilesBackend:
 
 def _titles(backend: Backend) -> list[str]:
     return sorted(f.post.title for f in backend.list())
-
-
-class Delegating:
-    """A backend that forwards to another one; tests override one method to inject a fault."""
-
-    def __init__(self, inner: Backend) -> None:
-        self.inner = inner
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-    @property
-    def site(self) -> str:
-        return self.inner.site
-
-    @property
-    def capabilities(self) -> Any:
-        return self.inner.capabilities
 
 
 def test_every_post_is_copied_once_with_its_provenance(

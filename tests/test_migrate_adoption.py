@@ -13,7 +13,7 @@ from cmsbridge.backends.files import FilesBackend
 from cmsbridge.migration.run import migrate
 from cmsbridge.model import Paragraph, Post, Text
 from cmsbridge.report import ConversionReport
-from tests.test_migrate import Delegating
+from tests.backend_wrappers import Delegating
 
 
 def _post(n: int, body: str = "", **fields: Any) -> Post:

@@ -10,6 +10,7 @@ import pytest
 import cmsbridge
 from cmsbridge.backends.files import FilesBackend
 from cmsbridge.migration.run import migrate
+from cmsbridge.model import CodeBlock
 from cmsbridge.report import ConversionReport
 
 STYLED = (
@@ -126,3 +127,24 @@ def test_migrating_block_markup_keeps_it_where_the_target_writes_block_markup(tm
     report = migrate(source, other, state=tmp_path / "s.db")
     assert report.created == 1
     assert any("align, textColor of this paragraph" in message for message in report.posts[0].losses)
+
+
+def test_a_code_blocks_language_class_is_not_reported_as_lost() -> None:
+    """core/code's ``className`` ``language-x`` is the code's language, which every format holds: writing
+    the block elsewhere loses nothing; any other class is still named."""
+    plain = (
+        '<!-- wp:code {"className":"language-bash"} -->\n'
+        '<pre class="wp-block-code language-bash"><code>ls\n</code></pre>\n<!-- /wp:code -->'
+    )
+    styled = plain.replace('"language-bash"', '"language-bash is-style-dark"').replace(
+        "wp-block-code language-bash", "wp-block-code language-bash is-style-dark"
+    )
+    post = cmsbridge.read(plain, "gutenberg", report=ConversionReport())
+    assert post.blocks == (CodeBlock(code="ls\n", language="bash"),)
+    for fmt in ("lexical", "markdown", "html"):
+        assert losses(post, fmt) == [], fmt
+        assert [
+            i
+            for i, m in losses(cmsbridge.read(styled, "gutenberg", report=ConversionReport()), fmt)
+            if "className" in m
+        ] == [0]

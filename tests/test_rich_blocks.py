@@ -33,6 +33,7 @@ from cmsbridge.model import (
     Text,
     Video,
 )
+from cmsbridge.model import text as t
 from cmsbridge.report import ConversionReport
 
 WORDPRESS_DOC = """<!-- wp:code {"className":"language-python"} -->
@@ -114,10 +115,6 @@ WORDPRESS_DOC = """<!-- wp:code {"className":"language-python"} -->
 
 
 HIDDEN = re.compile(r"<[^>]*\shidden[\s>=]")
-
-
-def t(value: str) -> tuple[Text, ...]:
-    return (Text(text=value),)
 
 
 RICH = Post(

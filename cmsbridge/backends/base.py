@@ -312,7 +312,8 @@ def refuse_unprotected(post: Post, capabilities: Capabilities) -> None:
 def written_content(post: Post, capabilities: Capabilities, report: ConversionReport) -> str:
     """``post`` as the content a backend with ``capabilities`` writes, with every loss recorded in
     ``report``: the one path by which a post crosses into a backend (its create and update, and a
-    migration's dry run, which therefore reports the same losses)."""
+    migration's dry run, which therefore reports the same losses), after the backend's own
+    :meth:`Backend.prepared`."""
     if not capabilities.keeps_sources:
         post = post.replace(sources=())
     if capabilities.fields_in_content:
@@ -369,6 +370,16 @@ class Backend(Protocol):
 
     @property
     def capabilities(self) -> Capabilities: ...
+
+    def prepared(self, post: Post, report: ConversionReport) -> Post:
+        """What the backend will write of ``post``'s fields: ``post`` with what it drops or changes of
+        them (a field the post's type cannot have, a status it holds as another...) taken out or changed,
+        each recorded in ``report``; a post it refuses (one that would become public) raises a
+        :class:`~cmsbridge.errors.CMSBridgeError`. The one place a backend decides this: ``create`` and
+        ``update`` call it, and so does a migration's dry run (before :func:`written_content`), which
+        therefore reports the same losses and refusals as the real run. Reads the site at most (what it
+        exposes), never writes."""
+        ...
 
     def create(self, post: Post, *, report: ConversionReport | None = None) -> PostRef:
         """Create ``post`` (status as in ``post.status``); losses (content the server filtered out,

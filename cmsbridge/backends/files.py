@@ -158,14 +158,26 @@ class FilesBackend:
             ref=ref, post=post, raw=text, format=self.format, version=_version(text), report=report
         )
 
-    def _serialise(self, post: Post, report: ConversionReport) -> str:
+    def prepared(self, post: Post, report: ConversionReport) -> Post:
+        """``post`` as the folder writes it: a password-protected post is refused where the format holds
+        no password (it would become public); a featured image at a local address the folder may not
+        read is reported (kept as written). What the format cannot hold is reported as it is written."""
         refuse_unprotected(post, self.capabilities)
         image = post.featured_image
-        path = local_media(image, self.media_roots)
+        if (
+            image
+            and local_media(image, self.media_roots) is None
+            and not is_web_address(image)
+            and self.media_file(image) is None
+        ):
+            report.warn("files", f"{local_refused(image, 'featured image')}; not copied, kept as written")
+        return post
+
+    def _serialise(self, post: Post, report: ConversionReport) -> str:
+        post = self.prepared(post, report)
+        path = local_media(post.featured_image, self.media_roots)
         if path is not None:
             post = post.replace(featured_image=self.upload_media(str(path)).url)
-        elif image and not is_web_address(image) and self.media_file(image) is None:
-            report.warn("files", f"{local_refused(image, 'featured image')}; not copied, kept as written")
         # The post's provenance is kept where the format holds it (capabilities), but not the reference to
         # this folder's own file that reading it added.
         sources = tuple(s for s in post.sources if (s.system, s.site) != ("files", self.site))

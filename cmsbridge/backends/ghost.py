@@ -258,7 +258,9 @@ class GhostAdmin(TransportBackend):
                 return {"id": str(user["id"])}
         raise NotFoundError(f"no Ghost staff user {name!r}", site=self.site)
 
-    def _fields(self, post: Post, report: ConversionReport) -> dict[str, Any]:
+    def prepared(self, post: Post, report: ConversionReport) -> Post:
+        """``post`` as Ghost holds it: a post pending review as a draft (reported); a private post is
+        refused (Ghost would show it to anyone who signs up), as is a status Ghost does not know."""
         if post.status == "private":
             raise UnsupportedError(
                 f"{_named(post)} is private and Ghost has no private posts (its members-only posts are open "
@@ -270,6 +272,11 @@ class GhostAdmin(TransportBackend):
             )
         if post.status == "pending":
             report.warn(SYSTEM, "Ghost has no review status (pending); written as a draft")
+            post = post.replace(status="draft")
+        return post
+
+    def _fields(self, post: Post, report: ConversionReport) -> dict[str, Any]:
+        post = self.prepared(post, report)
         fields: dict[str, Any] = {
             "title": post.title,
             "lexical": written_content(post, self.capabilities, report),

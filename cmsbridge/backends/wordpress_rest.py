@@ -45,7 +45,7 @@ from ..errors import (
     register_secret,
     scrub,
 )
-from ..formats.wordpress.wxr import own_slug
+from ..formats.wordpress.wxr import SEO_META, own_slug
 from ..http import Said
 from ..model import Comment, Post, Term
 from ..report import ConversionReport, ensure_report
@@ -458,24 +458,34 @@ class WordPressREST(TransportBackend):
             self._meta_keys[route] = frozenset(keys) if isinstance(keys, dict) else frozenset()
         return self._meta_keys[route]
 
-    def _meta(self, post: Post, route: str, report: ConversionReport) -> dict[str, Any]:
-        """The custom fields and SEO meta of ``post`` that the site exposes over REST (the rest reported)."""
-        wanted: dict[str, Any] = {k: v for k, v in post.metadata.items() if not k.startswith("_")}
-        for key in post.metadata:
-            if key.startswith("_"):
-                report.warn(SYSTEM, f"custom field {key!r} is WordPress's own (starts with _); not written")
-        wanted.update(seo_meta(post))
-        if not wanted:
-            return {}
-        exposed = self._exposed_meta(route)
-        hidden = sorted(k for k in wanted if k not in exposed)
+    def _writable_meta(self, post: Post, report: ConversionReport) -> Post:
+        """``post`` with the custom fields and SEO fields the site does not let us write over REST taken
+        out and reported: WordPress's own fields (``_``), and meta the route does not expose."""
+        own = [key for key in post.metadata if key.startswith("_")]
+        for key in own:
+            report.warn(SYSTEM, f"custom field {key!r} is WordPress's own (starts with _); not written")
+        metadata = {k: v for k, v in post.metadata.items() if k not in own}
+        seo = {name: key for name, key in SEO_META.items() if getattr(post, name)}
+        if not metadata and not seo:
+            return post.replace(metadata=metadata) if own else post
+        exposed = self._exposed_meta(_route(post.post_type))
+        hidden = sorted(k for k in (*metadata, *seo.values()) if k not in exposed)
         if hidden:
             report.warn(
                 SYSTEM,
                 "post meta not exposed over REST by the site (register_post_meta with show_in_rest); "
                 f"not written: {', '.join(hidden)}",
             )
-        return {k: v for k, v in wanted.items() if k in exposed}
+        unheld = {name: None for name, key in seo.items() if key not in exposed}
+        kept = {k: v for k, v in metadata.items() if k in exposed}
+        return post.replace(metadata=kept, **unheld) if own or hidden else post
+
+    def prepared(self, post: Post, report: ConversionReport) -> Post:
+        """What WordPress holds of ``post``'s fields (:func:`writable_fields`), less the post meta the site
+        does not expose over REST (reported); a status WordPress does not know is a UsageError."""
+        if post.status not in STATUSES:
+            raise UsageError(f"WordPress posts cannot be created with status {post.status!r}")
+        return self._writable_meta(writable_fields(post, report), report)
 
     def _term_name(self, taxonomy: str, term_id: int) -> str:
         key = (taxonomy, term_id)
@@ -506,7 +516,7 @@ class WordPressREST(TransportBackend):
         return self._users[user_id]
 
     def _fields(self, post: Post, report: ConversionReport) -> tuple[dict[str, Any], str]:
-        post = writable_fields(post, report)
+        post = self.prepared(post, report)
         content = written_content(post, self.capabilities, report)
         fields: dict[str, Any] = {
             "title": html_text(post.title),
@@ -515,8 +525,6 @@ class WordPressREST(TransportBackend):
             "status": post.status,
             "password": post.password or "",
         }
-        if post.status not in STATUSES:
-            raise UsageError(f"WordPress posts cannot be created with status {post.status!r}")
         if post.slug:
             fields["slug"] = post.slug
         if post.created is not None:
@@ -524,7 +532,7 @@ class WordPressREST(TransportBackend):
         for name in ("comment_status", "ping_status", "template"):
             if getattr(post, name) is not None:
                 fields[name] = getattr(post, name)
-        meta = self._meta(post, _route(post.post_type), report)
+        meta = {**post.metadata, **seo_meta(post)}  # what the site exposes (prepared)
         if meta:
             fields["meta"] = meta
         if post.post_type == "page":
@@ -584,7 +592,8 @@ class WordPressREST(TransportBackend):
     ) -> Any:
         """Send a post's ``fields``; a template the site's theme does not have is left out and reported
         (WordPress refuses the whole post for it)."""
-        try:
+
+        def send(fields: dict[str, Any]) -> Any:
             body, _ = self._request(
                 method,
                 route,
@@ -595,22 +604,15 @@ class WordPressREST(TransportBackend):
                 shape=WPPost,
                 what="the written post",
             )
+            return body
+
+        try:
+            return send(fields)
         except InvalidContentError as exc:
             if exc.code != "rest_invalid_param" or "template" not in fields or "template" not in str(exc):
                 raise
             report.warn(SYSTEM, f"the site's theme has no template {fields['template']!r}; not written")
-            fields = {k: v for k, v in fields.items() if k != "template"}
-            body, _ = self._request(
-                method,
-                route,
-                params={"context": "edit"},
-                json_body=fields,
-                idempotent=method != "POST",
-                post=post,
-                shape=WPPost,
-                what="the written post",
-            )
-        return body
+            return send({k: v for k, v in fields.items() if k != "template"})
 
     def _fetched(self, body: Mapping[str, Any]) -> Fetched:
         raw = _raw(body, "content")

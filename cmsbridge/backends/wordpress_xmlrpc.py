@@ -167,56 +167,40 @@ class _Client(Client):  # type: ignore[misc]
         return raw
 
 
-class _EditPost(AuthenticatedMethod):  # type: ignore[misc]
-    """``wp.editPost`` with an explicit struct (only the fields given are written)."""
-
-    method_name = "wp.editPost"
-    method_args = ("post_id", "content")
-
-
-class _GetRevisionIds(AuthenticatedMethod):  # type: ignore[misc]
-    """``wp.getRevisions`` asking for the ids alone (a live post may have hundreds of revisions)."""
-
-    method_name = "wp.getRevisions"
-    method_args = ("post_id", "fields")
-
-
-class _GetFields(AuthenticatedMethod):  # type: ignore[misc]
-    """``wp.getPost`` for some fields, answered as the raw struct (also reads a revision by its id)."""
-
-    method_name = "wp.getPost"
-    method_args = ("post_id", "fields")
+_SHAPES: dict[type, Any] = {
+    posts.GetPost: XMLRPCPost,
+    posts.GetPosts: list[XMLRPCPost],
+    posts.DeletePost: bool,
+    users.GetProfile: XMLRPCUser,
+    users.GetUser: XMLRPCUser,
+    users.GetUsers: list[XMLRPCUser],
+    media.UploadFile: XMLRPCUpload,
+}
+"""What each method answers; a result of another shape is an UnexpectedResponseError (the methods below
+add theirs)."""
 
 
-class _NewPost(AuthenticatedMethod):  # type: ignore[misc]
-    method_name = "wp.newPost"
-    method_args = ("content",)
+def _method(name: str, args: tuple[str, ...], answers: Any, *, optional: tuple[str, ...] = ()) -> Any:
+    """A WordPress XML-RPC method as a python-wordpress-xmlrpc method class (called with ``args``, then
+    ``optional``, after the blog id and login), what it answers recorded in :data:`_SHAPES`."""
+    attributes = {"method_name": name, "method_args": args, "optional_args": optional}
+    method = type(name.replace(".", "_"), (AuthenticatedMethod,), attributes)
+    _SHAPES[method] = answers
+    return method
 
 
-class _GetComments(AuthenticatedMethod):  # type: ignore[misc]
-    method_name = "wp.getComments"
-    method_args = ("filter",)
-
-
-class _NewComment(AuthenticatedMethod):  # type: ignore[misc]
-    method_name = "wp.newComment"
-    method_args = ("post_id", "comment")
-
-
-class _EditComment(AuthenticatedMethod):  # type: ignore[misc]
-    method_name = "wp.editComment"
-    method_args = ("comment_id", "comment")
-
-
-class _NewTerm(AuthenticatedMethod):  # type: ignore[misc]
-    method_name = "wp.newTerm"
-    method_args = ("content",)
-
-
-class _GetTerms(AuthenticatedMethod):  # type: ignore[misc]
-    method_name = "wp.getTerms"
-    method_args = ("taxonomy",)
-    optional_args = ("filter",)
+_EditPost = _method("wp.editPost", ("post_id", "content"), bool)
+"""``wp.editPost`` with an explicit struct (only the fields given are written)."""
+_GetRevisionIds = _method("wp.getRevisions", ("post_id", "fields"), list[dict[str, Any]])
+"""``wp.getRevisions`` asking for the ids alone (a live post may have hundreds of revisions)."""
+_GetFields = _method("wp.getPost", ("post_id", "fields"), dict[str, Any])
+"""``wp.getPost`` for some fields, answered as the raw struct (also reads a revision by its id)."""
+_NewPost = _method("wp.newPost", ("content",), XMLRPCId)
+_GetComments = _method("wp.getComments", ("filter",), list[dict[str, Any]])
+_NewComment = _method("wp.newComment", ("post_id", "comment"), XMLRPCId)
+_EditComment = _method("wp.editComment", ("comment_id", "comment"), bool)
+_NewTerm = _method("wp.newTerm", ("content",), XMLRPCId)
+_GetTerms = _method("wp.getTerms", ("taxonomy",), list[XMLRPCTerm], optional=("filter",))
 
 
 # --- the backend ---------------------------------------------------------------------------------------
@@ -391,12 +375,24 @@ class WordPressXMLRPC(TransportBackend):
                     self._users[user_id] = user_id
         return self._users[user_id]
 
-    def _struct(
-        self, post: Post, report: ConversionReport, ref: PostRef | None = None
-    ) -> tuple[dict[str, Any], str]:
+    def prepared(self, post: Post, report: ConversionReport) -> Post:
+        """What WordPress holds of ``post``'s fields (:func:`writable_fields`), less WordPress's own custom
+        fields (``_``: protected meta XML-RPC does not write), reported; a status WordPress does not know
+        is a UsageError."""
         if post.status not in STATUSES:
             raise UsageError(f"WordPress posts cannot be created with status {post.status!r}")
         post = writable_fields(post, report)
+        own = [key for key in post.metadata if key.startswith("_")]
+        if not own:
+            return post
+        for key in own:
+            report.warn(SYSTEM, f"custom field {key!r} is WordPress's own (starts with _); not written")
+        return post.replace(metadata={k: v for k, v in post.metadata.items() if k not in own})
+
+    def _struct(
+        self, post: Post, report: ConversionReport, ref: PostRef | None = None
+    ) -> tuple[dict[str, Any], str]:
+        post = self.prepared(post, report)
         content = written_content(post, self.capabilities, report)
         struct: dict[str, Any] = {
             "post_type": post.post_type,
@@ -902,25 +898,5 @@ def _version(wp: Any, latest_revision: int | None = None) -> Version:
     token = f"{modified.isoformat() if modified else ''}|{latest or ''}"
     return Version(token=token, modified=modified, latest_revision=latest)
 
-
-_SHAPES: dict[type, Any] = {
-    posts.GetPost: XMLRPCPost,
-    posts.GetPosts: list[XMLRPCPost],
-    posts.DeletePost: bool,
-    users.GetProfile: XMLRPCUser,
-    users.GetUser: XMLRPCUser,
-    users.GetUsers: list[XMLRPCUser],
-    media.UploadFile: XMLRPCUpload,
-    _NewPost: XMLRPCId,
-    _NewTerm: XMLRPCId,
-    _GetTerms: list[XMLRPCTerm],
-    _EditPost: bool,
-    _GetFields: dict[str, Any],
-    _GetRevisionIds: list[dict[str, Any]],
-    _GetComments: list[dict[str, Any]],
-    _NewComment: XMLRPCId,
-    _EditComment: bool,
-}
-"""What each method answers; a result of another shape is an UnexpectedResponseError."""
 
 __all__ = ["WordPressPost", "WordPressXMLRPC"]

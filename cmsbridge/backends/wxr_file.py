@@ -146,6 +146,9 @@ class WXRFileBackend:
     def _read_only(self) -> NoReturn:
         raise UnsupportedError("a WXR export is read-only: migrate from it to a site", site=self.site)
 
+    def prepared(self, post: Post, report: ConversionReport) -> Post:
+        self._read_only()
+
     def create(self, post: Post, *, report: ConversionReport | None = None) -> PostRef:
         self._read_only()
 

@@ -36,6 +36,7 @@ from ..model import (
     Link,
     List,
     ListItem,
+    Note,
     Paragraph,
     Post,
     Preformatted,
@@ -74,7 +75,7 @@ class _Pass:
                     out.extend(children or (Text(text=span.href),))
                     continue
                 span = span.model_copy(update={"children": children})
-            elif isinstance(span, Bold | Italic):
+            elif isinstance(span, Bold | Italic | Note):
                 span = span.model_copy(update={"children": self.inlines(span.children)})
             out.append(span)
         return tuple(out)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from ..model import Block, Gallery, Post, Quote
+from ..model import Block, CodeBlock, Gallery, Post, Quote
 from ..report import ConversionReport
 from . import block_format
 
@@ -62,7 +62,16 @@ def _gutenberg_lost(block: Block) -> list[str]:
     if block.type == "container":
         return []  # a container holds its WordPress attributes in the model (Container.attrs)
     held = _HELD.get(block.type, frozenset())
+    if isinstance(block, CodeBlock) and _language_classes(attrs.get("className"), block.language):
+        held |= {"className"}  # the code's language, which the model holds (core/code's usual class)
     return sorted(k for k in attrs if k not in held and k not in _QUIET)
+
+
+def _language_classes(value: object, language: str | None) -> bool:
+    """Whether a code block's ``className`` names only its language (``language-x``, ``lang-x``)."""
+    if not isinstance(value, str) or not language:
+        return False
+    return set(value.split()) <= {f"language-{language}", f"lang-{language}"}
 
 
 def _lexical_lost(block: Block) -> list[str]:

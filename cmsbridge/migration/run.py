@@ -177,11 +177,12 @@ def migrate(
     """Copy ``source``'s posts (modified since ``since``, of ``status``) to ``target``; see the module
     docstring. ``limit`` caps the posts created, updated or failed in this run (skipped ones do not
     count), so repeated runs migrate in batches. ``dry_run`` reads both sites and the map but writes
-    nothing; it reports the losses the real run reports (both write the post through
+    nothing; it reports the losses and refusals the real run reports (both write the post through the
+    target's :meth:`~cmsbridge.backends.base.Backend.prepared` and
     :func:`~cmsbridge.backends.base.written_content`), except what only a write shows (what the server's
-    filters change, images copied). ``media="copy"`` uploads the posts' images to the target and points
-    the posts at them (see :func:`cmsbridge.backends.media.copy_images`); ``"keep"`` leaves them where
-    they are.
+    filters change, a template the theme refuses, a parent page not on the site yet, images copied).
+    ``media="copy"`` uploads the posts' images to the target and points the posts at them (see
+    :func:`cmsbridge.backends.media.copy_images`); ``"keep"`` leaves them where they are.
     ``links="rewrite"`` points links between migrated posts at their new addresses (see :class:`_Links`).
     ``progress`` is called after each post.
 
@@ -394,7 +395,9 @@ def _one(
         if target.capabilities.comments:
             post = post.replace(comments=())  # written beside the post, below
         if dry_run:
-            written_content(post, target.capabilities, losses)  # what create or update would report
+            # what create or update would report or refuse: the backend's own decision on the fields,
+            # then the content (a refusal is this post's failure, as in the real run)
+            written_content(target.prepared(post, losses), target.capabilities, losses)
             action: Action = "created" if mapped is None else "updated"
             return PostOutcome(
                 fetched.ref.id,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,34 +10,13 @@ import pytest
 import requests
 
 import cmsbridge
-from cmsbridge.backends.base import Backend, Fetched
 from cmsbridge.backends.files import FilesBackend
 from cmsbridge.migration.run import MigrationInterrupted, PostOutcome, migrate
 from cmsbridge.model import Heading, Image, Paragraph, Post, Quote, Text
+from tests.backend_wrappers import OnlyOurs
 from tests.image_server import png, serve
 
 pytestmark = [pytest.mark.wordpress, pytest.mark.ghost]
-
-
-class OnlyOurs:
-    """A site seen through a search for this test's token: the servers are shared with other tests."""
-
-    def __init__(self, inner: Backend, token: str) -> None:
-        self.inner, self.token = inner, token
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-    @property
-    def site(self) -> str:
-        return self.inner.site
-
-    @property
-    def capabilities(self) -> Any:
-        return self.inner.capabilities
-
-    def list(self, **options: Any) -> Iterator[Fetched]:
-        return self.inner.list(search=self.token, **options)
 
 
 def _posts(token: str) -> list[Post]:

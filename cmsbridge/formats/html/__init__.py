@@ -46,6 +46,7 @@ from ...model import (
     LineBreak,
     List,
     ListItem,
+    Note,
     Paragraph,
     Post,
     Preformatted,
@@ -65,12 +66,18 @@ from ..inert import inert_html, make_inert
 from ..updates import is_update_label, parse_update_label, unique_id, update_id_from_label
 from . import blocks as rich
 from .inline import (
+    collect_notes,
     escape_attr,
     escape_text,
+    has_notes,
     inline_from_node,
     inlines_from_element,
     inlines_to_html,
     normalize,
+    notes_by_id,
+    notes_html,
+    resolve_notes,
+    take_notes,
 )
 
 NAME = "html"
@@ -509,7 +516,8 @@ def read(data: str, report: ConversionReport) -> Post:
         raise ParseError("html: cannot parse: no body content") from None
     check_element_depth(container, NAME)
     check_parser_limits(_PARSER, NAME)
-    blocks = _Reader(report).read(container)
+    with resolve_notes(take_notes(container)):
+        blocks = _Reader(report).read(container)
     return Post(title=title, blocks=tuple(blocks))
 
 
@@ -536,10 +544,7 @@ class _Writer:
         if rich_html is not None:
             return rich_html
         if isinstance(block, Quote):
-            inner = "".join(f"<p>{inlines_to_html(p.inlines)}</p>" for p in block.paragraphs)
-            if block.citation:
-                inner += f"<cite>{inlines_to_html(block.citation)}</cite>"
-            return f"<blockquote{_attr('cite', block.source_url)}>{inner}</blockquote>"
+            return rich.write_quote(block)
         if isinstance(block, Embed):
             return self.embed(block)
         if isinstance(block, UpdateMarker):
@@ -570,7 +575,7 @@ class _Writer:
     def rich(self, block: Block) -> str | None:
         """The HTML of the blocks of :mod:`.blocks` (None for the others)."""
         if isinstance(block, Quote) and block.pull:
-            return rich.write_pullquote(block)
+            return rich.write_quote(block)
         if isinstance(block, CodeBlock):
             return rich.write_code(block)
         if isinstance(block, Preformatted):
@@ -682,6 +687,19 @@ def runs(blocks: tuple[Block, ...]) -> list[tuple[Block, ...]]:
 def write(post: Post, report: ConversionReport) -> str:
     report_unwritten_fields(post, NAME, report, written=("title",))
     post = make_inert(post, NAME, report)
+    with collect_notes() as notes:
+        body = _write_body(post, report, notes)
+    if notes:
+        body = body + "\n" + notes_html(notes) if body else notes_html(notes)
+    if not post.title:
+        return body + "\n" if body else ""
+    return (
+        '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape_text(post.title)}</title>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def _write_body(post: Post, report: ConversionReport, notes: list[Note]) -> str:
     writer = _Writer(report)
     chunks: list[str] = []
     index = 0
@@ -692,6 +710,7 @@ def write(post: Post, report: ConversionReport) -> str:
             len(run) == 1
             and origin is not None
             and origin.format == NAME
+            and not has_notes(block)
             and read(origin.markup, ConversionReport()).blocks == (block,)
         ):
             chunks.append(origin.markup)
@@ -699,16 +718,11 @@ def write(post: Post, report: ConversionReport) -> str:
             continue
         writer.index = index
         written = writer.block(block) if len(run) == 1 else writer.row(run)
-        probe = read(written, ConversionReport()).blocks
+        with resolve_notes(notes_by_id(notes)):
+            probe = read(written, ConversionReport()).blocks
         for offset, each in enumerate(run):
             if probe[offset : offset + 1] != (each.without_origin(),):
                 report.warn(NAME, f"{each.type} block does not survive exactly", index + offset)
         index += len(run)
         chunks.append(written)
-    body = "\n".join(chunks)
-    if not post.title:
-        return body + "\n" if body else ""
-    return (
-        '<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{escape_text(post.title)}</title>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
-    )
+    return "\n".join(chunks)

@@ -43,6 +43,8 @@ from .inline import escape_attr, escape_text, inlines_from_element, inlines_to_h
 ReadChildren = Callable[[etree._Element], list[Block]]
 WriteBlocks = Callable[[tuple[Block, ...]], str]
 
+CELL_ALIGNS = ("left", "center", "right")
+"""The alignments a table cell holds (``TableCell.align``)."""
 SECTIONING = frozenset({"div", "section", "article", "aside", "main", "header", "footer", "nav"})
 _KIND_ATTR = "data-cmsbridge-kind"
 _ATTRS_ATTR = "data-cmsbridge-attrs"
@@ -102,13 +104,42 @@ def _align(cell: etree._Element) -> str | None:
         style.group(1) if style else None,
         *(c.removeprefix("has-text-align-") for c in _classes(cell) if c.startswith("has-text-align-")),
     ):
-        if value and value.lower() in ("left", "center", "right"):
+        if value and value.lower() in CELL_ALIGNS:
             return value.lower()
     return None
 
 
+TableSections = dict[str, list[TableRow]]
+
+
+def table_sections() -> TableSections:
+    """Rows by the HTML section they stand in: ``thead``, ``tbody`` and ``tfoot``, the table's head, body
+    and foot (:func:`table_of`)."""
+    return {"thead": [], "tbody": [], "tfoot": []}
+
+
+def table_of(sections: TableSections, caption: Inlines) -> Table:
+    return Table(
+        head=tuple(sections["thead"]),
+        body=tuple(sections["tbody"]),
+        foot=tuple(sections["tfoot"]),
+        caption=caption,
+    )
+
+
+def sections_html(block: Table, cell_html: Callable[[TableCell], str]) -> str:
+    """A table's head, body and foot as ``<thead>``, ``<tbody>`` and ``<tfoot>`` (each only when it has
+    rows), every cell written by ``cell_html``."""
+    out = ""
+    for tag, rows in (("thead", block.head), ("tbody", block.body), ("tfoot", block.foot)):
+        if rows:
+            out += f"<{tag}>" + "".join("<tr>" + "".join(map(cell_html, r.cells)) + "</tr>" for r in rows)
+            out += f"</{tag}>"
+    return out
+
+
 def read_table(node: etree._Element, caption: Inlines = ()) -> Table | None:
-    sections: dict[str, list[TableRow]] = {"thead": [], "tbody": [], "tfoot": []}
+    sections = table_sections()
     for child in _elements(node):
         tag = _tag(child)
         if tag == "caption":
@@ -134,12 +165,7 @@ def read_table(node: etree._Element, caption: Inlines = ()) -> Table | None:
                     )
                 )
             sections["tbody" if tag == "tr" else tag].append(TableRow(cells=tuple(cells)))
-    return Table(
-        head=tuple(sections["thead"]),
-        body=tuple(sections["tbody"]),
-        foot=tuple(sections["tfoot"]),
-        caption=caption,
-    )
+    return table_of(sections, caption)
 
 
 def read_media(node: etree._Element, caption: Inlines) -> Audio | Video | None:
@@ -302,15 +328,8 @@ def _cell(cell: TableCell) -> str:
 
 
 def write_table(block: Table) -> str:
-    out = f"<caption>{inlines_to_html(block.caption)}</caption>" if block.caption else ""
-    for tag, rows in (("thead", block.head), ("tbody", block.body), ("tfoot", block.foot)):
-        if rows:
-            out += (
-                f"<{tag}>"
-                + "".join("<tr>" + "".join(map(_cell, r.cells)) + "</tr>" for r in rows)
-                + f"</{tag}>"
-            )
-    return f"<table>{out}</table>"
+    caption = f"<caption>{inlines_to_html(block.caption)}</caption>" if block.caption else ""
+    return f"<table>{caption}{sections_html(block, _cell)}</table>"
 
 
 def write_media(block: Audio | Video) -> str:
@@ -336,11 +355,13 @@ def write_buttons(buttons: list[Button]) -> str:
     return f'<div class="wp-block-buttons">{links}</div>'
 
 
-def write_pullquote(block: Quote) -> str:
+def write_quote(block: Quote) -> str:
+    """A quote, of class ``pullquote`` when it is one: its paragraphs, then its citation."""
     inner = "".join(f"<p>{inlines_to_html(p.inlines)}</p>" for p in block.paragraphs)
     if block.citation:
         inner += f"<cite>{inlines_to_html(block.citation)}</cite>"
-    return f'<blockquote class="pullquote"{_attr("cite", block.source_url)}>{inner}</blockquote>'
+    kind = _attr("class", "pullquote" if block.pull else None)
+    return f"<blockquote{kind}{_attr('cite', block.source_url)}>{inner}</blockquote>"
 
 
 def write_details(block: Details, write_blocks: WriteBlocks) -> str:

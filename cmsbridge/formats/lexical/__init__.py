@@ -10,6 +10,9 @@ Mapping (model <-> Lexical):
   line breaks ``linebreak``. The reader nests marks canonically: links outermost, then bold, then italic;
   line breaks are never inside marks. Strikethrough, underline, sub/superscript and highlight read as
   :class:`RawInline` HTML (``<s>``, ``<u>``, ``<sub>``, ``<sup>``, ``<mark>``) and are written back as bits.
+- Note (a footnote): Ghost has no footnotes. The note's number is written as superscript text where it
+  stands and the notes as a numbered ``list`` after the post; each note is reported. It reads back as
+  that text and list.
 - Heading anchors: Ghost derives a heading's ``id`` from its text (:func:`cmsbridge.model.slugify`) and
   Lexical has no id field. A heading with an ``anchor`` is preceded by an HTML card
   ``<span class="cmsbridge-anchor" data-anchor="A" id="A"></span>`` (``id`` left out when Ghost's own id
@@ -88,6 +91,7 @@ from ...model import (
     Link,
     List,
     ListItem,
+    Note,
     Origin,
     Paragraph,
     Post,
@@ -199,12 +203,28 @@ def _html_card(html: str) -> Node:
 
 
 class _Writer:
-    def __init__(self, report: ConversionReport, block: int | None) -> None:
+    def __init__(
+        self, report: ConversionReport, block: int | None, notes: dict[int, tuple[int, Note]] | None = None
+    ) -> None:
         self.report = report
         self.block = block
+        self.notes: dict[int, tuple[int, Note]] = {} if notes is None else notes
+        """Footnotes met so far (shared by the post's writers): number and note, by the span's identity
+        (a span written twice is one note). Ghost has no footnotes: the number is written where the note
+        stands, as superscript text, and the notes as a numbered list after the post."""
 
     def loss(self, message: str) -> None:
         self.report.warn(NAME, message, self.block)
+
+    def note_number(self, note: Note) -> int:
+        found = self.notes.get(id(note))
+        if found is None:
+            found = self.notes[id(note)] = (len(self.notes) + 1, note)
+            self.loss(
+                f"footnote {found[0]} is written as its number in the text and as item {found[0]} of a"
+                " numbered list after the post (Ghost has no footnotes)"
+            )
+        return found[0]
 
     def inlines(self, inlines: Inlines, bits: int = 0, in_link: bool = False) -> list[Node]:
         out: list[Node] = []
@@ -236,6 +256,8 @@ class _Writer:
                             url=span.href,
                         )
                     )
+            elif isinstance(span, Note):
+                out.append(_text(str(self.note_number(span)), bits | SUP))
             elif span.format == NAME:
                 out.append(self.raw_lexical_inline(span.content, bits))
             elif span.format == "html":
@@ -827,6 +849,7 @@ def write_nodes(post: Post, report: ConversionReport) -> list[Node]:
     """The post's blocks as Lexical nodes (the root's children)."""
     post = make_inert(post, NAME, report)
     nodes: list[Node] = []
+    notes: dict[int, tuple[int, Note]] = {}
     for index, block in enumerate(post.blocks):
         origin = block.origin
         if origin is not None and origin.format == NAME:
@@ -835,8 +858,21 @@ def write_nodes(post: Post, report: ConversionReport) -> list[Node]:
                 nodes += kept
                 continue
         # what does not read back identically is found where the post crosses (:mod:`.crossing`)
-        nodes += _block_nodes(block, _Writer(report, index))
+        nodes += _block_nodes(block, _Writer(report, index, notes))
+    if notes:
+        nodes.append(_notes_list(_Writer(report, len(post.blocks), notes)))
     return nodes
+
+
+def _notes_list(writer: _Writer) -> Node:
+    """The footnotes as a numbered list (a note may hold notes: they are numbered after the others)."""
+    items: list[Node] = []
+    number = 0
+    while number < len(writer.notes):
+        number += 1
+        note = next(n for k, n in writer.notes.values() if k == number)
+        items.append(_element("listitem", writer.inlines(note.children), value=number))
+    return _element("list", items, listType="number", start=1, tag="ol")
 
 
 def _report_id_collisions(post: Post, report: ConversionReport) -> None:

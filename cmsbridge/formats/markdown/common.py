@@ -16,6 +16,8 @@ Shared syntax (both flavours):
   any other fenced or indented block is a CodeBlock (its info's first word the language), and a fence with
   info ``{.preformatted}`` is Preformatted text.
 * GFM pipe tables are Tables.
+* Footnotes (mdit-py-plugins' footnote plugin): ``[^label]`` references, ``[^label]: ...`` definitions and
+  ``^[...]`` inline notes are Note spans where they are referred to (docs/text-format.md rule 15).
 * Fenced divs (``::: {.KIND key=value}`` ... ``:::``, Pandoc's syntax) hold a Gallery, Callout, Details,
   pull Quote or Container; ``[text](url){.KIND ...}`` alone on a line is an Audio, Video, File, Button or
   Bookmark, with its caption on the following lines.
@@ -38,6 +40,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 from pydantic import ValidationError
 
 from ...errors import ParseError
@@ -66,6 +69,7 @@ from ...model import (
     Link,
     List,
     ListItem,
+    Note,
     Origin,
     Paragraph,
     Preformatted,
@@ -84,6 +88,7 @@ from ...model import (
 )
 from ...report import ConversionReport
 from ..embeds import canonical_url, id_in_url
+from ..html.blocks import CELL_ALIGNS, table_of, table_sections
 from ..html.inline import normalize
 from ..inert import MARKUP_FORMATS
 from ..updates import is_update_label, parse_update_label, unique_id, update_id_from_label
@@ -172,6 +177,7 @@ def make_parser(flavor: Flavor) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": flavor.html, "breaks": flavor.newline_breaks})
     md.disable("text_join")  # keep escapes apart from text: an escaped ``UPDATE\:`` is no marker
     md.enable("table")  # GFM pipe tables
+    footnote_plugin(md)  # ``[^1]`` references, ``[^1]: ...`` definitions, ``^[...]`` inline notes
     container_plugin(md, "div", validate=lambda params, *_: div_attrs(params) is not None)
     md.inline.ruler.before("link", "cms_embed", _embed_rule)
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]
@@ -233,10 +239,6 @@ def format_attrs(
 
 _DIV_WORD = re.compile(r"[A-Za-z][\w-]*")
 
-DIV_KINDS = frozenset({"gallery", "callout", "details", "pullquote", "container"})
-"""Classes of a fenced div that name a block of the model (any other class is a Container's kind)."""
-LINKED_KINDS = frozenset({"audio", "video", "file", "button", "bookmark"})
-"""Classes of a ``[text](url){.KIND}`` line that name a block of the model."""
 PREFORMATTED_INFO = "{.preformatted}"
 _DIV_VALUES = {
     "gallery": frozenset({"columns"}),
@@ -251,6 +253,10 @@ _LINKED_VALUES = {
     "button": frozenset[str](),
     "bookmark": frozenset({"description", "icon", "thumbnail", "publisher", "author"}),
 }
+DIV_KINDS = frozenset({*_DIV_VALUES, "container"})
+"""Classes of a fenced div that name a block of the model (any other class is a Container's kind)."""
+LINKED_KINDS = frozenset(_LINKED_VALUES)
+"""Classes of a ``[text](url){.KIND}`` line that name a block of the model."""
 
 
 def div_attrs(params: str) -> Attrs | None:
@@ -300,19 +306,49 @@ class Reader:
         self.lines: list[str] = []
         self.seen_ids: set[str] = set()
         self.blocks: list[Block] = []
+        self.notes: dict[int, Inlines] = {}
+        """Footnotes by markdown-it's id, read before the blocks that refer to them."""
 
     def read(self, body: str) -> list[Block]:
         self.lines = body.split("\n")
+        env: dict[str, Any] = {}
         try:
-            tokens = self.md.parse(body)
+            tokens = self.md.parse(body, env)
         except (ValueError, IndexError, RecursionError) as exc:  # pragma: no cover - markdown-it is total
             raise ParseError(f"{self.flavor.name}: cannot parse: {exc}") from exc
         if _nesting(tokens) > MAX_DEPTH:  # emphasis nests without markdown-it's own limit
             raise too_deep(self.flavor.name)
         root = SyntaxTreeNode(tokens)
         for node in root.children:
-            self._block(node)
+            if node.type == "footnote_block":
+                self._footnotes(node)
+        refs = env.get("footnotes", {}).get("refs", {})
+        for label in sorted(label for label, number in refs.items() if number == -1):
+            self.report.warn(self.flavor.name, f"footnote [^{label[1:]}] is never referred to: dropped")
+        for node in root.children:
+            if node.type != "footnote_block":
+                self._block(node)
         return self.blocks
+
+    def _footnotes(self, block: SyntaxTreeNode) -> None:
+        """The definitions of footnotes: their paragraphs' text (a blank line between two paragraphs
+        becomes a line break; any other block in a note is kept as its text and reported)."""
+        for note in block.children:
+            spans: list[Inline] = []
+            for child in note.children:
+                if child.type == "footnote_anchor":
+                    continue
+                if spans:
+                    spans.append(LineBreak())
+                if child.type == "paragraph":
+                    inline = [c for c in child.children if c.type == "inline"]
+                    spans.extend(self._inlines(inline[0].children) if inline else ())
+                elif child.type == "inline":  # an inline note, ``^[...]``
+                    spans.extend(self._inlines(child.children))
+                else:
+                    self.report.warn(self.flavor.name, f"a footnote's {child.type} is kept as its text")
+                    spans.append(Text(text=self._source(child)))
+            self.notes[int(note.meta.get("id", len(self.notes)))] = normalize(tuple(spans))
 
     # -- helpers
 
@@ -622,7 +658,7 @@ class Reader:
         self.blocks.append(CodeBlock(code=code, language=language))
 
     def _table(self, node: SyntaxTreeNode) -> Table:
-        sections: dict[str, list[TableRow]] = {"thead": [], "tbody": []}
+        sections = table_sections()
         for section in node.children:
             for row in section.children:
                 cells = []
@@ -634,11 +670,11 @@ class Reader:
                         TableCell(
                             inlines=_strip(normalize(self._inlines(inline))),
                             header=cell.type == "th",
-                            align=align if align in ("left", "center", "right") else None,
+                            align=align if align in CELL_ALIGNS else None,
                         )
                     )
                 sections.setdefault(section.type, []).append(TableRow(cells=tuple(cells)))
-        return Table(head=tuple(sections["thead"]), body=tuple(sections["tbody"]))
+        return table_of(sections, ())
 
     def _nested(self, nodes: Sequence[SyntaxTreeNode]) -> list[Block]:
         saved, self.blocks = self.blocks, []
@@ -767,6 +803,10 @@ class Reader:
                 )
             elif kind == "html_inline":
                 out.append(RawInline(format="html", content=node.content))
+            elif kind == "footnote_ref":
+                note = self.notes.get(int(node.meta.get("id", -1)))
+                label = f"[^{node.meta.get('label')}]"
+                out.append(Note(children=note) if note is not None else Text(text=label))
             elif kind == "image":
                 out.append(RawInline(format=self.flavor.name, content=_image_markup(node)))
             elif kind == "cms_embed":

@@ -32,6 +32,7 @@ from ...model import (
     LineBreak,
     Link,
     List,
+    Note,
     Paragraph,
     Post,
     Preformatted,
@@ -90,6 +91,11 @@ class Writer:
         self.index = 0
         self.at = at
         """The index of the outer block whose blocks this writer writes (losses are counted there)."""
+        self.notes: list[Note] = []
+        """Footnotes met so far, numbered in order: ``[^N]`` where they stand, ``[^N]: ...`` after the
+        post's last block (one list shared with the writers of nested blocks)."""
+        self.note_numbers: dict[int, int] = {}
+        """Each note's number by the span's identity (a span written twice is one note)."""
 
     def loss(self, message: str) -> None:
         self.report.warn(self.flavor.name, message, self.index if self.at is None else self.at)
@@ -140,6 +146,11 @@ class Writer:
                 parts.append("\n" if self.flavor.newline_breaks else "\\\n")
                 start = True
                 continue
+            elif isinstance(span, Note):
+                if id(span) not in self.note_numbers:
+                    self.notes.append(span)
+                    self.note_numbers[id(span)] = len(self.notes)
+                parts.append(f"[^{self.note_numbers[id(span)]}]")
             elif isinstance(span, RawInline):
                 if span.format == self.flavor.name or (span.format == "html" and self.flavor.html):
                     parts.append(span.content)
@@ -183,7 +194,21 @@ class Writer:
         out = chunks[0] if chunks else ""
         for join, chunk in zip(joins, chunks[1:], strict=True):
             out += join + chunk
+        if self.at is None and self.notes:
+            out = (out + "\n\n" if out else "") + self.definitions()
         return out
+
+    def definitions(self) -> str:
+        """The footnotes' definitions, ``[^N]: text``, continuation lines indented (a note written here
+        may hold notes of its own: they are numbered after the others)."""
+        lines: list[str] = []
+        number = 0
+        while number < len(self.notes):
+            note = self.notes[number]
+            number += 1
+            body = self.inlines(note.children, False)
+            lines.append(f"[^{number}]: " + body.replace("\n", "\n    "))
+        return "\n".join(lines)
 
     def block(self, block: Block, after_list: str) -> str | None:
         if isinstance(block, UpdateMarker):
@@ -291,6 +316,8 @@ class Writer:
         """A fenced div ``::: {.KIND key=value}`` around ``blocks`` (longer fences outside)."""
         inner = Writer(self.flavor, self.report, self.index if self.at is None else self.at)
         inner.seen_ids = self.seen_ids
+        inner.notes = self.notes
+        inner.note_numbers = self.note_numbers
         body = inner.blocks(blocks)
         longest = max((len(m) for m in re.findall(r"^[ \t]*(:{3,})", body, re.M)), default=2)
         fence = ":" * (longest + 1)

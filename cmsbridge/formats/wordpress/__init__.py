@@ -23,13 +23,14 @@ import re
 
 from ... import gutenberg
 from ...limits import MAX_JSON_DEPTH, json_depth
-from ...model import Block, Button, Origin, Post, Raw, UpdateMarker
+from ...model import Block, Button, Inlines, Origin, Post, Raw, UpdateMarker
 from ...report import ConversionReport
 from .. import report_unwritten_fields
+from ..html.inline import collect_notes, has_notes, notes_html, parse_fragment, resolve_notes, take_notes
 from ..inert import make_inert
 from . import blocks as rich
 from . import writer
-from .html import WS, block_spans, spans_match
+from .html import WS, block_spans, delimited, spans_match
 from .reader import read_block
 
 NAME = "gutenberg"
@@ -41,9 +42,37 @@ def _is_blank(text: str) -> bool:
     return not text.strip(WS)
 
 
+def _notes_block(block: gutenberg.ParsedBlock) -> dict[str, Inlines] | None:
+    """The notes of a core/html block that holds only a footnotes list (as :func:`write` writes them)."""
+    if block["blockName"] != "core/html" or block["innerBlocks"]:
+        return None
+    html = block["innerHTML"].strip(WS)
+    if not html.startswith('<ol class="wp-block-footnotes">'):
+        return None
+    container = parse_fragment(html)
+    notes = take_notes(container)
+    return notes if notes and len(container) == 0 and not (container.text or "").strip() else None
+
+
 def read(data: str, report: ConversionReport) -> Post:
     """Read WordPress post content into a post (blocks only)."""
     parsed = gutenberg.parse(data)
+    notes: dict[str, Inlines] = {}
+    for block in parsed:
+        found = _notes_block(block)
+        if found is not None:
+            notes.update(found)
+        elif block["blockName"] == "core/footnotes":
+            report.warn(
+                NAME,
+                "WordPress keeps the footnotes' text in the post meta 'footnotes', which block markup does"
+                " not hold: the references are kept as markup",
+            )
+    with resolve_notes(notes):
+        return _read(data, parsed, report)
+
+
+def _read(data: str, parsed: list[gutenberg.ParsedBlock], report: ConversionReport) -> Post:
     pieces = block_spans(data)
     spans = [p for p in pieces or [] if p is not None]
     if (
@@ -67,6 +96,9 @@ def read(data: str, report: ConversionReport) -> Post:
         pos = end
         if piece is None and _is_blank(markup):
             pending += markup
+            continue
+        if piece is not None and _notes_block(block) is not None:  # read into the notes (see read)
+            pending = ""
             continue
         buttons = (
             rich.read_buttons(block, piece, data) if piece and block["blockName"] == "core/buttons" else None
@@ -141,7 +173,7 @@ def _edges(block: Block) -> tuple[str | None, str | None, str]:
 def _render(block: Block, core: str | None, report: ConversionReport, index: int) -> str:
     if isinstance(block, Raw):
         return writer.raw_block(block, report, index)
-    if core is not None:
+    if core is not None and not has_notes(block):  # notes are numbered as they are written
         loaded = writer.reread(core)
         if loaded is not None:
             src, read_back = loaded
@@ -154,9 +186,28 @@ def _render(block: Block, core: str | None, report: ConversionReport, index: int
 
 
 def write(post: Post, report: ConversionReport) -> str:
-    """Write a post's blocks as WordPress block markup (post fields live outside it: reported)."""
+    """Write a post's blocks as WordPress block markup (post fields live outside it: reported).
+
+    Footnotes are written as WordPress writes their references (``<sup data-fn="fn-N" class="fn">``) and
+    their text as the list WordPress renders (``<ol class="wp-block-footnotes">``) in a core/html block
+    after the post: WordPress's own footnotes block shows the post meta ``footnotes``, which markup cannot
+    set (reported), and the list keeps every note visible and reads back as the notes."""
     report_unwritten_fields(post, NAME, report)
     post = make_inert(post, NAME, report)
+    with collect_notes("wordpress") as notes:
+        body = _write(post, report)
+    if not notes:
+        return body
+    report.warn(
+        NAME,
+        f"{len(notes)} footnote(s) written as a list in a core/html block after the post: WordPress's"
+        " footnotes post meta is not set, so its footnotes block does not show them",
+    )
+    listed = delimited("core/html", None, notes_html(notes, "wordpress"))
+    return f"{body}\n\n{listed}" if body else listed
+
+
+def _write(post: Post, report: ConversionReport) -> str:
     out: list[str] = []
     last = len(post.blocks) - 1
     previous_had_origin = True

@@ -49,6 +49,7 @@ from ...model import (
     text,
 )
 from ...report import ConversionReport
+from ..html.blocks import CELL_ALIGNS, sections_html, table_of, table_sections
 from ..html.inline import inlines_from_element, inlines_from_html, inlines_to_html, parse_fragment
 from .html import WS, Span, delimited, escape_attr, tag_attrs
 
@@ -169,9 +170,6 @@ def read_preformatted(block: gutenberg.ParsedBlock) -> Preformatted | None:
     return None if pre is None else Preformatted(inlines=inlines_from_element(pre))
 
 
-_ALIGNS = ("left", "center", "right")
-
-
 def _cell(cell: etree._Element) -> TableCell | None:
     if cell.tag not in ("td", "th") or (cell.tail or "").strip(WS):
         return None
@@ -179,7 +177,7 @@ def _cell(cell: etree._Element) -> TableCell | None:
         return None
     align = cell.get("data-align")
     extra = [c for c in _classes(cell) if c != f"has-text-align-{align}"]
-    if extra or (align is not None and align not in _ALIGNS):
+    if extra or (align is not None and align not in CELL_ALIGNS):
         return None
     spans = [cell.get(n, "1") for n in ("colspan", "rowspan")]
     if not all(s.isdigit() and 1 <= int(s) <= 1000 for s in spans):
@@ -198,7 +196,7 @@ def read_table(block: gutenberg.ParsedBlock) -> Table | None:
     if parts is None:
         return None
     table, caption = parts
-    sections: dict[str, list[TableRow]] = {"thead": [], "tbody": [], "tfoot": []}
+    sections = table_sections()
     children = _children(table)
     if children is None or set(table.attrib) - {"class"}:
         return None
@@ -214,12 +212,7 @@ def read_table(block: gutenberg.ParsedBlock) -> Table | None:
             if any(c is None for c in read):
                 return None
             sections[section.tag].append(TableRow(cells=tuple(c for c in read if c is not None)))
-    return Table(
-        head=tuple(sections["thead"]),
-        body=tuple(sections["tbody"]),
-        foot=tuple(sections["tfoot"]),
-        caption=caption,
-    )
+    return table_of(sections, caption)
 
 
 def _media(
@@ -434,11 +427,7 @@ def _cell_html(cell: TableCell) -> str:
 
 
 def new_table(block: Table) -> str:
-    sections = ""
-    for tag, rows in (("thead", block.head), ("tbody", block.body), ("tfoot", block.foot)):
-        if rows:
-            body = "".join("<tr>" + "".join(_cell_html(c) for c in row.cells) + "</tr>" for row in rows)
-            sections += f"<{tag}>{body}</{tag}>"
+    sections = sections_html(block, _cell_html)
     inner = f'<figure class="wp-block-table"><table class="has-fixed-layout">{sections}</table>'
     return delimited("core/table", None, inner + _caption(block.caption) + "</figure>")
 
