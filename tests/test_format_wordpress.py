@@ -305,8 +305,12 @@ def test_separator_eras() -> None:
 
 def test_unknown_blocks_and_freeform_are_raw_and_verbatim() -> None:
     post = read(NEWSROOM_POST)
-    raws = [b for b in post.blocks if isinstance(b, Raw)]
-    assert {r.content.split(" ")[1] for r in raws} >= {"wp:html", "wp:acme/poll"}
+    raws = [b for b in post.blocks if isinstance(b, Raw) and b.format == "gutenberg"]
+    assert {r.content.split(" ")[1] for r in raws} >= {"wp:acme/poll"}
+    # a custom HTML block is the HTML it holds, its source markup kept for writing it back byte for byte
+    (html,) = [b for b in post.blocks if isinstance(b, Raw) and b.format == "html"]
+    assert html.content == '<div class="ad-slot" data-slot="mid"><script>load()</script></div>'
+    assert html.origin is not None and html.origin.markup.strip() in NEWSROOM_POST
     # blocks the model has types for since issue 15 are read into them
     assert any(isinstance(b, Quote) and b.pull for b in post.blocks)
     assert {b.kind for b in post.blocks if isinstance(b, Container)} == {"group", "columns"}
@@ -567,3 +571,23 @@ def test_post_fields_are_reported_not_dropped_silently() -> None:
         "gutenberg: gutenberg holds no post title; not written",
         "gutenberg: gutenberg holds no post tags; not written",
     ]
+
+
+def test_html_crosses_wordpress_as_html() -> None:
+    """A Ghost HTML card (raw HTML) written to WordPress is a custom HTML block, and reads back as the same
+    HTML: it crosses WordPress -> Ghost -> WordPress and back unchanged, with nothing reported."""
+    from cmsbridge.formats import convert
+
+    card = {
+        "type": "html",
+        "version": 1,
+        "html": '<div class="chart"><iframe src="https://x.example/c"></iframe></div>',
+    }
+    lexical = json.dumps({"root": {"type": "root", "children": [card], "version": 1}})
+    report = ConversionReport()
+    markup = convert(lexical, "lexical", "gutenberg", report=report)
+    assert markup.startswith("<!-- wp:html -->") and report.messages() == []
+    (back,) = read(markup).blocks
+    assert back == Raw(format="html", content=card["html"])
+    again = json.loads(convert(markup, "gutenberg", "lexical", report=report))
+    assert again["root"]["children"][0]["html"] == card["html"] and report.messages() == []

@@ -47,10 +47,7 @@ POSTS = [
             Heading(level=2, inlines=(Text(text="A heading"),)),
             Quote(paragraphs=(_para("Quoted"),), citation=(Text(text="Someone"),)),
             List(items=(ListItem(inlines=(Text(text="one"),)), ListItem(inlines=(Text(text="two"),)))),
-            Raw(
-                format="gutenberg",
-                content="<!-- wp:html -->\n<script>if (a[b[0]]>1) {}</script>\n<!-- /wp:html -->",
-            ),
+            Raw(format="html", content="<script>if (a[b[0]]>1) {}</script>"),  # a custom HTML block
         ),
     ),
     Post(

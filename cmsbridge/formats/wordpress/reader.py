@@ -28,6 +28,7 @@ from ...model import (
     Origin,
     Paragraph,
     Quote,
+    Raw,
     Separator,
     Text,
     UpdateMarker,
@@ -383,6 +384,18 @@ def read_separator(block: gutenberg.ParsedBlock) -> Separator | None:
     return Separator()
 
 
+def read_html_block(block: gutenberg.ParsedBlock) -> Raw | None:
+    """A custom HTML block (core/html) as the HTML it holds, so that HTML crossing through WordPress (a
+    Ghost HTML card, an HTML document's raw markup) comes back as HTML; with attributes or inner blocks it
+    stays raw block markup."""
+    inner = block["innerHTML"]
+    if block["attrs"] or block["innerBlocks"] or not inner.strip():
+        return None
+    if len(inner) >= 2 and inner.startswith("\n") and inner.endswith("\n"):
+        inner = inner[1:-1]  # the line breaks the editor puts inside the delimiters
+    return Raw(format="html", content=inner)
+
+
 def read_block(block: gutenberg.ParsedBlock, span: Span, doc: str) -> Block | None:
     """The model block for one parsed block (no origin), or None to keep it as Raw."""
     name = block["blockName"] or ""
@@ -394,6 +407,7 @@ def read_block(block: gutenberg.ParsedBlock, span: Span, doc: str) -> Block | No
         "core/list": lambda: read_list(block, span.children, doc),
         "core/image": lambda: read_image(block),
         "core/separator": lambda: read_separator(block),
+        "core/html": lambda: read_html_block(block),
     }
     readers.update(blocks.readers(block, span, doc))
     if name.startswith("core-embed/"):
