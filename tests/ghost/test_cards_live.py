@@ -134,10 +134,9 @@ CARDS: list[tuple[str, Block, str]] = [
         "core/group",
     ),
 ]
-NAMED = {"callout": "callout", "bookmark": "bookmark", "header": "header", "html": "raw"}
+NAMED = {"callout": "callout", "bookmark": "bookmark", "header": "header"}
 """Cards that do not read back from WordPress as the block they were, and the word their loss names: the
-three WordPress has no block for, and the HTML card, stored as core/html, which the WordPress reader holds
-as raw block markup."""
+three WordPress has no block for. (The HTML card is stored as core/html and reads back as the same HTML.)"""
 
 
 def test_every_ghost_card_arrives_in_wordpress_as_its_block(

@@ -172,6 +172,10 @@ def _edges(block: Block) -> tuple[str | None, str | None, str]:
 
 def _render(block: Block, core: str | None, report: ConversionReport, index: int) -> str:
     if isinstance(block, Raw):
+        if core is not None and block.format != NAME:  # HTML read from a custom HTML block, unchanged
+            loaded = writer.reread(core)
+            if loaded is not None and writer.same_content(block, loaded[1]):
+                return core
         return writer.raw_block(block, report, index)
     if core is not None and not has_notes(block):  # notes are numbered as they are written
         loaded = writer.reread(core)
