@@ -178,3 +178,11 @@ def test_list_items_with_paragraphs() -> None:
     assert read("<ol><li><p>x</p></li></ol>").blocks == (
         List(ordered=True, items=(ListItem(inlines=(Text(text="x"),)),)),
     )
+
+
+def test_a_document_with_nothing_in_it_is_an_empty_post() -> None:
+    """A doctype alone (CommonMark's example 181 written as HTML) is an empty document, not a parse error."""
+    from cmsbridge.formats import read as read_format
+
+    for data in ("<!DOCTYPE html>", "<!DOCTYPE html>\n<!-- nothing -->\n"):
+        assert read_format(data, "html", report=ConversionReport()) == Post()

@@ -499,7 +499,12 @@ def read(data: str, report: ConversionReport) -> Post:
     check_attribute_count(data, NAME)
     try:
         if _DOCUMENT.match(data):
-            document = lxml.html.document_fromstring(data, parser=_PARSER)
+            try:
+                document = lxml.html.document_fromstring(data, parser=_PARSER)
+            except etree.ParserError as exc:
+                if str(exc) == "Document is empty":  # a doctype alone, comments: a post with nothing in it
+                    return Post()
+                raise
             titles = _descendants(document, "title")
             title = _SPACE.sub(" ", _text(titles[0])).strip() if titles else ""
             bodies = _descendants(document, "body")
