@@ -110,11 +110,16 @@ def _classes(element: etree._Element) -> list[str]:
 # --- reading -------------------------------------------------------------------------------------------
 
 
-def read_inner(block: gutenberg.ParsedBlock, spans: list[Span], doc: str) -> tuple[Block, ...]:
+ReadBlock = Callable[[gutenberg.ParsedBlock, Span, str], Block | None]
+"""The reader of one parsed block (:func:`cmsbridge.formats.wordpress.reader.read_block`), which a
+wrapper's reader is given for its inner blocks."""
+
+
+def read_inner(
+    block: gutenberg.ParsedBlock, spans: list[Span], doc: str, read_block: ReadBlock
+) -> tuple[Block, ...]:
     """A wrapper's inner blocks as model blocks, each with its origin (Raw for what the model cannot
     hold; a core/buttons row as its buttons)."""
-    from .reader import read_block
-
     out: list[Block] = []
     for inner, span in zip(block["innerBlocks"], spans, strict=True):
         markup = doc[span.start : span.end]
@@ -310,7 +315,9 @@ _DETAILS_OPEN = re.compile(
 )
 
 
-def read_details(block: gutenberg.ParsedBlock, spans: list[Span], doc: str) -> Details | None:
+def read_details(
+    block: gutenberg.ParsedBlock, spans: list[Span], doc: str, read_block: ReadBlock
+) -> Details | None:
     parts = shell(block) if block["innerBlocks"] else None
     if parts is None:
         parts = (
@@ -320,7 +327,7 @@ def read_details(block: gutenberg.ParsedBlock, spans: list[Span], doc: str) -> D
     if parts is None or match is None or not re.fullmatch(rf"[{WS}]*</details>[{WS}]*", parts[1]):
         return None
     summary = inlines_from_html(match["summary"])
-    return Details(summary=summary, blocks=read_inner(block, spans, doc))
+    return Details(summary=summary, blocks=read_inner(block, spans, doc, read_block))
 
 
 _GALLERY_OPEN = re.compile(rf"\A[{WS}]*<figure\b[^>]*\bwp-block-gallery\b[^>]*>[{WS}]*\Z", _S)
@@ -329,13 +336,15 @@ _GALLERY_CLOSE = re.compile(
 )
 
 
-def read_gallery(block: gutenberg.ParsedBlock, spans: list[Span], doc: str) -> Gallery | None:
+def read_gallery(
+    block: gutenberg.ParsedBlock, spans: list[Span], doc: str, read_block: ReadBlock
+) -> Gallery | None:
     parts = shell(block)
     attrs = _attrs(block) or {}
     if parts is None or not _GALLERY_OPEN.match(parts[0]):
         return None
     close = _GALLERY_CLOSE.match(parts[1])
-    images = read_inner(block, spans, doc)
+    images = read_inner(block, spans, doc, read_block)
     if close is None or not all(isinstance(i, Image) for i in images):
         return None
     columns = attrs.get("columns")
@@ -348,7 +357,9 @@ def read_gallery(block: gutenberg.ParsedBlock, spans: list[Span], doc: str) -> G
 _COVER_INNER = re.compile(rf'<div class="wp-block-cover__inner-container[^"]*">[{WS}]*\Z')
 
 
-def read_container(block: gutenberg.ParsedBlock, spans: list[Span], doc: str) -> Container | None:
+def read_container(
+    block: gutenberg.ParsedBlock, spans: list[Span], doc: str, read_block: ReadBlock
+) -> Container | None:
     kind = CONTAINER_KINDS[block["blockName"] or ""]
     parts = shell(block)
     attrs = _attrs(block)
@@ -361,11 +372,13 @@ def read_container(block: gutenberg.ParsedBlock, spans: list[Span], doc: str) ->
             return None
     elif re.fullmatch(rf"[{WS}]*<[a-z]+\b[^<>]*>[{WS}]*", parts[0]) is None:
         return None
-    return Container(kind=kind, attrs=attrs, blocks=read_inner(block, spans, doc))
+    return Container(kind=kind, attrs=attrs, blocks=read_inner(block, spans, doc, read_block))
 
 
-def readers(block: gutenberg.ParsedBlock, span: Span, doc: str) -> dict[str, Callable[[], Block | None]]:
-    """The readers of this module, by block name."""
+def readers(
+    block: gutenberg.ParsedBlock, span: Span, doc: str, read_block: ReadBlock
+) -> dict[str, Callable[[], Block | None]]:
+    """The readers of this module, by block name; ``read_block`` reads a wrapper's inner blocks."""
     kids = span.children
     out: dict[str, Callable[[], Block | None]] = {
         "core/code": lambda: read_code(block),
@@ -376,11 +389,11 @@ def readers(block: gutenberg.ParsedBlock, span: Span, doc: str) -> dict[str, Cal
         "core/file": lambda: read_file(block),
         "core/button": lambda: read_button(block),
         "core/pullquote": lambda: read_pullquote(block),
-        "core/details": lambda: read_details(block, kids, doc),
-        "core/gallery": lambda: read_gallery(block, kids, doc),
+        "core/details": lambda: read_details(block, kids, doc, read_block),
+        "core/gallery": lambda: read_gallery(block, kids, doc, read_block),
     }
     for name in CONTAINER_KINDS:
-        out[name] = lambda: read_container(block, kids, doc)
+        out[name] = lambda: read_container(block, kids, doc, read_block)
     return out
 
 

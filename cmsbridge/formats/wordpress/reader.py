@@ -409,7 +409,7 @@ def read_block(block: gutenberg.ParsedBlock, span: Span, doc: str) -> Block | No
         "core/separator": lambda: read_separator(block),
         "core/html": lambda: read_html_block(block),
     }
-    readers.update(blocks.readers(block, span, doc))
+    readers.update(blocks.readers(block, span, doc, read_block))
     if name.startswith("core-embed/"):
         return read_embed(block)
     reader = readers.get(name)
