@@ -184,7 +184,10 @@ class _Pass:
             return block.model_copy(update={**rows, "caption": self.inlines(block.caption)})
         if isinstance(block, Gallery):
             images = tuple(i for i in self.blocks(block.images) if isinstance(i, Image))
-            return block.model_copy(update={"images": images, "caption": self.inlines(block.caption)})
+            caption = self.inlines(block.caption)
+            if block.images and not images:  # every picture refused (reported): only its caption is left
+                return Paragraph(inlines=caption) if caption else None
+            return block.model_copy(update={"images": images, "caption": caption})
         if isinstance(block, Details):
             return block.model_copy(
                 update={"summary": self.inlines(block.summary), "blocks": self.blocks(block.blocks)}

@@ -34,10 +34,10 @@ Mapping (model <-> Lexical):
   ``<a><img></a>``, is read as an image of its own with the link); Separator <-> ``horizontalrule``;
   List <-> ``list``/``listitem``.
 - Cards: CodeBlock <-> ``codeblock``; Gallery <-> ``gallery``; Video, Audio, File, Button, Bookmark <->
-  ``video``, ``audio`` (its title is the caption), ``file`` (``fileTitle`` is the name), ``button``,
-  ``bookmark``; Callout <-> ``callout`` and Details <-> ``toggle``, their text read and written as HTML;
-  Container ``header`` <-> the ``header`` card (heading, subheading and button as blocks, its look as
-  attrs). Ghost has no card for a table or preformatted text: an HTML card starting
+  ``video``, ``audio`` (its title is the caption's text, HTML-escaped), ``file`` (``fileTitle`` is the
+  name), ``button``, ``bookmark``; Callout <-> ``callout`` and Details <-> ``toggle``, their text read
+  and written as HTML; Container ``header`` <-> the ``header`` card (heading, subheading and button as
+  blocks, its look as attrs). Ghost has no card for a table or preformatted text: an HTML card starting
   ``<!--cmsbridge:block-->`` holds the html format's markup for it and reads back as the block; any
   other container is written as its blocks (reported).
 - What the model has no place for (a link's ``rel`` and ``target``, a text style, an at-link, a card
@@ -637,8 +637,8 @@ def _plain(inlines: Inlines, writer: _Writer, what: str) -> str:
 
 
 def _template_url(url: str) -> str:
-    """``url`` with the characters that end an attribute percent-encoded: Ghost's video and header cards
-    put their URLs into markup as they are."""
+    """``url`` with the characters that end an attribute percent-encoded: Ghost's video, audio and header
+    cards put their URLs into markup as they are."""
     return _ENDS_ATTRIBUTE.sub(lambda match: quote(match[0]), url)
 
 
@@ -695,16 +695,17 @@ def _card_nodes(block: Block, writer: _Writer) -> list[Node] | None:
     if isinstance(block, Gallery):
         return [_gallery_node(block, writer)]
     if isinstance(block, Audio):
-        title = _plain(block.caption, writer, "audio title")
+        # Ghost's audio renderer puts the title into the page as HTML: the caption's text, escaped
+        title = escape(_plain(block.caption, writer, "audio title"), quote=False).replace('"', "&quot;")
         return [
             {
                 "type": "audio",
                 "version": 1,
-                "src": block.src,
+                "src": _template_url(block.src),
                 "title": title,
                 "duration": 0,
                 "mimeType": "",
-                "thumbnailSrc": "",
+                "thumbnailSrc": "",  # the model holds no audio thumbnail
             }
         ]
     if isinstance(block, Video):
@@ -1116,7 +1117,7 @@ def _read_card(node: Node, lost: set[str]) -> Block | None:
         )
     if kind == "audio" and _str(node, "src"):
         _unheld(node, lost, {"thumbnailSrc": ""}, "audio")
-        return Audio(src=_str(node, "src"), caption=text(_str(node, "title")))
+        return Audio(src=_str(node, "src"), caption=text(unescape(_str(node, "title"))))
     if kind == "file" and _str(node, "src"):
         name = _str(node, "fileTitle") or _str(node, "fileName")
         return File(src=_str(node, "src"), name=name, caption=text(_str(node, "fileCaption")))

@@ -220,8 +220,28 @@ def parse_attrs(body: str) -> Attrs | None:
             value = m[4]
             if value is not None and value.startswith('"'):
                 value = re.sub(r"\\(.)", r"\1", value[1:-1])
-            attrs.values[m[3]] = value
+            attrs.values[m[3]] = None if value is None else _ENTITY.sub(lambda e: _UNESCAPED[e[1]], value)
     return attrs
+
+
+_UNESCAPED = {"amp": "&", "lt": "<", "gt": ">"}
+_ENTITY = re.compile(r"&(amp|lt|gt);")
+_EDGE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
+"""An underscore that may open or close emphasis (one inside a word cannot, so ``tz=America/New_York``
+stays a plain value, which marker lines need)."""
+
+
+def attr_value(value: str) -> str:
+    """``value`` as written in an attribute list, read back by :func:`parse_attrs`: ``&``, ``<`` and ``>``
+    as entities (a renderer that knows no attribute lists shows the line as text, never as HTML or a
+    comment), quoted when it holds spaces or characters Markdown gives a meaning, in which a backslash
+    escapes ``\\`` and ``"``, ``[``, ``]``, backticks, ``*`` and ``_`` (no link, code span nor emphasis:
+    a link line's attributes stay one text), and ``{`` (no ``{{`` nor ``{%`` for Hugo or Jekyll)."""
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if re.fullmatch(r'[^\s{}\[\]`*"\\]+', value) and not _EDGE_UNDERSCORE.search(value):
+        return value
+    quoted = re.sub(r'(["\\{\[\]`*_])', r"\\\1", value).replace("\\{%", "\\{\\%")
+    return f'"{quoted}"'
 
 
 def format_attrs(
@@ -229,11 +249,7 @@ def format_attrs(
 ) -> str:
     parts = [f"#{id}"] if id else []
     parts += [f".{c}" for c in classes]
-    for k, v in (values or {}).items():
-        plain = re.fullmatch(r'[^\s{}"\\]+', v) is not None
-        parts.append(
-            f"{k}={v}" if plain else '{}="{}"'.format(k, v.replace("\\", "\\\\").replace('"', '\\"'))
-        )
+    parts += [f"{k}={attr_value(v)}" for k, v in (values or {}).items()]
     return "{" + " ".join(parts) + "}"
 
 
