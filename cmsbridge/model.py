@@ -213,6 +213,30 @@ class UpdateMarker(_Block):
     tz: str | None = None
     label: str = ""
     key: bool = False
+    """A key event (live pages list them in a summary; Google's rich results highlight them)."""
+    by: tuple[str, ...] = ()
+    """The update's byline: its authors' display names, in order."""
+    headline: str = ""
+    """The update's own headline, separate from its label (the label carries the time)."""
+    pinned: bool = False
+    """Shown at the top of the live page (at most one pinned update in a post)."""
+    edited: dt.datetime | None = None
+    """When the update was last edited (aware), distinct from ``at``, the time it shows."""
+
+    @field_validator("by")
+    @classmethod
+    def _names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        names = tuple(" ".join(name.split()) for name in value)
+        if any(not name for name in names):
+            raise ValueError("a byline name cannot be empty")
+        return names
+
+    @field_validator("edited")
+    @classmethod
+    def _edited_zoned(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("an update's edited time needs a zone (an aware datetime)")
+        return value
 
     @field_validator("tz")
     @classmethod
@@ -384,6 +408,35 @@ class Container(_Block):
     blocks: tuple[Block, ...] = ()
 
 
+LIVE_STATUS = "live-status"
+"""The kind of the :class:`Container` that records a live story's coverage: attributes ``start`` and, once
+closed, ``end`` (ISO 8601 instants with their offset), its blocks the sentence readers see ("Live coverage
+ended at ..."). :attr:`Post.coverage` reads it."""
+
+
+class Coverage(BaseModel):
+    """When a live story's coverage started and ended (None: not started / still open)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.start is not None and self.end is None
+
+
+def _instant(value: JsonValue) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else None
+
+
 class Raw(_Block):
     """Content the model does not understand, kept verbatim and written back unchanged to ``format``."""
 
@@ -540,6 +593,14 @@ class Post(_Content):
     def updates(self) -> Iterator[UpdateMarker]:
         """The post's update markers, in document order."""
         return (b for b in self.blocks if isinstance(b, UpdateMarker))
+
+    @property
+    def coverage(self) -> Coverage | None:
+        """The story's live coverage, from its first ``live-status`` container (None when it has none)."""
+        for block in self.blocks:
+            if isinstance(block, Container) and block.kind == LIVE_STATUS:
+                return Coverage(start=_instant(block.attrs.get("start")), end=_instant(block.attrs.get("end")))
+        return None
 
     def replace(self, **changes: Any) -> Post:
         """A copy with ``changes`` applied and validated."""
