@@ -22,8 +22,11 @@ The library's quirks, each fixed inside this module without touching the library
 Posts and pages (issue 15): ``post_type``, ``post_parent`` (found by slug), ``menu_order``,
 ``post_password``, ``sticky``, comment and ping status, ``post_format`` and ``custom_fields`` are written
 and read; categories are sent by id (``wp.getTerms`` read once, ``wp.newTerm`` under the parent), so two
-of one name under different parents stay two. The template and SEO meta live in protected post meta,
-which XML-RPC cannot reach: reported (:class:`~cmsbridge.backends.base.Capabilities`).
+of one name under different parents stay two. ``wp.newPost`` and ``wp.editPost`` take no page order nor
+template: a page that has either is given them by one more call, the older ``wp.editPage`` (which keeps the
+fields it is not given: content, dates, slug, parent), and a page's template is read with ``wp.getPage``
+(:meth:`WordPressXMLRPC._page_extras`). SEO meta lives in protected post meta, which XML-RPC cannot reach:
+reported (:class:`~cmsbridge.backends.base.Capabilities`).
 """
 
 from __future__ import annotations
@@ -196,6 +199,33 @@ _GetRevisionIds = _method("wp.getRevisions", ("post_id", "fields"), list[dict[st
 _GetFields = _method("wp.getPost", ("post_id", "fields"), dict[str, Any])
 """``wp.getPost`` for some fields, answered as the raw struct (also reads a revision by its id)."""
 _NewPost = _method("wp.newPost", ("content",), XMLRPCId)
+
+
+class _PageMethod(AuthenticatedMethod):  # type: ignore[misc]
+    """The old page methods, which take the page id before the login (blog, page, user, password, ...)."""
+
+    def __init__(self, page_id: int, *rest: Any) -> None:
+        self.page_id, self.rest = page_id, rest
+
+    def get_args(self, client: Any) -> list[Any]:
+        return [client.blog_id, self.page_id, client.username, client.password, *self.rest]
+
+
+class _EditPage(_PageMethod):
+    """``wp.editPage(blog, page, user, password, struct, publish)``: sets ``wp_page_order`` and
+    ``wp_page_template``, which ``wp.editPost`` does not take."""
+
+    method_name = "wp.editPage"
+
+
+class _GetPage(_PageMethod):
+    """``wp.getPage(blog, page, user, password)``: a page with its ``wp_page_template``."""
+
+    method_name = "wp.getPage"
+
+
+_SHAPES[_EditPage] = bool
+_SHAPES[_GetPage] = dict[str, Any]
 _GetComments = _method("wp.getComments", ("filter",), list[dict[str, Any]])
 _NewComment = _method("wp.newComment", ("post_id", "comment"), XMLRPCId)
 _EditComment = _method("wp.editComment", ("comment_id", "comment"), bool)
@@ -255,9 +285,8 @@ class WordPressXMLRPC(TransportBackend):
             authors_per_post=1,
             max_page_size=PAGE_SIZE,
             comments=True,
-            # not reachable: the template and SEO fields are protected post meta, and wp.newPost and
-            # wp.editPost take no menu_order (only the old wp.editPage, which rewrites other fields)
-            **{**FIELDS, "template": False, "seo": False, "page_order": False},
+            # not reachable: the SEO fields are protected post meta
+            **{**FIELDS, "seo": False},
         )
 
     def __repr__(self) -> str:
@@ -550,6 +579,8 @@ class WordPressXMLRPC(TransportBackend):
         parent = str(getattr(wp, "parent_id", "") or "0")
         if parent != "0":
             post = post.replace(parent=self._page_slug(parent))
+        if post.post_type == "page":
+            post = post.replace(**self._page_extras(ref))
         return Fetched(
             ref=ref,
             post=post,
@@ -577,6 +608,7 @@ class WordPressXMLRPC(TransportBackend):
         report = ensure_report(report)
         struct, sent = self._struct(post, report)
         post_id = str(self._call(_NewPost(struct), idempotent=False))
+        self._set_page_extras(PostRef(post_id), self.prepared(post, ConversionReport()), report)
         return self._compared(PostRef(post_id), sent, report)
 
     def get(self, ref: Ref) -> Fetched:
@@ -586,7 +618,34 @@ class WordPressXMLRPC(TransportBackend):
         ref, report = as_ref(ref), ensure_report(report)
         struct, sent = self._struct(post, report, ref)
         self._call(_EditPost(wordpress_id(ref.id), struct), post=ref.id)
+        self._set_page_extras(ref, self.prepared(post, ConversionReport()), report)
         return self._compared(ref, sent, report)
+
+    def _set_page_extras(self, ref: PostRef, post: Post, report: ConversionReport) -> None:
+        """Give a page its order and template (``wp.editPage``: ``wp.newPost`` and ``wp.editPost`` take
+        neither). The status is given again (``wp.editPage`` would otherwise make it a draft); a template the
+        site's theme does not have is left out and reported."""
+        if post.post_type != "page" or (not post.menu_order and not post.template):
+            return
+        status = "publish" if post.status == "future" else post.status  # WordPress schedules by the date
+        struct: dict[str, Any] = {"wp_page_order": post.menu_order, "page_status": status}
+        if post.template:
+            struct["wp_page_template"] = post.template
+        publish = status in ("publish", "private")
+        try:
+            self._call(_EditPage(wordpress_id(ref.id), struct, publish), post=ref.id)
+        except ServerError as exc:
+            if "wp_page_template" not in struct or "template" not in str(exc).lower():
+                raise
+            report.warn(SYSTEM, f"the site's theme has no template {post.template!r}; not written")
+            del struct["wp_page_template"]
+            self._call(_EditPage(wordpress_id(ref.id), struct, publish), post=ref.id)
+
+    def _page_extras(self, ref: PostRef) -> dict[str, Any]:
+        """A page's template, which ``wp.getPost`` does not give (``wp.getPage``: one more request)."""
+        page = self._call(_GetPage(wordpress_id(ref.id)), post=ref.id)
+        template = str(page.get("wp_page_template") or "")
+        return {"template": template if template not in ("", "default") else None}
 
     def _compared(self, ref: PostRef, sent: str, report: ConversionReport) -> PostRef:
         """Read back what WordPress stored of ``sent`` and report what its filters changed."""

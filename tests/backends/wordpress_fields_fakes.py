@@ -322,6 +322,17 @@ class FakeXMLRPC:
                 key=lambda i: -int(i),
             )
             value = [self._post(i) for i in found[int(flt.get("offset", 0)) :]]
+        elif method == "wp.editPage":  # (blog, page, user, password, struct, publish), as WordPress
+            stored, struct = self.items[str(params[1])], cast(dict[str, Any], params[4])
+            if "wp_page_order" in struct:
+                stored["menu_order"] = int(struct["wp_page_order"])
+            if struct.get("wp_page_template"):
+                stored["page_template"] = struct["wp_page_template"]
+            stored["post_status"] = struct.get("page_status") or ("publish" if params[5] else "draft")
+            value = True
+        elif method == "wp.getPage":
+            stored = self.items[str(params[1])]
+            value = {"page_id": stored["post_id"], "wp_page_template": stored.get("page_template", "default")}
         elif method == "wp.getTerms":
             value = [t for t in self.terms.values() if t["taxonomy"] == params[3]]
         elif method == "wp.newTerm":
