@@ -71,7 +71,8 @@ def published(ghost: GhostAdmin) -> tuple[Post, str]:
     post = example_post().replace(title=f"{example_post().title} {uuid.uuid4().hex[:6]}")
     report = ConversionReport()
     ref = ghost.create(post, report=report)
-    assert not report, report.messages()
+    # nothing lost; the one warning names the quotes cited "link" whose source URL is unknown (issue 16)
+    assert ["no source URL" in m for m in report.messages()] == [True], report.messages()
     return post, ref.id
 
 

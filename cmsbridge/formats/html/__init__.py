@@ -61,6 +61,7 @@ from ...model import (
 )
 from ...report import ConversionReport
 from .. import report_unwritten_fields
+from ..attribution import report_unknown_sources
 from ..embeds import embed_for_url, identify, player_url
 from ..inert import inert_html, make_inert
 from ..updates import is_update_label, parse_update_label, unique_id, update_id_from_label
@@ -691,6 +692,7 @@ def runs(blocks: tuple[Block, ...]) -> list[tuple[Block, ...]]:
 
 def write(post: Post, report: ConversionReport) -> str:
     report_unwritten_fields(post, NAME, report, written=("title",))
+    report_unknown_sources(post, NAME, report)
     post = make_inert(post, NAME, report)
     with collect_notes() as notes:
         body = _write_body(post, report, notes)

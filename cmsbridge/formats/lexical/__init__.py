@@ -112,6 +112,7 @@ from ...model import (
 from ...report import ConversionReport
 from .. import html as html_format
 from .. import report_unwritten_fields
+from ..attribution import report_unknown_sources
 from ..embeds import PROVIDERS, identify, player_url, valid_id
 from ..html.inline import inlines_from_html, inlines_to_html, normalize, parse_fragment
 from ..inert import make_inert
@@ -901,6 +902,7 @@ def _report_id_collisions(post: Post, report: ConversionReport) -> None:
 
 def write(post: Post, report: ConversionReport) -> str:
     report_unwritten_fields(post, NAME, report)  # a Lexical document is content only
+    report_unknown_sources(post, NAME, report)
     _report_id_collisions(post, report)
     # Ghost refuses an empty root; its editor's empty document is one empty paragraph (read back as no block)
     root = _element("root", write_nodes(post, report) or [_element("paragraph", [])])

@@ -87,6 +87,7 @@ from ...model import (
     zone_info,
 )
 from ...report import ConversionReport
+from ..attribution import attribution_at_end
 from ..embeds import canonical_url, id_in_url
 from ..html.blocks import CELL_ALIGNS, table_of, table_sections
 from ..html.inline import normalize
@@ -103,10 +104,12 @@ class Flavor:
     """A newline inside a paragraph is a line break (text); otherwise a space (markdown)."""
     marker_lines: bool
     """``UPDATE: ...`` lines are update markers (text)."""
+    attribution_quotes: bool
+    """A paragraph ending with a bare attribution (``... said." link``) is a quote (text)."""
 
 
-TEXT = Flavor("text", html=False, newline_breaks=True, marker_lines=True)
-MARKDOWN = Flavor("markdown", html=True, newline_breaks=False, marker_lines=False)
+TEXT = Flavor("text", html=False, newline_breaks=True, marker_lines=True, attribution_quotes=True)
+MARKDOWN = Flavor("markdown", html=True, newline_breaks=False, marker_lines=False, attribution_quotes=False)
 
 MARKER_CLASS = "update-marker"
 MARKER_HEADING_LEVEL = 3
@@ -521,7 +524,29 @@ class Reader:
             pending.extend(self._inlines(nodes[start:]))
             if brk is not None:
                 pending.extend(self._inlines([brk]))
-        self._add(Paragraph(inlines=normalize(tuple(pending))))
+        if self.flavor.attribution_quotes:
+            self._add(self._attributed(normalize(tuple(pending)), lines[-1][0]))
+        else:
+            self._add(Paragraph(inlines=normalize(tuple(pending))))
+
+    def _attributed(self, inlines: Inlines, last_line: list[SyntaxTreeNode]) -> Paragraph | Quote:
+        """A paragraph ending with a bare attribution (``... said." link``) as the quote it is, its
+        citation the word, its source URL unknown; an escaped one (``said." \\link``) as the paragraph
+        (docs/text-format.md rule 8). The attribution is matched on the last line as written."""
+        written = "".join(
+            n.content if n.type == "text" else n.markup if n.type == "text_special" else "\0"
+            for n in last_line
+        )
+        found = attribution_at_end(written)
+        if found is None or not inlines or not isinstance(inlines[-1], Text):
+            return Paragraph(inlines=inlines)
+        word, last = found["attribution"], inlines[-1].text.rstrip(" \t")
+        if found["escape"] and last.endswith("\\" + word):  # ``\link``: the backslash is the escape
+            return Paragraph(inlines=normalize((*inlines[:-1], Text(text=last[: -len(word) - 1] + word))))
+        if found["escape"] or not last.endswith(word):
+            return Paragraph(inlines=inlines)
+        quoted = _strip((*inlines[:-1], Text(text=last.removesuffix(word))))
+        return Quote(paragraphs=(Paragraph(inlines=quoted),), citation=(Text(text=word),))
 
     def _marker_line(self, nodes: list[SyntaxTreeNode]) -> tuple[str, Attrs | None] | None:
         inner = nodes

@@ -49,6 +49,7 @@ from ...model import (
     plain_text,
 )
 from ...report import ConversionReport
+from ..attribution import attribution_at_end, unknown_source
 from ..embeds import PROVIDER_SLUG, PROVIDERS, canonical_url, valid_id
 from ..inert import MARKUP_FORMATS, make_inert
 from ..updates import UPDATE_PREFIX, is_update_label, parse_update_label, unique_id, update_id_from_label
@@ -224,7 +225,7 @@ class Writer:
             if not block.inlines:
                 self.loss("empty paragraph dropped")
                 return None
-            return self.inlines(block.inlines)
+            return self.unattributed(self.inlines(block.inlines))
         if isinstance(block, Heading):
             anchor = ""
             if block.anchor and _ANCHOR.fullmatch(block.anchor):
@@ -431,7 +432,30 @@ class Writer:
         fence = "`" * max(3, 1 + max((len(r) for r in re.findall(r"`+", raw.content)), default=0))
         return f"{fence}{{={raw.format}}}\n{raw.content}\n{fence}"
 
+    def unattributed(self, written: str) -> str:
+        """A paragraph as written, its last line's bare attribution escaped (``said." \\link``) when it
+        ends with one, so that it reads back as the paragraph, not a quote (docs/text-format.md rule 8)."""
+        found = attribution_at_end(written) if self.flavor.attribution_quotes else None
+        if found is None or found["escape"]:
+            return written
+        return written[: found.start("attribution")] + "\\" + written[found.start("attribution") :]
+
+    def attributed(self, quote: Quote) -> str | None:
+        """A quote of one paragraph cited by a bare attribution and no source URL as newsroom text carries
+        it, the attribution after the paragraph (``... said." link``), when it reads back so; else None."""
+        cited = unknown_source(quote) if self.flavor.attribution_quotes else None
+        if cited is None or len(quote.paragraphs) != 1:
+            return None
+        scratch = ConversionReport()  # a loss in the paragraph is the quoted form's to report
+        written = f"{Writer(self.flavor, scratch).inlines(quote.paragraphs[0].inlines)} {cited}"
+        if scratch or Reader(self.flavor, ConversionReport()).read(written) != [quote]:
+            return None
+        return written
+
     def quote(self, quote: Quote) -> str:
+        attributed = self.attributed(quote)
+        if attributed is not None:
+            return attributed
         lines: list[str] = []
         for i, paragraph in enumerate(quote.paragraphs):
             if i:

@@ -26,6 +26,7 @@ from ...limits import MAX_JSON_DEPTH, json_depth
 from ...model import Block, Button, Inlines, Origin, Post, Raw, UpdateMarker
 from ...report import ConversionReport
 from .. import report_unwritten_fields
+from ..attribution import report_unknown_sources
 from ..html.inline import collect_notes, has_notes, notes_html, parse_fragment, resolve_notes, take_notes
 from ..inert import make_inert
 from . import blocks as rich
@@ -197,6 +198,7 @@ def write(post: Post, report: ConversionReport) -> str:
     after the post: WordPress's own footnotes block shows the post meta ``footnotes``, which markup cannot
     set (reported), and the list keeps every note visible and reads back as the notes."""
     report_unwritten_fields(post, NAME, report)
+    report_unknown_sources(post, NAME, report)
     post = make_inert(post, NAME, report)
     with collect_notes("wordpress") as notes:
         body = _write(post, report)
