@@ -599,7 +599,9 @@ class Post(_Content):
         """The story's live coverage, from its first ``live-status`` container (None when it has none)."""
         for block in self.blocks:
             if isinstance(block, Container) and block.kind == LIVE_STATUS:
-                return Coverage(start=_instant(block.attrs.get("start")), end=_instant(block.attrs.get("end")))
+                return Coverage(
+                    start=_instant(block.attrs.get("start")), end=_instant(block.attrs.get("end"))
+                )
         return None
 
     def replace(self, **changes: Any) -> Post:
