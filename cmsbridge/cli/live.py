@@ -1,4 +1,5 @@
-"""The live-update commands of the command line: ``append``, ``retract``, ``flush`` and ``outbox``.
+"""The live-update commands of the command line: ``append``, ``retract``, ``open``, ``close``, ``flush``,
+``outbox`` and ``schema``.
 
 Found by name by :mod:`cmsbridge.cli` (its ``COMMANDS``). Only click is imported at start-up; the
 library is imported when a command runs (cron starts ``cmsbridge append`` every minute).
@@ -196,6 +197,7 @@ def _run_entry(
     budget: float,
     insecure: bool,
     allow_loss: bool = True,
+    reopen: bool = False,
 ) -> None:
     from ..backends.sites import resolve
     from ..errors import CMSBridgeError
@@ -203,7 +205,8 @@ def _run_entry(
 
     deadline = Deadline.after(budget)
     resolve(site, insecure=insecure)  # a wrong site is bad input (exit 2), before anything is recorded
-    losses = _update_losses(site, insecure, payload, allow_loss) if payload else ()
+    an_update = op in ("append", "replace")
+    losses = _update_losses(site, insecure, payload, allow_loss) if an_update else ()
     entry = outbox.record(
         site,
         post_id,
@@ -212,6 +215,7 @@ def _run_entry(
         payload,
         order=order,  # type: ignore[arg-type]
         allow_loss=allow_loss,
+        reopen=reopen,
     )
     error: Exception | None = None
     deliveries: list[Delivery] = []
@@ -234,8 +238,9 @@ def _run_entry(
     final = outbox.get(entry.seq)
     if final.state == "done":
         # a retract finds the update "already present" when it is already gone: say so in those words
-        absent = op == "retract" and final.outcome == "already present"
-        click.echo("already absent" if absent else final.outcome)
+        present = final.outcome == "already present"
+        said = {"retract": "already absent", "open": "already open", "close": "already closed"}
+        click.echo(said.get(op, final.outcome) if present else final.outcome)
         return
     if final.state == "failed":
         click.echo(f"cmsbridge: error: {final.last_error}", err=True)
@@ -270,6 +275,12 @@ def _run_entry(
 )
 @click.option("--replace", is_flag=True, help="Replace the update --id instead of adding one.")
 @click.option(
+    "--reopen",
+    is_flag=True,
+    help="Reopen the story if its coverage has ended (in the same write); without it an update to a closed "
+    "story is refused.",
+)
+@click.option(
     "--allow-loss",
     is_flag=True,
     help="Apply the update even where the site's format cannot hold all of its content (each loss is "
@@ -291,6 +302,7 @@ def append(
     key: bool,
     order: str | None,
     replace: bool,
+    reopen: bool,
     allow_loss: bool,
     outbox_path: str | None,
     timeout: float,
@@ -303,7 +315,8 @@ def append(
     format does not hold (of the update, and of the post around it where the post is written whole). An
     update whose own content the site cannot hold is refused (exit 2) unless --allow-loss is given. The
     update is recorded in the outbox first; queued updates are delivered first, in order, by the next
-    append or flush."""
+    append or flush. An update to a story closed with 'cmsbridge close' is refused (exit 2) unless
+    --reopen is given."""
     from ..errors import CMSBridgeError, UsageError
     from ..live.outbox import Outbox
 
@@ -324,6 +337,7 @@ def append(
                 budget,
                 insecure,
                 allow_loss,
+                reopen,
             )
     except CMSBridgeError as exc:
         _fail(exc)
@@ -359,6 +373,75 @@ def retract(
             )
     except CMSBridgeError as exc:
         _fail(exc)
+
+
+def _story_change(op: str, at: str | None, tz: str | None) -> str:
+    """The outbox payload of opening or closing a story at ``at`` (default: now)."""
+    import datetime as dt
+
+    from ..errors import UsageError
+    from ..live.story import STORY_OPERATIONS
+
+    when = _parse_at(at, tz)
+    if isinstance(when, dt.time):
+        raise UsageError(f"--at {at}: give a date and a time (2026-05-06T20:00+02:00)")
+    return STORY_OPERATIONS[op](when or dt.datetime.now(dt.UTC).replace(microsecond=0), tz).to_json()
+
+
+def _story_command(op: str, doc: str) -> click.Command:
+    """``open`` or ``close``: record when a story's live coverage started or ended, through the outbox."""
+
+    @click.command(op, help=doc)
+    @post_id_argument
+    @_site_option
+    @click.option("--at", default=None, metavar="ISO8601", help="When (default: now).")
+    @click.option(
+        "--tz", default=None, metavar="ZONE", help="IANA time zone of --at and of the sentence shown."
+    )
+    @_outbox_option
+    @_timeout_option
+    @_budget_option
+    @_insecure_option
+    def command(
+        post_id: str,
+        site: str | None,
+        at: str | None,
+        tz: str | None,
+        outbox_path: str | None,
+        timeout: float,
+        budget: float,
+        insecure: bool,
+    ) -> None:
+        from ..errors import CMSBridgeError
+        from ..live.outbox import Outbox
+        from ..live.story import STORY_ID
+
+        try:
+            payload = _story_change(op, at, tz)
+            with Outbox(outbox_path) as outbox:
+                _run_entry(
+                    outbox, op, _given_site(site), post_id, STORY_ID, payload, None, timeout, budget, insecure
+                )
+        except CMSBridgeError as exc:
+            _fail(exc)
+
+    return command
+
+
+open_story = _story_command(
+    "open",
+    """Record that post POST_ID's live coverage started (--at, default now), exactly once.
+
+    Writes a live-status line at the top of the post ("Live coverage started ..."). Prints 'applied',
+    'already open' (its first start is kept) or 'queued'; a closed story is reopened.""",
+)
+close_story = _story_command(
+    "close",
+    """Record that post POST_ID's live coverage ended (--at, default now), exactly once.
+
+    The live-status line says "Live coverage ended ..."; updates appended afterwards are refused unless
+    'cmsbridge append --reopen'. Prints 'applied', 'already closed' (its first end is kept) or 'queued'.""",
+)
 
 
 @click.command()
@@ -433,26 +516,100 @@ def outbox_command(outbox_path: str | None, show_all: bool) -> None:
         _fail(exc)
 
 
+def _retracted(outbox_path: str | None, site: str, post_id: str) -> dict[str, Any]:
+    """The updates of the post that the outbox retracted (the post keeps no trace of them), each with its
+    time: the one its append gave, else when the retraction was asked for. An outbox that does not exist
+    yet is not created."""
+    import datetime as dt
+    from pathlib import Path
+
+    from ..live.outbox import Outbox, default_path
+
+    path = Path(outbox_path) if outbox_path else default_path()
+    if not path.exists():
+        return {}
+    with Outbox(path) as outbox:
+        done = outbox.entries(states=("done",), site=site, post=post_id)
+    times: dict[str, dt.datetime] = {}
+    for entry in done:
+        if entry.op in ("append", "replace"):
+            try:
+                at = entry.prepared().marker.at
+            except ValueError:
+                continue
+            if isinstance(at, dt.datetime):
+                times[entry.update_id] = at
+    return {
+        e.update_id: times.get(e.update_id) or dt.datetime.fromtimestamp(e.created, dt.UTC)
+        for e in done
+        if e.op == "retract" and e.outcome == "applied"
+    }
+
+
 @click.command("schema")
 @post_id_argument
 @_site_option
 @click.option("--url", default=None, metavar="URL", help="The post's address (default: its link).")
 @click.option("--script", is_flag=True, help='Print a <script type="application/ld+json"> element.')
+@click.option("--amp", is_flag=True, help="Print the <amp-live-list> element of the post's updates instead.")
+@click.option(
+    "--poll",
+    type=click.IntRange(min=15),
+    default=15,
+    show_default=True,
+    metavar="SECONDS",
+    help="AMP poll interval.",
+)
+@click.option(
+    "--max-items",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    metavar="N",
+    help="AMP items per page.",
+)
+@_outbox_option
 @_insecure_option
-def schema(post_id: str, site: str | None, url: str | None, script: bool, insecure: bool) -> None:
-    """Print post POST_ID's schema.org LiveBlogPosting (JSON-LD) for search engines."""
+def schema(
+    post_id: str,
+    site: str | None,
+    url: str | None,
+    script: bool,
+    amp: bool,
+    poll: int,
+    max_items: int,
+    outbox_path: str | None,
+    insecure: bool,
+) -> None:
+    """Print post POST_ID's schema.org LiveBlogPosting (JSON-LD) for search engines.
+
+    With --amp, print its <amp-live-list> markup instead: an item per dated update, a tombstone for each
+    update the outbox retracted from the post, 'disabled' once the story is closed."""
     import json
 
     from ..backends.sites import connect
     from ..errors import CMSBridgeError
-    from ..live.schema import live_blog_posting, live_blog_script
+    from ..live.schema import amp_live_list, live_blog_posting, live_blog_script
     from ..report import ConversionReport
 
     try:
         fetched = connect(site, insecure=insecure).get(post_id)
         report = ConversionReport()
         address = url or fetched.ref.link
-        if script:
+        if amp:
+            retracted = _retracted(outbox_path, _given_site(site), post_id)
+            list_id = f"live-list-{fetched.ref.id}"
+            click.echo(
+                amp_live_list(
+                    fetched.post,
+                    list_id=list_id,
+                    poll=poll,
+                    max_items=max_items,
+                    retracted=retracted,
+                    report=report,
+                )
+            )
+        elif script:
             click.echo(live_blog_script(fetched.post, url=address, report=report))
         else:
             data = live_blog_posting(fetched.post, url=address, report=report)

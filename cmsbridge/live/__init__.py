@@ -33,6 +33,10 @@ would lose anything (:func:`check_losses`).
 
 A failure of unknown outcome (a timeout, a response lost after the server committed) is retried from 1, so
 the re-read finds the update and the retry stops: exactly once.
+
+A story's coverage opens and closes the same way (:func:`open_story`, :func:`close_story`; :mod:`.story`);
+an append to a closed story is refused unless it reopens the story in the same write (``reopen=True``),
+decided on the content read in step 1.
 """
 
 from __future__ import annotations
@@ -68,6 +72,7 @@ from ..formats.updates import parse_update_label
 from ..model import Block, Post, UpdateMarker
 from ..report import ConversionReport, Loss
 from ..retry import default_policy
+from .story import ClosedStory, CloseStory, OpenStory, StoryClosedError, StoryError, admit
 
 log = logger("cmsbridge.live")  # scrubbed of secrets (cmsbridge.errors)
 
@@ -308,6 +313,9 @@ class Append:
     order: Order | None = None
     allow_loss: bool = True
     """False: refuse (:class:`UpdateLossError`) when the content format cannot hold the update."""
+    closed: ClosedStory = "refuse"
+    """When the story's coverage has ended (:mod:`.story`): refuse (:class:`StoryClosedError`), reopen it in
+    the same write, or ignore it (an update delivered before the story closed, put back)."""
 
     @property
     def update_id(self) -> str:
@@ -317,6 +325,7 @@ class Append:
         return _present(doc, self.update_id)
 
     def apply(self, doc: Document) -> None:
+        admit(doc, self.closed, self.update_id)  # on the content read in this attempt: exact
         doc.insert(insertion_index(doc, self.update.marker.at, self.order), doc.new_units(self.update.blocks))
 
 
@@ -635,12 +644,15 @@ def append_update(
     retry: RetryPolicy | None = None,
     order: Order | None = None,
     allow_loss: bool = True,
+    reopen: bool = False,
 ) -> Result:
     """Add ``update`` to the post exactly once, where the post's convention puts it. ``result.losses``
     names what the site's format did not hold; with ``allow_loss=False`` an update whose own content would
-    lose anything is refused (:class:`UpdateLossError`) before anything is sent."""
+    lose anything is refused (:class:`UpdateLossError`) before anything is sent. An update to a closed
+    story is refused (:class:`StoryClosedError`) unless ``reopen``, which reopens it in the same write."""
     prepared = update if isinstance(update, Prepared) else prepare(ref, update)
-    return deliver(backend, ref, Append(prepared, order, allow_loss), retry=retry, order=order)
+    closed: ClosedStory = "reopen" if reopen else "refuse"
+    return deliver(backend, ref, Append(prepared, order, allow_loss, closed), retry=retry, order=order)
 
 
 def replace_update(
@@ -664,10 +676,41 @@ def retract_update(backend: Backend, ref: Ref, update_id: str, *, retry: RetryPo
     return deliver(backend, ref, Retract(update_id), retry=retry)
 
 
+# --- a story's coverage (:mod:`.story`) -------------------------------------------------------------------
+
+
+def open_story(
+    backend: Backend,
+    ref: Ref,
+    *,
+    at: dt.datetime | None = None,
+    tz: str | None = None,
+    retry: RetryPolicy | None = None,
+) -> Result:
+    """Record that the story's live coverage started ``at`` (default: now), exactly once; an open story
+    is ``ALREADY_PRESENT`` (its start kept), a closed one is reopened."""
+    return deliver(backend, ref, OpenStory(at or _utcnow().replace(microsecond=0), tz), retry=retry)
+
+
+def close_story(
+    backend: Backend,
+    ref: Ref,
+    *,
+    at: dt.datetime | None = None,
+    tz: str | None = None,
+    retry: RetryPolicy | None = None,
+) -> Result:
+    """Record that the story's live coverage ended ``at`` (default: now), exactly once; a closed story is
+    ``ALREADY_PRESENT`` (its end kept)."""
+    return deliver(backend, ref, CloseStory(at or _utcnow().replace(microsecond=0), tz), retry=retry)
+
+
 __all__ = [
     "ORDERS",
     "AllOf",
     "Append",
+    "CloseStory",
+    "OpenStory",
     "Operation",
     "Order",
     "Outcome",
@@ -675,16 +718,20 @@ __all__ = [
     "Replace",
     "Result",
     "Retract",
+    "StoryClosedError",
+    "StoryError",
     "Update",
     "UpdateLossError",
     "UpdateNotFoundError",
     "append_update",
     "check_losses",
+    "close_story",
     "deliver",
     "derive_id",
     "detect_order",
     "document",
     "insertion_index",
+    "open_story",
     "prepare",
     "replace_update",
     "restore",

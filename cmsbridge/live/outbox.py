@@ -56,12 +56,13 @@ from ..errors import (
 )
 from ..retry import is_transient
 from . import Order, Prepared, Result
+from .story import STORY_OPERATIONS, ClosedStory, story_change
 
 if TYPE_CHECKING:
     from ..backends.base import Backend, RetryPolicy
     from ..retry import Deadline
 
-Operation = Literal["append", "replace", "retract"]
+Operation = Literal["append", "replace", "retract", "open", "close"]
 State = Literal["pending", "done", "failed"]
 
 _SCHEMA = """
@@ -151,6 +152,9 @@ class Entry:
     allow_loss: bool = True
     """Whether the update may be applied although the site's format cannot hold all of it (decided when
     the update was requested; False fails the entry instead, :class:`cmsbridge.live.UpdateLossError`)."""
+    reopen: bool = False
+    """Whether an append to a closed story reopens it (False fails the entry instead,
+    :class:`cmsbridge.live.StoryClosedError`)."""
 
     def prepared(self) -> Prepared:
         return Prepared.from_json(self.payload)
@@ -243,6 +247,7 @@ class Outbox:
         *,
         order: Order | None = None,
         allow_loss: bool = True,
+        reopen: bool = False,
     ) -> Entry:
         """Record an operation (committed durably before this returns). The same operation already
         pending is not recorded twice: its entry is returned. ``site`` is stored as :func:`stored_site`
@@ -253,6 +258,8 @@ class Outbox:
             hints["profile"] = given
         if not allow_loss:
             hints["allow_loss"] = False
+        if reopen:
+            hints["reopen"] = True
         options = json.dumps(hints)
         now = self.clock()
         with self._transaction() as db:
@@ -421,7 +428,10 @@ class Outbox:
         try:
             main: live.Operation
             if entry.op == "append":
-                main = live.Append(entry.prepared(), entry.order, entry.allow_loss)
+                closed: ClosedStory = "reopen" if entry.reopen else "refuse"
+                main = live.Append(entry.prepared(), entry.order, entry.allow_loss, closed)
+            elif entry.op in STORY_OPERATIONS:
+                main = story_change(entry.op, entry.payload)
             elif entry.op == "replace":
                 main = live.Replace(entry.prepared(), entry.allow_loss)
             else:
@@ -433,7 +443,7 @@ class Outbox:
         try:
             also = self._recent(entry.site, entry.post, exclude=entry.update_id)
             result = live.deliver(backend, entry.post, live.AllOf(main, also), retry=retry, order=entry.order)
-        except (*PERMANENT, live.UpdateLossError) as exc:
+        except (*PERMANENT, live.UpdateLossError, live.StoryError) as exc:
             return self._outcome(entry, "failed", exc)
         except UsageError as exc:  # raised while reading the server's answer, not the entry: stays queued
             unreadable = UnexpectedResponseError(
@@ -471,7 +481,7 @@ class Outbox:
         for e in rows:
             if e.op == "append" and e.update_id not in retracted and e.update_id != exclude:
                 try:
-                    ops.append(live.Append(e.prepared(), e.order))
+                    ops.append(live.Append(e.prepared(), e.order, closed="ignore"))
                 except ValueError:
                     continue
         return ops
@@ -624,4 +634,5 @@ def _entry(row: sqlite3.Row) -> Entry:
         exit_code=row["exit_code"],
         profile=options.get("profile"),
         allow_loss=options.get("allow_loss", True) is not False,
+        reopen=options.get("reopen") is True,
     )

@@ -37,7 +37,8 @@ Mapping (model <-> Lexical):
   ``video``, ``audio`` (its title is the caption's text, HTML-escaped), ``file`` (``fileTitle`` is the
   name), ``button``, ``bookmark``; Callout <-> ``callout`` and Details <-> ``toggle``, their text read
   and written as HTML; Container ``header`` <-> the ``header`` card (heading, subheading and button as
-  blocks, its look as attrs). Ghost has no card for a table or preformatted text: an HTML card starting
+  blocks, its look as attrs). Ghost has no card for a table, preformatted text or a story's
+  ``live-status`` container (its coverage times and sentence): an HTML card starting
   ``<!--cmsbridge:block-->`` holds the html format's markup for it and reads back as the block; any
   other container is written as its blocks (reported).
 - What the model has no place for (a link's ``rel`` and ``target``, a text style, an at-link, a card
@@ -68,6 +69,7 @@ from pydantic import JsonValue, ValidationError
 from ...errors import ParseError
 from ...limits import load_json
 from ...model import (
+    LIVE_STATUS,
     RAW_FORMAT_PATTERN,
     Audio,
     Block,
@@ -157,8 +159,8 @@ _CARD_TYPES = frozenset(
 )
 """Ghost's cards (decorator nodes): blocks of their own, even where a paragraph holds one."""
 _BLOCK_TAG = "<!--cmsbridge:block-->\n"
-"""Starts an HTML card holding a block Ghost has no card for (a table, preformatted text), written as the
-html format writes it, so that it reads back as that block."""
+"""Starts an HTML card holding a block Ghost has no card for (a table, preformatted text, a live-status
+container), written as the html format writes it, so that it reads back as that block."""
 _ENDS_ATTRIBUTE = re.compile(r"[\s\"'<>`]")
 _PLAIN_ATTR = re.compile(r"[#A-Za-z0-9 ._%-]{0,200}|https?://[^\s\"'<>`()\\]{1,2000}")
 """A header card attribute Ghost's renderer can put into markup as it is (a word, colour or address)."""
@@ -690,8 +692,9 @@ def _card_nodes(block: Block, writer: _Writer) -> list[Node] | None:
                 "caption": "",
             }
         ]
-    if isinstance(block, Preformatted | Table):  # no card: its HTML, read back as the block
-        what = block.type.replace("_", " ")
+    live_status = isinstance(block, Container) and block.kind == LIVE_STATUS
+    if isinstance(block, Preformatted | Table) or live_status:  # no card: its HTML, read back as the block
+        what = block.kind if isinstance(block, Container) else block.type.replace("_", " ")
         return [_html_card(_BLOCK_TAG + _blocks_html((block,), writer, what))]
     if isinstance(block, Gallery):
         return [_gallery_node(block, writer)]

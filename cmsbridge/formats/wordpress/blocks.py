@@ -22,6 +22,7 @@ from lxml import etree
 
 from ... import gutenberg
 from ...model import (
+    LIVE_STATUS,
     Audio,
     Block,
     Bookmark,
@@ -52,6 +53,7 @@ from ...report import ConversionReport
 from ..html.blocks import CELL_ALIGNS, sections_html, table_of, table_sections
 from ..html.inline import inlines_from_element, inlines_from_html, inlines_to_html, parse_fragment
 from .html import WS, Span, delimited, escape_attr, tag_attrs
+from .markers import METADATA_KEY
 
 FORMAT = "gutenberg"
 _S = re.DOTALL | re.IGNORECASE
@@ -63,6 +65,8 @@ CONTAINER_KINDS = {
     "core/cover": "cover",
 }
 _GROUP_TAGS = frozenset({"div", "section", "main", "article", "aside", "header", "footer"})
+LIVE_STATUS_NAME = "Live coverage"
+"""The name the block editor's list view shows for a story's live-status group (``metadata.name``)."""
 
 
 def _attrs(block: gutenberg.ParsedBlock) -> dict[str, Any] | None:
@@ -372,7 +376,19 @@ def read_container(
             return None
     elif re.fullmatch(rf"[{WS}]*<[a-z]+\b[^<>]*>[{WS}]*", parts[0]) is None:
         return None
+    coverage = _live_status_attrs(attrs) if kind == "group" else None
+    if coverage is not None:
+        kind, attrs = LIVE_STATUS, coverage
     return Container(kind=kind, attrs=attrs, blocks=read_inner(block, spans, doc, read_block))
+
+
+def _live_status_attrs(attrs: dict[str, Any]) -> dict[str, Any] | None:
+    """A group's ``metadata.cmsbridge["live-status"]``: the attributes of a story's live-status container
+    (:func:`new_container` writes them there, where the block editor keeps them and nothing renders them)."""
+    meta = attrs.get("metadata")
+    ours = meta.get(METADATA_KEY) if isinstance(meta, dict) else None
+    coverage = ours.get(LIVE_STATUS) if isinstance(ours, dict) else None
+    return coverage if isinstance(coverage, dict) else None
 
 
 def readers(
@@ -522,7 +538,10 @@ def _class_attr(classes: list[str]) -> str:
 def new_container(block: Container, inner: WriteSequence, report: ConversionReport, index: int | None) -> str:
     attrs: dict[str, Any] = dict(block.attrs)
     kind = block.kind
-    if kind not in CONTAINER_KINDS.values():  # an HTML div or section: a group
+    if kind == LIVE_STATUS:  # a group, its coverage in the metadata the editor keeps
+        meta = {"name": LIVE_STATUS_NAME, METADATA_KEY: {LIVE_STATUS: attrs}}
+        attrs, kind = {"className": LIVE_STATUS, "metadata": meta}, "group"
+    elif kind not in CONTAINER_KINDS.values():  # an HTML div or section: a group
         lost = sorted(k for k in attrs if k not in ("class", "id"))
         held = f"; its {', '.join(lost)} not written" if lost else ""
         report.warn(FORMAT, f"WordPress has no {kind} block: written as a group{held}", index)
