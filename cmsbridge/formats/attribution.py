@@ -67,6 +67,8 @@ def report_unknown_sources(post: Post, fmt: str, report: ConversionReport) -> No
     citations: list[str] = []
     for index, block in enumerate(post.blocks):
         for quote in _quotes((block,)):
+            if quote.origin is not None and quote.origin.format == fmt:
+                continue  # read from this format and written back as it was: nothing is new to it
             cited = unknown_source(quote)
             if cited is not None:
                 blocks += [] if index in blocks else [index]
