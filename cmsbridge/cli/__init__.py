@@ -37,6 +37,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "delete": ("posts", "delete"),
     "append": ("live", "append"),
     "retract": ("live", "retract"),
+    "pin": ("live", "pin"),
+    "unpin": ("live", "unpin"),
     "flush": ("live", "flush"),
     "outbox": ("live", "outbox_command"),
     "schema": ("live", "schema"),

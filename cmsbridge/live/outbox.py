@@ -61,7 +61,7 @@ if TYPE_CHECKING:
     from ..backends.base import Backend, RetryPolicy
     from ..retry import Deadline
 
-Operation = Literal["append", "replace", "retract"]
+Operation = Literal["append", "replace", "retract", "pin", "unpin"]
 State = Literal["pending", "done", "failed"]
 
 _SCHEMA = """
@@ -424,6 +424,10 @@ class Outbox:
                 main = live.Append(entry.prepared(), entry.order, entry.allow_loss)
             elif entry.op == "replace":
                 main = live.Replace(entry.prepared(), entry.allow_loss)
+            elif entry.op == "pin":
+                main = live.Pin(entry.update_id, entry.order)
+            elif entry.op == "unpin":
+                main = live.Unpin(entry.update_id, entry.order)
             else:
                 main = live.Retract(entry.update_id)
         except ValueError as exc:  # the entry's own data no longer validates: it never will
