@@ -103,16 +103,41 @@ embeds = st.one_of(
 zones = st.sampled_from(["Europe/Paris", "UTC", "America/New_York", "Asia/Tokyo", "Europe/London"])
 
 
-def _update(minutes: int, zone: str, key: bool, with_date: bool) -> UpdateMarker:
+def _update(
+    minutes: int,
+    zone: str,
+    key: bool,
+    with_date: bool,
+    described: tuple[tuple[str, ...], str, bool, int | None],
+) -> UpdateMarker:
     from zoneinfo import ZoneInfo
 
     when = dt.datetime(2026, 5, 6, tzinfo=ZoneInfo(zone)) + dt.timedelta(minutes=minutes)
     at: dt.datetime | dt.time = when if with_date else dt.time(when.hour, when.minute)
     label = f"UPDATE: {when:%H:%M} {zone.split('/')[-1].replace('_', ' ')} time"
-    return UpdateMarker(id=f"u{minutes}", at=at, tz=zone, label=label, key=key)
+    by, headline, pinned, edited_after = described
+    edited = None if edited_after is None else when + dt.timedelta(minutes=edited_after)
+    return UpdateMarker(
+        id=f"u{minutes}",
+        at=at,
+        tz=zone,
+        label=label,
+        key=key,
+        by=by,
+        headline=headline,
+        pinned=pinned,
+        edited=edited,
+    )
 
 
-updates = st.builds(_update, st.integers(0, 60 * 24 * 3), zones, st.booleans(), st.booleans())
+_described = st.tuples(
+    st.lists(words, max_size=3).map(tuple),
+    st.one_of(st.just(""), sentence),
+    st.booleans(),
+    st.one_of(st.none(), st.integers(0, 600)),
+)
+"""An update's byline, headline, pinned state and minutes from its time to its last edit."""
+updates = st.builds(_update, st.integers(0, 60 * 24 * 3), zones, st.booleans(), st.booleans(), _described)
 lists = st.builds(
     List,
     ordered=st.booleans(),

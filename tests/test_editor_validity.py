@@ -125,6 +125,17 @@ def _new_blocks() -> dict[str, str]:
                 UpdateMarker(
                     id="u4", at=dt.datetime(2026, 5, 6, 7, 0, tzinfo=dt.UTC), tz="UTC", label="Breaking"
                 ),
+                UpdateMarker(
+                    id="u5",
+                    at=dt.datetime(2026, 5, 6, 23, 40, tzinfo=paris),
+                    tz="Europe/Paris",
+                    label="UPDATE: 23:40 Paris time",
+                    key=True,
+                    by=("Ann Lee", "Bo Ng"),
+                    headline="Talks <resume> & go on",
+                    pinned=True,
+                    edited=dt.datetime(2026, 5, 6, 22, 0, tzinfo=dt.UTC),
+                ),
             ]
         ),
     }

@@ -39,6 +39,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "retract": ("live", "retract"),
     "open": ("live", "open_story"),
     "close": ("live", "close_story"),
+    "pin": ("live", "pin"),
+    "unpin": ("live", "unpin"),
     "flush": ("live", "flush"),
     "outbox": ("live", "outbox_command"),
     "schema": ("live", "schema"),

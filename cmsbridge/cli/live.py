@@ -1,5 +1,5 @@
-"""The live-update commands of the command line: ``append``, ``retract``, ``open``, ``close``, ``flush``,
-``outbox`` and ``schema``.
+"""The live-update commands of the command line: ``append``, ``retract``, ``pin``, ``unpin``, ``open``,
+``close``, ``flush``, ``outbox`` and ``schema``.
 
 Found by name by :mod:`cmsbridge.cli` (its ``COMMANDS``). Only click is imported at start-up; the
 library is imported when a command runs (cron starts ``cmsbridge append`` every minute).
@@ -137,7 +137,12 @@ def _read_update(
     label: str | None,
     key: bool,
     post_id: str,
+    described: dict[str, Any] | None = None,
+    edit: bool = False,
 ) -> Prepared:
+    """The update FILE holds, with what the command line gives. ``described``: its byline, headline and
+    pinned state as given (None: not given; a marker line at the top of FILE may give them); ``edit``: a
+    replacement (:func:`cmsbridge.live.prepare`)."""
     from .. import formats
     from ..errors import UsageError
     from ..live import Update, prepare
@@ -154,13 +159,18 @@ def _read_update(
     blocks = list(post.blocks)
     when = _parse_at(at, tz)
     first = blocks[0] if blocks else None
+    given = dict(described or {})
     if isinstance(first, UpdateMarker):
         blocks.pop(0)
         label = label if label is not None else first.label
         when, tz = first.at if when is None else when, tz or first.tz
+        key = key or first.key
+        shown = {"by": first.by or None, "headline": first.headline or None, "pinned": first.pinned or None}
+        given = {name: shown[name] if given.get(name) is None else given[name] for name in shown}
     if any(isinstance(b, UpdateMarker) for b in blocks):
         raise UsageError("the update's content holds another UPDATE: marker; append them one at a time")
-    return prepare(post_id, Update(id=update_id, at=when, label=label, blocks=tuple(blocks), key=key, tz=tz))
+    update = Update(id=update_id, at=when, label=label, blocks=tuple(blocks), key=key, tz=tz, **given)
+    return prepare(post_id, update, edit=edit)
 
 
 def _update_losses(site: str, insecure: bool, payload: str, allow_loss: bool) -> tuple[Loss, ...]:
@@ -238,9 +248,15 @@ def _run_entry(
     final = outbox.get(entry.seq)
     if final.state == "done":
         # a retract finds the update "already present" when it is already gone: say so in those words
-        present = final.outcome == "already present"
-        said = {"retract": "already absent", "open": "already open", "close": "already closed"}
-        click.echo(said.get(op, final.outcome) if present else final.outcome)
+        already = {
+            "retract": "already absent",
+            "pin": "already pinned",
+            "unpin": "already unpinned",
+            "open": "already open",
+            "close": "already closed",
+        }
+        said = already.get(op) if final.outcome == "already present" else None
+        click.echo(said or final.outcome)
         return
     if final.state == "failed":
         click.echo(f"cmsbridge: error: {final.last_error}", err=True)
@@ -267,6 +283,21 @@ def _run_entry(
 )
 @click.option("--from", "src", default=None, metavar="FMT", help="Format of FILE (default: text).")
 @click.option("--key", is_flag=True, help="Flag the update as a key event.")
+@click.option(
+    "--by",
+    "by",
+    multiple=True,
+    metavar="NAME",
+    help="An author of the update, by display name, shown as its byline (repeat for several, in order). "
+    "With --replace, '--by \"\"' clears the byline.",
+)
+@click.option("--headline", default=None, metavar="TEXT", help="The update's own headline, after its label.")
+@click.option(
+    "--pin",
+    is_flag=True,
+    help="Pin the update: shown first, above the updates placed by time (any other pinned update is "
+    "unpinned; see also `cmsbridge pin` and `cmsbridge unpin`).",
+)
 @click.option(
     "--order",
     type=click.Choice(["newest-first", "oldest-first"]),
@@ -300,6 +331,9 @@ def append(
     label: str | None,
     src: str | None,
     key: bool,
+    by: tuple[str, ...],
+    headline: str | None,
+    pin: bool,
     order: str | None,
     replace: bool,
     reopen: bool,
@@ -316,14 +350,24 @@ def append(
     update whose own content the site cannot hold is refused (exit 2) unless --allow-loss is given. The
     update is recorded in the outbox first; queued updates are delivered first, in order, by the next
     append or flush. An update to a story closed with 'cmsbridge close' is refused (exit 2) unless
-    --reopen is given."""
+    --reopen is given.
+
+    --by, --headline, --pin and --key describe the update (a marker line at the top of FILE may too:
+    UPDATE: 23:18 {by="Ann Lee" headline="..." pinned=true key=true}). With --replace, the update's
+    time last edited is now and what is not given (label, time, byline, headline, pinned state) is kept
+    from the update as stored."""
     from ..errors import CMSBridgeError, UsageError
     from ..live.outbox import Outbox
 
     try:
         if replace and not update_id:
             raise UsageError("--replace needs --id")
-        prepared = _read_update(file, src, update_id, at, tz, label, key, post_id)
+        described = {
+            "by": tuple(name for name in by if name.strip()) if by else None,
+            "headline": headline,
+            "pinned": True if pin else None,
+        }
+        prepared = _read_update(file, src, update_id, at, tz, label, key, post_id, described, edit=replace)
         with Outbox(outbox_path) as outbox:
             _run_entry(
                 outbox,
@@ -442,6 +486,86 @@ close_story = _story_command(
     The live-status line says "Live coverage ended ..."; updates appended afterwards are refused unless
     'cmsbridge append --reopen'. Prints 'applied', 'already closed' (its first end is kept) or 'queued'.""",
 )
+
+
+def _pin_command(op: str, post_id: str, update_id: str, site: str | None, *options: Any) -> None:
+    from ..errors import CMSBridgeError, UsageError
+    from ..live.outbox import Outbox
+    from ..model import UpdateMarker
+
+    outbox_path, order, timeout, budget, insecure = options
+    try:
+        try:
+            UpdateMarker(id=update_id)
+        except ValueError:
+            raise UsageError(f"{update_id[:60]!r} is not an update id") from None
+        with Outbox(outbox_path) as outbox:
+            _run_entry(
+                outbox, op, _given_site(site), post_id, update_id, "", order, timeout, budget, insecure
+            )
+    except CMSBridgeError as exc:
+        _fail(exc)
+
+
+_update_id_argument = click.argument("update_id", metavar="UPDATE_ID")
+_pin_order_option = click.option(
+    "--order",
+    type=click.Choice(["newest-first", "oldest-first"]),
+    default=None,
+    help="Where updates placed by time go (default: detected from the post).",
+)
+
+
+@click.command()
+@post_id_argument
+@_update_id_argument
+@_site_option
+@_pin_order_option
+@_outbox_option
+@_timeout_option
+@_budget_option
+@_insecure_option
+def pin(
+    post_id: str,
+    update_id: str,
+    site: str | None,
+    order: str | None,
+    outbox_path: str | None,
+    timeout: float,
+    budget: float,
+    insecure: bool,
+) -> None:
+    """Pin live update UPDATE_ID of post POST_ID, exactly once (through the outbox).
+
+    The pinned update is shown first, above the updates placed by time (its marker and blocks move
+    there); any other pinned update is unpinned, back at its time's place. Prints 'applied', 'already
+    pinned' or 'queued'; exit 1 when the post has no such update."""
+    _pin_command("pin", post_id, update_id, site, outbox_path, order, timeout, budget, insecure)
+
+
+@click.command()
+@post_id_argument
+@_update_id_argument
+@_site_option
+@_pin_order_option
+@_outbox_option
+@_timeout_option
+@_budget_option
+@_insecure_option
+def unpin(
+    post_id: str,
+    update_id: str,
+    site: str | None,
+    order: str | None,
+    outbox_path: str | None,
+    timeout: float,
+    budget: float,
+    insecure: bool,
+) -> None:
+    """Unpin live update UPDATE_ID of post POST_ID, exactly once (through the outbox): it goes back to
+    its time's place among the other updates. Prints 'applied', 'already unpinned' or 'queued'; exit 1
+    when the post has no such update."""
+    _pin_command("unpin", post_id, update_id, site, outbox_path, order, timeout, budget, insecure)
 
 
 @click.command()

@@ -47,6 +47,8 @@ class MarkerInfo:
 
     id: str
     at: When | None
+    pinned: bool = False
+    """Shown at the top of the live page: not placed by its time (:mod:`cmsbridge.live`)."""
 
 
 def anchor_pattern(update_id: str) -> re.Pattern[str]:
@@ -59,7 +61,7 @@ def anchor_pattern(update_id: str) -> re.Pattern[str]:
 def marker_info(post: Post) -> MarkerInfo | None:
     """The update marker ``post`` starts with (one unit read back), if any."""
     first = post.blocks[0] if post.blocks else None
-    return MarkerInfo(first.id, first.at) if isinstance(first, UpdateMarker) else None
+    return MarkerInfo(first.id, first.at, first.pinned) if isinstance(first, UpdateMarker) else None
 
 
 class Document:
@@ -246,7 +248,7 @@ class ModelDocument(Document):
         return units
 
     def marker_of(self, unit: Any) -> MarkerInfo | None:
-        return MarkerInfo(unit.id, unit.at) if isinstance(unit, UpdateMarker) else None
+        return MarkerInfo(unit.id, unit.at, unit.pinned) if isinstance(unit, UpdateMarker) else None
 
     def blocks_of(self, units: Sequence[Any]) -> list[Block]:
         return list(units)

@@ -12,6 +12,7 @@ Shared by every format that meets update markers written as text (text, markdown
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from functools import lru_cache
 from zoneinfo import available_timezones
@@ -241,3 +242,58 @@ def marker_from_label(
     """The update marker for ``label``: id from the label (unless given), time and zone read from it."""
     at, zone = parse_update_label(label, default_date=default_date)
     return UpdateMarker(id=id or update_id_from_label(label), at=at, tz=zone, label=label, key=key)
+
+
+# --- bylines ---------------------------------------------------------------------------------------------
+
+BYLINE_WORD = "By"
+"""What a visible byline starts with ("By Ann Lee and Bo Ng")."""
+
+
+def byline_text(names: tuple[str, ...]) -> str:
+    """The byline readers see: ``By Ann Lee``, ``By Ann Lee and Bo Ng``, ``By Ann Lee, Bo Ng and Cy Oh``
+    (empty for no names)."""
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"{BYLINE_WORD} {listed}"
+
+
+def byline_names(text: str, known: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The names a visible byline gives: ``known`` (the names a format also keeps in attributes) when the
+    byline is the text :func:`byline_text` writes for them, else the names read from the text (an editor
+    changed it): the leading ``By`` dropped, split at commas and the last ``and``."""
+    text = " ".join(text.split())
+    if text == byline_text(known):
+        return known
+    listed = re.sub(rf"^{BYLINE_WORD}\b:?\s*", "", text, flags=re.IGNORECASE)
+    head, sep, last = listed.rpartition(" and ")
+    parts = [*head.split(","), last] if sep else listed.split(",")
+    return tuple(name.strip() for name in parts if name.strip())
+
+
+def byline_json(names: tuple[str, ...]) -> str:
+    """A byline's names as an attribute keeps them exactly (a JSON array: names may hold commas)."""
+    return json.dumps(list(names), ensure_ascii=False)
+
+
+def names_from(value: object) -> tuple[str, ...]:
+    """The names of a byline attribute: a list of strings, or the JSON text of one (:func:`byline_json`);
+    nothing for anything else (the attribute is untrusted)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return ()
+    listed = value if isinstance(value, list) else []
+    return tuple(" ".join(n.split()) for n in listed if isinstance(n, str) and n.strip())
+
+
+def edited_time(value: object) -> dt.datetime | None:
+    """An update's time last edited, as attributes keep it (an aware ISO 8601 date-time); None for
+    anything else."""
+    try:
+        when = dt.datetime.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+    return when if when is not None and when.tzinfo is not None else None

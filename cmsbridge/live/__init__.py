@@ -41,6 +41,7 @@ decided on the content read in step 1.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import itertools
@@ -102,12 +103,17 @@ class UpdateLossError(UsageError):
 
 @dataclass(frozen=True)
 class Update:
-    """A live update to deliver: a marker (id, time, label, key-event flag) and the blocks after it.
+    """A live update to deliver: a marker (id, time, label, key-event flag, byline, headline, pinned
+    state) and the blocks after it.
 
     ``at`` is an aware datetime, a naive one with ``tz`` (an IANA zone), a time of day, or None. What is
     not given is read from the label as the ``text`` format reads an ``UPDATE:`` line ("UPDATE: 23:18 Paris
     time" is 23:18 in Europe/Paris); a label that names no time shows the time of delivery. The derived id
     depends on what was given (with ``at`` None: the label and content only).
+
+    ``by``, ``headline`` and ``pinned`` left None are not given: a new update has none (no byline, no
+    headline, not pinned); a replacement keeps the stored update's (:func:`prepare` with ``edit``), as it
+    keeps its label and time when neither is given.
     """
 
     id: str | None = None
@@ -116,6 +122,9 @@ class Update:
     blocks: tuple[Block, ...] = ()
     key: bool = False
     tz: str | None = None
+    by: tuple[str, ...] | None = None
+    headline: str | None = None
+    pinned: bool | None = None
 
 
 def _canonical(value: Any) -> Any:
@@ -162,6 +171,9 @@ class Prepared:
 
     marker: UpdateMarker
     body: tuple[Block, ...] = ()
+    keep: frozenset[str] = frozenset()
+    """For a replacement: the marker's fields (:data:`KEPT`) taken from the update as stored, because the
+    replacement did not give them (:meth:`edited_from`)."""
 
     @property
     def id(self) -> str:
@@ -171,20 +183,47 @@ class Prepared:
     def blocks(self) -> tuple[Block, ...]:
         return (self.marker, *self.body)
 
+    def edited_from(self, stored: UpdateMarker | None) -> Prepared:
+        """This replacement with the fields it keeps taken from ``stored``, the marker it replaces."""
+        if not self.keep or stored is None:
+            return self
+        kept = {name: getattr(stored, name) for name in sorted(self.keep)}
+        return Prepared(self.marker.model_copy(update=kept), self.body)
+
     def to_json(self) -> str:
-        return Post(blocks=self.blocks).model_dump_json()
+        data = Post(blocks=self.blocks).model_dump_json()
+        if not self.keep:
+            return data  # as before the field existed: outboxes of either version read it
+        return json.dumps({**json.loads(data), "keep": sorted(self.keep)}, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, data: str) -> Prepared:
-        blocks = Post.model_validate_json(data).blocks
-        marker = blocks[0]
+        fields = json.loads(data)
+        keep = fields.pop("keep", []) if isinstance(fields, dict) else []
+        if not isinstance(keep, list) or not set(keep) <= set(KEPT):
+            raise ValueError(f"a prepared update keeps only {', '.join(KEPT)}")
+        blocks = Post.model_validate(fields).blocks
+        marker = blocks[0] if blocks else None
         if not isinstance(marker, UpdateMarker):
             raise ValueError("a prepared update starts with its marker")
-        return cls(marker, tuple(blocks[1:]))
+        return cls(marker, tuple(blocks[1:]), frozenset(keep))
 
 
-def prepare(ref: Ref, update: Update, *, now: Callable[[], dt.datetime] | None = None) -> Prepared:
-    """Fix the update's id and time. Raises :class:`UsageError` for an update that cannot be delivered."""
+KEPT = ("at", "by", "headline", "label", "pinned", "tz")
+"""The marker fields a replacement keeps from the stored update when it does not give them."""
+
+
+def prepare(
+    ref: Ref, update: Update, *, now: Callable[[], dt.datetime] | None = None, edit: bool = False
+) -> Prepared:
+    """Fix the update's id and time. Raises :class:`UsageError` for an update that cannot be delivered.
+
+    ``edit``: the update replaces the stored update with its id. Its time last edited is now; what it
+    does not give of the label, the time (no ``at``, and no time in a given label), the byline, the
+    headline and the pinned state is kept from the stored update when it is delivered
+    (:attr:`Prepared.keep`)."""
+    if edit:
+        return _edit(ref, update, (now or _utcnow)().replace(microsecond=0))
     at, tz = update.at, update.tz
     update_id = update.id or derive_id(ref, at, update.label, update.blocks)
     if update.label:  # the time and zone the text format reads from the label, where not given
@@ -199,7 +238,16 @@ def prepare(ref: Ref, update: Update, *, now: Callable[[], dt.datetime] | None =
     if not update.blocks and not update.label:
         raise UsageError("an update needs a label or some content")
     try:
-        marker = UpdateMarker(id=update_id, at=at, tz=tz, label=update.label or "", key=update.key)
+        marker = UpdateMarker(
+            id=update_id,
+            at=at,
+            tz=tz,
+            label=update.label or "",
+            key=update.key,
+            by=update.by or (),
+            headline=update.headline or "",
+            pinned=bool(update.pinned),
+        )
     except ValueError as exc:
         raise UsageError(f"invalid update: {_first_error(exc)}") from None
     if any(isinstance(b, UpdateMarker) for b in update.blocks):
@@ -207,12 +255,41 @@ def prepare(ref: Ref, update: Update, *, now: Callable[[], dt.datetime] | None =
     return Prepared(marker, tuple(update.blocks))
 
 
+def _edit(ref: Ref, update: Update, edited: dt.datetime) -> Prepared:
+    """:func:`prepare` for a replacement (``edit``)."""
+    if update.id is None:
+        raise UsageError("replacing an update needs its id")
+    named_at = parse_update_label(update.label)[0] if update.label else None
+    keep = {
+        name
+        for name, given in (
+            ("label", update.label is not None),
+            ("by", update.by is not None),
+            ("headline", update.headline is not None),
+            ("pinned", update.pinned is not None),
+        )
+        if not given
+    }
+    if update.at is None and named_at is None:
+        keep |= {"at", "tz"}
+    if update.label is None and not update.blocks:
+        raise UsageError("an update needs a label or some content")
+    prepared = prepare(ref, dataclasses.replace(update, label=update.label or ""), now=lambda: edited)
+    cleared = {"at": None, "tz": None} if "at" in keep else {}
+    marker = prepared.marker.model_copy(update=cleared)
+    return Prepared(marker.model_copy(update={"edited": edited}), prepared.body, frozenset(keep))
+
+
 def update_losses(update: Prepared, fmt: str) -> tuple[Loss, ...]:
     """What content format ``fmt`` will not hold of the update's own blocks (its marker at index 0, then
     its content), each loss naming its block: written as the post will store them."""
+    blocks = update.blocks
+    if "label" in update.keep and not update.marker.label:
+        # the label is the stored update's, which the format holds: an empty stand-in would not read back
+        blocks = (update.marker.model_copy(update={"label": "UPDATE:"}), *update.body)
     report = ConversionReport()
-    write_blocks(update.blocks, fmt, report)
-    return tuple(named(loss, update.blocks) for loss in report)
+    write_blocks(blocks, fmt, report)
+    return tuple(named(loss, blocks) for loss in report)
 
 
 def check_losses(update: Prepared, fmt: str, *, allow_loss: bool) -> tuple[Loss, ...]:
@@ -275,8 +352,9 @@ def detect_order(markers: Sequence[MarkerInfo], default: Order = DEFAULT_ORDER) 
 
 
 def insertion_index(doc: Document, at: When | None, order: Order | None) -> int:
-    """The unit index a new update with time ``at`` goes before (``len(units)`` for the end)."""
-    markers = doc.markers()
+    """The unit index a new update with time ``at`` goes before (``len(units)`` for the end), among the
+    updates placed by time (a pinned update is at the top, whatever its time)."""
+    markers = [(index, info) for index, info in doc.markers() if not info.pinned]
     chosen = order or detect_order([info for _, info in markers])
     for index, info in markers:
         c = _compare(info.at, at)
@@ -326,6 +404,12 @@ class Append:
 
     def apply(self, doc: Document) -> None:
         admit(doc, self.closed, self.update_id)  # on the content read in this attempt: exact
+        if self.update.marker.pinned:
+            _unpin_others(doc, self.update_id, self.order)
+            markers = doc.markers()
+            index = markers[0][0] if markers else insertion_index(doc, self.update.marker.at, self.order)
+            doc.insert(index, doc.new_units(self.update.blocks))
+            return
         doc.insert(insertion_index(doc, self.update.marker.at, self.order), doc.new_units(self.update.blocks))
 
 
@@ -345,17 +429,31 @@ class Replace:
             raise UpdateNotFoundError(f"the post has no update {self.update_id!r} to replace")
         return region
 
+    def _wanted(self, doc: Document, start: int, end: int) -> Prepared:
+        """The replacement, with what it keeps of the stored update (:meth:`Prepared.edited_from`)."""
+        if not self.update.keep:
+            return self.update
+        return self.update.edited_from(_stored_marker(doc, start, end))
+
     def satisfied(self, doc: Document) -> bool:
         start, end = self._region(doc)
         stored = doc.units[start:end]
-        wanted = doc.new_units(self.update.blocks)
-        if [doc.key(u) for u in stored] == [doc.key(u) for u in wanted]:
+        wanted = self._wanted(doc, start, end)
+        if wanted.marker.pinned and not _pinned_on_top(doc, self.update_id):
+            return False
+        if [doc.key(u) for u in stored] == [doc.key(u) for u in doc.new_units(wanted.blocks)]:
             return True
-        return doc.blocks_of(stored) == list(self.update.blocks)
+        return doc.blocks_of(stored) == list(wanted.blocks)
 
     def apply(self, doc: Document) -> None:
         start, end = self._region(doc)
-        doc.replace(start, end, doc.new_units(self.update.blocks))
+        was_pinned = _stored_marker(doc, start, end).pinned
+        wanted = self._wanted(doc, start, end)
+        doc.replace(start, end, doc.new_units(wanted.blocks))
+        if wanted.marker.pinned:
+            _pin(doc, self.update_id, None)
+        elif was_pinned:
+            _move_by_time(doc, self.update_id, None)
 
 
 @dataclass
@@ -369,6 +467,105 @@ class Retract:
         region = doc.region(self.update_id)
         if region is not None:
             doc.remove(*region)
+
+
+@dataclass
+class Pin:
+    """Pin the update ``update_id``: shown at the top, above the updates placed by time (its marker and
+    blocks moved there, so it exists once); any other pinned update is unpinned, back at its time's place."""
+
+    update_id: str
+    order: Order | None = None
+
+    def satisfied(self, doc: Document) -> bool:
+        _found(doc, self.update_id)
+        return _pinned_on_top(doc, self.update_id)
+
+    def apply(self, doc: Document) -> None:
+        _found(doc, self.update_id)
+        _pin(doc, self.update_id, self.order)
+
+
+@dataclass
+class Unpin:
+    """Unpin the update ``update_id``: back among the updates placed by time, at its time's place."""
+
+    update_id: str
+    order: Order | None = None
+
+    def satisfied(self, doc: Document) -> bool:
+        return not _found(doc, self.update_id).pinned
+
+    def apply(self, doc: Document) -> None:
+        _set_pinned(doc, self.update_id, False)
+        _move_by_time(doc, self.update_id, self.order)
+
+
+def _found(doc: Document, update_id: str) -> MarkerInfo:
+    """The marker of update ``update_id``; :class:`UpdateNotFoundError` when the post has none."""
+    found = next((info for _, info in doc.markers() if info.id == update_id), None)
+    if found is None:
+        raise UpdateNotFoundError(f"the post has no update {update_id!r}")
+    return found
+
+
+def _stored_marker(doc: Document, start: int, end: int) -> UpdateMarker:
+    """The marker of the update whose region is units ``[start, end)``, read through the format."""
+    first = next(iter(doc.blocks_of(doc.units[start:end])), None)
+    if not isinstance(first, UpdateMarker):
+        raise InvalidContentError("the stored update's marker could not be read back")
+    return first
+
+
+def _pinned_on_top(doc: Document, update_id: str) -> bool:
+    """Whether ``update_id`` is pinned, the only pinned update, and the first update of the post."""
+    markers = [info for _, info in doc.markers()]
+    pinned = [info.id for info in markers if info.pinned]
+    return pinned == [update_id] and markers[0].id == update_id
+
+
+def _set_pinned(doc: Document, update_id: str, pinned: bool) -> None:
+    """Rewrite the update's marker with ``pinned`` (its other blocks as stored)."""
+    region = doc.region(update_id)
+    if region is None:
+        raise UpdateNotFoundError(f"the post has no update {update_id!r}")
+    blocks = doc.blocks_of(doc.units[region[0] : region[1]])
+    marker = blocks[0] if blocks else None
+    if not isinstance(marker, UpdateMarker):
+        raise InvalidContentError(f"the marker of update {update_id!r} could not be read back")
+    if marker.pinned != pinned:
+        changed = [marker.model_copy(update={"pinned": pinned}), *blocks[1:]]
+        doc.replace(region[0], region[1], doc.new_units(changed))
+
+
+def _move(doc: Document, update_id: str, place: Callable[[Document], int]) -> None:
+    """Move the update's units (marker and blocks) to the index ``place`` gives once they are taken out."""
+    region = doc.region(update_id)
+    if region is None:
+        return
+    units = doc.units[region[0] : region[1]]
+    doc.remove(*region)
+    doc.insert(place(doc), units)
+
+
+def _move_by_time(doc: Document, update_id: str, order: Order | None) -> None:
+    """Move the (unpinned) update to where its time puts it among the updates placed by time."""
+    at = _found(doc, update_id).at
+    _move(doc, update_id, lambda rest: insertion_index(rest, at, order))
+
+
+def _unpin_others(doc: Document, update_id: str, order: Order | None) -> None:
+    for other in [info.id for _, info in doc.markers() if info.pinned and info.id != update_id]:
+        _set_pinned(doc, other, False)
+        _move_by_time(doc, other, order)
+
+
+def _pin(doc: Document, update_id: str, order: Order | None) -> None:
+    """Pin ``update_id`` and move it above every other update; unpin any other (at most one pinned)."""
+    _unpin_others(doc, update_id, order)
+    _set_pinned(doc, update_id, True)
+    if doc.markers()[0][1].id != update_id:
+        _move(doc, update_id, lambda rest: rest.markers()[0][0])
 
 
 @dataclass
@@ -664,10 +861,11 @@ def replace_update(
     allow_loss: bool = True,
 ) -> Result:
     """Replace the update with ``update.id`` (marker and body) by ``update`` (losses as for
-    :func:`append_update`)."""
+    :func:`append_update`): its time last edited is now, and what it does not give of the label, time,
+    byline, headline and pinned state is kept (:func:`prepare` with ``edit``)."""
     if isinstance(update, Update) and update.id is None:
         raise UsageError("replacing an update needs its id")
-    prepared = update if isinstance(update, Prepared) else prepare(ref, update)
+    prepared = update if isinstance(update, Prepared) else prepare(ref, update, edit=True)
     return deliver(backend, ref, Replace(prepared, allow_loss), retry=retry)
 
 
@@ -705,7 +903,34 @@ def close_story(
     return deliver(backend, ref, CloseStory(at or _utcnow().replace(microsecond=0), tz), retry=retry)
 
 
+def pin_update(
+    backend: Backend,
+    ref: Ref,
+    update_id: str,
+    *,
+    retry: RetryPolicy | None = None,
+    order: Order | None = None,
+) -> Result:
+    """Pin the update ``update_id``: shown first, above the updates placed by time; any other pinned
+    update is unpinned (at most one). Already pinned on top is ``ALREADY_PRESENT``; a post without that
+    update raises :class:`UpdateNotFoundError`."""
+    return deliver(backend, ref, Pin(update_id, order), retry=retry, order=order)
+
+
+def unpin_update(
+    backend: Backend,
+    ref: Ref,
+    update_id: str,
+    *,
+    retry: RetryPolicy | None = None,
+    order: Order | None = None,
+) -> Result:
+    """Unpin the update ``update_id``: back at its time's place. Not pinned is ``ALREADY_PRESENT``."""
+    return deliver(backend, ref, Unpin(update_id, order), retry=retry, order=order)
+
+
 __all__ = [
+    "KEPT",
     "ORDERS",
     "AllOf",
     "Append",
@@ -714,12 +939,14 @@ __all__ = [
     "Operation",
     "Order",
     "Outcome",
+    "Pin",
     "Prepared",
     "Replace",
     "Result",
     "Retract",
     "StoryClosedError",
     "StoryError",
+    "Unpin",
     "Update",
     "UpdateLossError",
     "UpdateNotFoundError",
@@ -732,9 +959,11 @@ __all__ = [
     "document",
     "insertion_index",
     "open_story",
+    "pin_update",
     "prepare",
     "replace_update",
     "restore",
     "retract_update",
+    "unpin_update",
     "update_losses",
 ]

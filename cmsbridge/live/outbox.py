@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     from ..backends.base import Backend, RetryPolicy
     from ..retry import Deadline
 
-Operation = Literal["append", "replace", "retract", "open", "close"]
+Operation = Literal["append", "replace", "retract", "open", "close", "pin", "unpin"]
 State = Literal["pending", "done", "failed"]
 
 _SCHEMA = """
@@ -434,6 +434,10 @@ class Outbox:
                 main = story_change(entry.op, entry.payload)
             elif entry.op == "replace":
                 main = live.Replace(entry.prepared(), entry.allow_loss)
+            elif entry.op == "pin":
+                main = live.Pin(entry.update_id, entry.order)
+            elif entry.op == "unpin":
+                main = live.Unpin(entry.update_id, entry.order)
             else:
                 main = live.Retract(entry.update_id)
         except ValueError as exc:  # the entry's own data no longer validates: it never will

@@ -64,7 +64,17 @@ from .. import report_unwritten_fields
 from ..attribution import report_unknown_sources
 from ..embeds import embed_for_url, identify, player_url
 from ..inert import inert_html, make_inert
-from ..updates import is_update_label, parse_update_label, unique_id, update_id_from_label
+from ..updates import (
+    byline_json,
+    byline_names,
+    byline_text,
+    edited_time,
+    is_update_label,
+    names_from,
+    parse_update_label,
+    unique_id,
+    update_id_from_label,
+)
 from . import blocks as rich
 from .inline import (
     collect_notes,
@@ -93,6 +103,11 @@ _DOCUMENT = re.compile(
     r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--(?:(?!-->).)*-->\s*)*+<(?:!doctype|html|head|body)\b", re.I | re.S
 )
 _SPACE = re.compile(r"[ \t\n\r\f]+")
+_HEADLINE_CLASS = "update-headline"
+_BYLINE_CLASS = "update-byline"
+_PINNED_CLASS = "is-pinned"
+"""An update marker's headline and byline (the lines after its label) and the class of a pinned update: as
+the gutenberg format writes them (:mod:`..wordpress.markers`)."""
 _TIME_IN_LABEL = re.compile(r"\d{1,2}[:.h]\d{2}(?:\s*[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?", re.I)
 
 
@@ -304,7 +319,14 @@ class _Reader:
         )
 
     def _marker(self, node: etree._Element) -> None:
-        label = _SPACE.sub(" ", _text(node)).strip()
+        extras = {
+            name: child
+            for child in node
+            for name in (_HEADLINE_CLASS, _BYLINE_CLASS)
+            if _tag(child) == "span" and _classes(child) == [name]
+        }
+        shown = [child for child in node if child not in extras.values()]
+        label = _SPACE.sub(" ", (node.text or "") + "".join(_text(c) + (c.tail or "") for c in shown)).strip()
         at, tz = parse_update_label(label)
         times = [t for t in _descendants(node, "time") if t.get("datetime") is not None]
         if node.get("data-tz") is not None:
@@ -327,7 +349,24 @@ class _Reader:
                 marker_id = unique_id(update_id_from_label(label), self.seen_ids)
             self.seen_ids.add(marker_id)
             key = node.get("data-key") == "true" or "is-key" in (node.get("class") or "").split()
-            self.blocks.append(UpdateMarker(id=marker_id, at=at, tz=tz, label=label, key=key))
+            known = names_from(node.get("data-by"))
+            by = byline_names(_text(extras[_BYLINE_CLASS]), known) if _BYLINE_CLASS in extras else known
+            headline = _text(extras[_HEADLINE_CLASS]) if _HEADLINE_CLASS in extras else ""
+            pinned = _PINNED_CLASS in _classes(node)
+            edited = edited_time(node.get("data-edited"))
+            self.blocks.append(
+                UpdateMarker(
+                    id=marker_id,
+                    at=at,
+                    tz=tz,
+                    label=label,
+                    key=key,
+                    by=by,
+                    headline=headline,
+                    pinned=pinned,
+                    edited=edited,
+                )
+            )
         except (ValueError, KeyError, ValidationError):
             self.report.warn(
                 NAME, f"update marker {label[:40]!r} has a bad id, time or zone; kept as raw HTML"
@@ -642,7 +681,12 @@ class _Writer:
     def marker(self, marker: UpdateMarker) -> str:
         label = marker.label
         at, tz = parse_update_label(label)
-        attrs = ' class="update-marker' + (' is-key"' if marker.key else '"') + _attr("id", marker.anchor)
+        classes = ["update-marker"] + ["is-key"] * marker.key + [_PINNED_CLASS] * marker.pinned
+        attrs = _attr("class", " ".join(classes)) + _attr("id", marker.anchor)
+        if marker.by:
+            attrs += _attr("data-by", byline_json(marker.by))
+        if marker.edited is not None:
+            attrs += _attr("data-edited", marker.edited.isoformat())
         if marker.tz != tz:
             attrs += _attr("data-tz", marker.tz or "")
         if marker.at is None and at is not None:
@@ -667,7 +711,9 @@ class _Writer:
                 )
             else:
                 text += f'<time datetime="{escape_attr(stamp)}"></time>'
-        return f"<p{attrs}><strong>{text}</strong></p>"
+        lines = [(_HEADLINE_CLASS, marker.headline), (_BYLINE_CLASS, byline_text(marker.by))]
+        extras = [f'<br><span class="{name}">{escape_text(line)}</span>' for name, line in lines if line]
+        return f"<p{attrs}><strong>{text}</strong>{''.join(extras)}</p>"
 
     def list(self, block: List) -> str:
         tag = "ol" if block.ordered else "ul"

@@ -23,11 +23,15 @@ Mapping (model <-> Lexical):
   paragraphs that Ghost's HTML converter nests in a quote are read as its paragraphs (a list item with
   its bullet or number).
 - UpdateMarker <-> an HTML card ``<span id="update-ID" class="cmsbridge-update" data-update-id=...
-  data-at=... data-tz=... data-key="true" data-label="heading"></span>`` followed, when the label is not
-  empty, by an ``h3`` holding the label. The span gives the page the stable anchor ``update-ID`` that every
-  cmsbridge format writes, so links to an update survive a move between CMSs (the span has no ``id`` when
-  Ghost's id for the label's heading is that anchor already). A time or zone the card leaves out is the
-  one the label names (:mod:`.updates`, as every format reads labels); ``none`` when that is not it.
+  data-at=... data-tz=... data-key="true" data-pinned="true" data-edited=... data-by='["Ann Lee"]'
+  data-label="heading" data-headline="heading" data-byline="paragraph"></span>`` followed, when the label
+  is not empty, by an ``h3`` holding the label, when there is a headline by an ``h4`` holding it, and
+  when there is a byline by a paragraph ``By Ann Lee and Bo Ng`` in italics (the card's ``data-by`` keeps
+  the names exactly; the paragraph's text wins when an editor changed it). The span gives the page the
+  stable anchor ``update-ID`` that every cmsbridge format writes, so links to an update survive a move
+  between CMSs (the span has no ``id`` when Ghost's id for the label's heading is that anchor already). A
+  time or zone the card leaves out is the one the label names (:mod:`.updates`, as every format reads
+  labels); ``none`` when that is not it.
 - Embed <-> ``embed`` card whose ``html`` cmsbridge builds itself (YouTube and Vimeo iframes; a link for
   other providers), with ``metadata.cmsbridge`` = provider and provider id.
 - Image <-> ``image`` card (an image card inside a link inside a paragraph, as Ghost's converter makes
@@ -118,7 +122,7 @@ from ..attribution import report_unknown_sources
 from ..embeds import PROVIDERS, identify, player_url, valid_id
 from ..html.inline import inlines_from_html, inlines_to_html, normalize, parse_fragment
 from ..inert import make_inert
-from ..updates import parse_update_label
+from ..updates import byline_json, byline_names, byline_text, edited_time, names_from, parse_update_label
 
 NAME = "lexical"
 
@@ -150,6 +154,7 @@ _ATTR = re.compile(r'([a-z][a-z-]*)="([^"]*)"')
 _UPDATE_CLASS = "cmsbridge-update"
 _ANCHOR_CLASS = "cmsbridge-anchor"
 _UPDATE_HEADING = "h3"
+_HEADLINE_HEADING = "h4"
 _QUOTE_BLOCKS = frozenset({"extended-heading", "heading", "list", "paragraph"})
 """Nodes Ghost's HTML converter nests in a quote, which the model's quote holds as paragraphs."""
 _CARD_TYPES = frozenset(
@@ -439,9 +444,47 @@ def _marker_card(marker: UpdateMarker) -> Node:
         attrs["data-tz"] = marker.tz or "none"
     if marker.key:
         attrs["data-key"] = "true"
+    if marker.pinned:
+        attrs["data-pinned"] = "true"
+    if marker.edited is not None:
+        attrs["data-edited"] = marker.edited.isoformat()
+    if marker.by:
+        attrs["data-by"] = byline_json(marker.by)
     if marker.label:
         attrs["data-label"] = "heading"
+    if marker.headline:
+        attrs["data-headline"] = "heading"
+    if marker.by:
+        attrs["data-byline"] = "paragraph"
     return _html_card(_span(attrs))
+
+
+def _marker_nodes(marker: UpdateMarker) -> list[Node]:
+    """The card, then the headings and the byline paragraph readers see (what the card announces)."""
+    nodes = [_marker_card(marker)]
+    if marker.label:
+        nodes.append(_element("extended-heading", [_text(marker.label, 0)], tag=_UPDATE_HEADING))
+    if marker.headline:
+        nodes.append(_element("extended-heading", [_text(marker.headline, 0)], tag=_HEADLINE_HEADING))
+    if marker.by:
+        nodes.append(_element("paragraph", [_text(byline_text(marker.by), 2)]))
+    return nodes
+
+
+def _announced(nodes: list[Node], attrs: dict[str, str]) -> dict[str, Node]:
+    """The nodes after a marker card (``nodes[0]``) that its attributes ``attrs`` announce and that are
+    there, in order, by the attribute announcing them: the label heading, the headline heading (``h4``) and
+    the byline paragraph."""
+    found: dict[str, Node] = {}
+    wanted = (("data-label", "heading", ""), ("data-headline", "heading", _HEADLINE_HEADING))
+    for name, value, tag in (*wanted, ("data-byline", "paragraph", "")):
+        node = nodes[1 + len(found)] if 1 + len(found) < len(nodes) else None
+        if attrs.get(name) != value or node is None:
+            continue
+        fits = node.get("type") == "paragraph" if value == "paragraph" else _is_heading(node)
+        if fits and (not tag or node.get("tag") == tag):
+            found[name] = node
+    return found
 
 
 def _parse_at(value: str, tz: str | None) -> dt.datetime | dt.time:
@@ -455,11 +498,21 @@ def _parse_at(value: str, tz: str | None) -> dt.datetime | dt.time:
     return dt.time.fromisoformat(value)
 
 
-def _read_marker(attrs: dict[str, str], heading: Node | None, lost: set[str]) -> UpdateMarker | None:
+def _read_marker(attrs: dict[str, str], nodes: list[Node], lost: set[str]) -> UpdateMarker | None:
+    """The marker of a card (``nodes[0]``) and the nodes after it that it announces (:func:`_announced`)."""
+    announced = _announced(nodes, attrs)
+
+    def shown(name: str) -> str | None:
+        node = announced.get(name)
+        return None if node is None else plain_text(_read_inlines(list(node.get("children", [])), lost))
+
     try:
-        label = ""
-        if heading is not None:
-            label = plain_text(_read_inlines(list(heading.get("children", [])), lost))
+        label = shown("data-label") or ""
+        headline = shown("data-headline") or ""
+        byline = shown("data-byline")
+        known = names_from(attrs.get("data-by"))
+        by = known if byline is None else byline_names(byline, known)
+        edited = edited_time(attrs.get("data-edited"))
         named_at, tz = parse_update_label(label)  # what the card does not say, the label says
         if "data-tz" in attrs:
             tz = None if attrs["data-tz"] == "none" else attrs["data-tz"]
@@ -467,7 +520,15 @@ def _read_marker(attrs: dict[str, str], heading: Node | None, lost: set[str]) ->
         if attrs.get("data-at", "none") != "none":
             at = _parse_at(attrs["data-at"], tz)
         return UpdateMarker(
-            id=attrs["data-update-id"], at=at, tz=tz, key=attrs.get("data-key") == "true", label=label
+            id=attrs["data-update-id"],
+            at=at,
+            tz=tz,
+            key=attrs.get("data-key") == "true",
+            label=label,
+            by=by,
+            headline=headline,
+            pinned=attrs.get("data-pinned") == "true",
+            edited=edited,
         )
     except (KeyError, ValueError):
         return None
@@ -818,10 +879,7 @@ def _block_nodes(block: Block, writer: _Writer) -> list[Node]:
     if isinstance(block, Quote):
         return [_quote_node(block, writer)]
     if isinstance(block, UpdateMarker):
-        nodes = [_marker_card(block)]
-        if block.label:
-            nodes.append(_element("extended-heading", [_text(block.label, 0)], tag=_UPDATE_HEADING))
-        return nodes
+        return _marker_nodes(block)
     if isinstance(block, Embed):
         return [_embed_node(block, writer)]
     if isinstance(block, List):
@@ -1298,10 +1356,9 @@ def _read_nodes(nodes: list[Node], report: ConversionReport) -> list[Block]:
         lost: set[str] = set()
         attrs = _span_attrs(str(node.get("html", ""))) if node.get("type") == "html" else None
         if attrs is not None and attrs.get("class") == _UPDATE_CLASS:
-            heading = following if attrs.get("data-label") == "heading" and _is_heading(following) else None
-            marker = _read_marker(attrs, heading, lost)
+            used = pending[i : i + 1 + len(_announced(pending[i : i + 4], attrs))]
+            marker = _read_marker(attrs, used, lost)
             if marker is not None:
-                used = pending[i : i + (2 if heading is not None else 1)]
                 blocks.append(_with_origin(marker, used, lost))
                 i += len(used)
                 continue

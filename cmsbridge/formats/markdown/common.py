@@ -30,7 +30,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,7 +92,14 @@ from ..embeds import canonical_url, id_in_url
 from ..html.blocks import CELL_ALIGNS, table_of, table_sections
 from ..html.inline import normalize
 from ..inert import MARKUP_FORMATS
-from ..updates import is_update_label, parse_update_label, unique_id, update_id_from_label
+from ..updates import (
+    edited_time,
+    is_update_label,
+    names_from,
+    parse_update_label,
+    unique_id,
+    update_id_from_label,
+)
 
 
 @dataclass(frozen=True)
@@ -190,7 +197,8 @@ def make_parser(flavor: Flavor) -> MarkdownIt:
 
 # --- attributes ``{#id .class key=value}`` ------------------------------------------------------------
 
-_ATTRS_AT_END = re.compile(r"\s*\{([^{}\n]*)\}\s*$")
+_ATTRS_AT_END = re.compile(r'\s*\{((?:[^{}"\n]|"(?:[^"\\\n]|\\.)*")*)\}\s*$')
+"""An attribute list at the end of a line (its quoted values may hold escaped braces)."""
 _QUOTED_ATTRS = re.compile(r'\{((?:[^{}"\n]|"(?:[^"\\\n]|\\.)*")*)\}\s*')
 """An attribute list whose quoted values may hold braces."""
 _ATTR = re.compile(r'\s*(?:#([^\s{}"]+)|\.([^\s{}"=]+)|([A-Za-z_][\w-]*)(?:=("(?:[^"\\]|\\.)*"|[^\s{}"]+))?)')
@@ -201,6 +209,9 @@ class Attrs:
     id: str | None = None
     classes: list[str] = field(default_factory=list)
     values: dict[str, str | None] = field(default_factory=dict)
+    """Each key's value (the last one, for a key given more than once)."""
+    repeated: dict[str, list[str]] = field(default_factory=dict)
+    """Every value of each key, in order (``by="Ann Lee" by="Bo Ng"``)."""
 
 
 def parse_attrs(body: str) -> Attrs | None:
@@ -224,6 +235,8 @@ def parse_attrs(body: str) -> Attrs | None:
             if value is not None and value.startswith('"'):
                 value = re.sub(r"\\(.)", r"\1", value[1:-1])
             attrs.values[m[3]] = None if value is None else _ENTITY.sub(lambda e: _UNESCAPED[e[1]], value)
+            if value is not None:
+                attrs.repeated.setdefault(m[3], []).append(attrs.values[m[3]] or "")
     return attrs
 
 
@@ -248,11 +261,15 @@ def attr_value(value: str) -> str:
 
 
 def format_attrs(
-    id: str | None = None, classes: Sequence[str] = (), values: dict[str, str] | None = None
+    id: str | None = None,
+    classes: Sequence[str] = (),
+    values: Mapping[str, str | Sequence[str]] | None = None,
 ) -> str:
+    """``{#id .class key=value}``; a key with a sequence of values is repeated, once per value."""
     parts = [f"#{id}"] if id else []
     parts += [f".{c}" for c in classes]
-    parts += [f"{k}={attr_value(v)}" for k, v in (values or {}).items()]
+    for k, v in (values or {}).items():
+        parts += [f"{k}={attr_value(one)}" for one in ([v] if isinstance(v, str) else v)]
     return "{" + " ".join(parts) + "}"
 
 
@@ -445,19 +462,25 @@ class Reader:
         self.blocks.append(Heading(level=level, inlines=_strip(inlines), anchor=anchor))
 
     def _inlines_with_attrs(self, children: list[SyntaxTreeNode]) -> tuple[Inlines, Attrs | None]:
-        """Inline content and the ``{...}`` attribute list at its end (unescaped text only)."""
-        if children and children[-1].type == "text":
+        """Inline content and the ``{...}`` attribute list at its end (read from its source text, so that
+        its escapes and entities are unescaped once, by :func:`parse_attrs`)."""
+        if children and children[-1].type in _TEXTS:
             # markdown-it splits text at some punctuation; the attribute list may span several text nodes
             k = len(children)
-            while k > 0 and children[k - 1].type == "text":
+            while k > 0 and children[k - 1].type in _TEXTS:
                 k -= 1
-            tail = "".join(c.content for c in children[k:])
+            pieces = [c.markup if c.type == "text_special" else c.content for c in children[k:]]
+            tail = "".join(pieces)
             match = _ATTRS_AT_END.search(tail)
-            if match:
-                attrs = parse_attrs(match[1])
-                if attrs is not None:
-                    rest = tail[: match.start()]
-                    inlines = self._inlines(children[:k]) + ((Text(text=rest),) if rest else ())
+            attrs = parse_attrs(match[1]) if match else None
+            if match and attrs is not None:
+                i, pos = 0, 0
+                while pos + len(pieces[i]) <= match.start():
+                    pos += len(pieces[i])
+                    i += 1
+                if children[k + i].type == "text":  # the list starts in plain text, not in an escape
+                    rest = pieces[i][: match.start() - pos]
+                    inlines = self._inlines(children[: k + i]) + ((Text(text=rest),) if rest else ())
                     return normalize(inlines), attrs
         return self._inlines(children), None
 
@@ -465,7 +488,10 @@ class Reader:
         derived_at, derived_tz = parse_update_label(label)
         at: dt.datetime | dt.time | None = derived_at
         tz = derived_tz
-        key = False
+        key = pinned = False
+        by: tuple[str, ...] = ()
+        headline = ""
+        edited: dt.datetime | None = None
         marker_id: str | None = None
         if attrs is not None:
             if attrs.id:
@@ -474,7 +500,16 @@ class Reader:
                 tz = None if attrs.values["tz"] in (None, "none") else attrs.values["tz"]
             if "at" in attrs.values:
                 at = _parse_at(attrs.values["at"])
-            key = "key" in attrs.values and attrs.values["key"] not in ("false", "no", "0")
+            key = _flag(attrs, "key")
+            pinned = _flag(attrs, "pinned")
+            by = names_from(attrs.repeated.get("by", []))
+            headline = attrs.values.get("headline") or ""
+            if attrs.values.get("edited") is not None:
+                edited = edited_time(attrs.values["edited"])
+                if edited is None:
+                    raise ParseError(
+                        f"bad update edit time {attrs.values['edited']!r} (ISO 8601 with offset)"
+                    )
         if marker_id is None:
             marker_id = unique_id(update_id_from_label(label), self.seen_ids)
         self.seen_ids.add(marker_id)
@@ -486,7 +521,17 @@ class Reader:
                     else at.replace(tzinfo=zone_info(tz))
                 )
         try:
-            marker = UpdateMarker(id=marker_id, at=at, tz=tz, label=label, key=key)
+            marker = UpdateMarker(
+                id=marker_id,
+                at=at,
+                tz=tz,
+                label=label,
+                key=key,
+                by=by,
+                headline=headline,
+                pinned=pinned,
+                edited=edited,
+            )
         except ValidationError as exc:
             raise ParseError(
                 f"{self.flavor.name}: bad update marker {label!r}: {exc.errors()[0]['msg']}"
@@ -553,9 +598,9 @@ class Reader:
         if len(nodes) == 1 and nodes[0].type in ("strong", "em"):
             inner = list(nodes[0].children)
         elif (
-            len(nodes) >= 2 and nodes[0].type in ("strong", "em") and all(n.type == "text" for n in nodes[1:])
+            len(nodes) >= 2 and nodes[0].type in ("strong", "em") and all(n.type in _TEXTS for n in nodes[1:])
         ):
-            tail = "".join(n.content for n in nodes[1:])
+            tail = "".join(n.markup if n.type == "text_special" else n.content for n in nodes[1:])
             if _ATTRS_AT_END.fullmatch(tail):
                 inner = [*nodes[0].children, *nodes[1:]]
         if not inner or any(n.type not in ("text", "text_special") for n in inner):
@@ -908,6 +953,11 @@ def _chop(content: str) -> str:
 
 def _int(value: str | None) -> int | None:
     return int(value) if value is not None and value.isdigit() else None
+
+
+def _flag(attrs: Attrs, name: str) -> bool:
+    """A marker's flag attribute: given (``key``, ``key=true``) and not ``false``, ``no`` or ``0``."""
+    return name in attrs.values and attrs.values[name] not in ("false", "no", "0")
 
 
 def _parse_at(value: str | None) -> dt.datetime | dt.time | None:

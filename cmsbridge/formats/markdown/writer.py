@@ -398,13 +398,23 @@ class Writer:
             self.loss("update label: newlines and edge spaces dropped")
         derived_id = unique_id(update_id_from_label(label), self.seen_ids)
         at, tz = parse_update_label(label)
-        values: dict[str, str] = {}
+        values: dict[str, str | tuple[str, ...]] = {}
         if marker.at != at or type(marker.at) is not type(at):
             values["at"] = _at_text(marker.at) if marker.at is not None else "none"
         if marker.tz != tz:
             values["tz"] = marker.tz or "none"
         if marker.key:
             values["key"] = "true"
+        if marker.by:
+            values["by"] = marker.by
+        if marker.headline:
+            values["headline"] = " ".join(marker.headline.splitlines())
+            if values["headline"] != marker.headline:
+                self.loss("update headline: line breaks written as spaces (an attribute is one line)")
+        if marker.pinned:
+            values["pinned"] = "true"
+        if marker.edited is not None:
+            values["edited"] = marker.edited.isoformat()
         as_line = self.flavor.marker_lines
         explicit_id = marker.id != derived_id or (as_line and not is_update_label(label))
         self.seen_ids.add(marker.id)

@@ -97,7 +97,7 @@ def _marker_if(
     ours = isinstance(meta, dict) and isinstance(meta.get(markers.METADATA_KEY), dict)
     if not (ours or markers.MARKER_CLASS in classes or markers.looks_like_marker(inlines)):
         return None
-    if not markers._inline_ok(inlines):
+    if not markers._inline_ok(markers.split_extras(inlines)[0]):
         return None
     return markers.marker_from(inlines, inner, anchor, attrs, classes)
 

@@ -255,12 +255,12 @@ SEPARATOR = '<hr class="wp-block-separator has-alpha-channel-opacity"/>'
 def new_marker(block: UpdateMarker) -> str:
     attrs: dict[str, Any] = {
         "anchor": block.anchor,
-        "className": f"{markers.MARKER_CLASS} {markers.KEY_CLASS}" if block.key else markers.MARKER_CLASS,
+        "className": " ".join(markers.marker_classes(block)),
         "metadata": {"name": block.label or block.id, markers.METADATA_KEY: markers.marker_metadata(block)},
     }
     body = (
         f'<p class="{attrs["className"]}" id="{escape_attr(block.anchor)}">'
-        f"<strong>{markers.label_html(block)}</strong></p>"
+        f"<strong>{markers.label_html(block)}</strong>{markers.extras_html(block)}</p>"
     )
     return delimited("core/paragraph", attrs, body)
 
@@ -480,21 +480,24 @@ def changed_marker(block: UpdateMarker, src: Source) -> str | None:
     )
     attrs["anchor"] = anchor
     open_tag = set_tag_attr(open_tag, "id", anchor)
-    class_name = class_list_with(attrs.get("className"), markers.KEY_CLASS, block.key)
+    class_name = attrs.get("className")
+    for name, wanted in ((markers.KEY_CLASS, block.key), (markers.PINNED_CLASS, block.pinned)):
+        class_name = class_list_with(class_name, name, wanted)
+        open_tag = with_class(open_tag, name, wanted)
     if class_name:
         attrs["className"] = class_name
     else:
         attrs.pop("className", None)
-    open_tag = with_class(open_tag, markers.KEY_CLASS, block.key)
     old_meta = attrs.get("metadata")
     meta: dict[str, Any] = old_meta if isinstance(old_meta, dict) else {}
     attrs["metadata"] = {**meta, markers.METADATA_KEY: markers.marker_metadata(block)}
     inner = match["inner"]
-    same_text = isinstance(old, UpdateMarker) and (old.label, old.at) == (block.label, block.at)
+    shown = ("label", "at", "headline", "by")
+    same_text = isinstance(old, UpdateMarker) and all(getattr(old, f) == getattr(block, f) for f in shown)
     if not same_text:
         strong = inner.lstrip(WS).lower().startswith("<strong")
         label = markers.label_html(block)
-        inner = f"<strong>{label}</strong>" if strong else label
+        inner = (f"<strong>{label}</strong>" if strong else label) + markers.extras_html(block)
     html = match["lead"] + open_tag + inner + match["close"] + match["trail"]
     return src.with_inner(html, attrs)
 
