@@ -84,6 +84,19 @@ class NoRetry:
         return func()
 
 
+class Pace(Protocol):
+    """A pace shared by the workers writing to one site (:mod:`cmsbridge.store.pace`): ``wait`` before
+    each request to ``url``'s host; ``slow_down`` when the host asked for a pause (429, ``Retry-After``)."""
+
+    def wait(self, url: str) -> None: ...
+
+    def slow_down(self, url: str, seconds: float) -> None: ...
+
+
+SLOW_DOWN = 1.0
+"""Seconds every worker pauses after a 429 that names no ``Retry-After``."""
+
+
 @dataclass
 class Transport:
     """How a network backend talks: the session, timeouts, user agent, TLS verification and retries.
@@ -102,6 +115,7 @@ class Transport:
     sleep: Callable[[float], None] = time.sleep
     deadline: retrying.Deadline | None = None
     max_answer_bytes: int = MAX_ANSWER_BYTES
+    pace: Pace | None = None
 
     def get_session(self) -> requests.Session:
         """The injected session, or one made here whose connections the request watchdog can cut while
@@ -192,6 +206,8 @@ def request(
     follow = follow_redirects and method.upper() == "GET" and auth is None
     limit = total
     for _ in range(MAX_REDIRECTS + 1):
+        if transport.pace is not None:
+            transport.pace.wait(url)
         response = _send(
             transport,
             method,
@@ -213,6 +229,8 @@ def request(
             if total <= 0:
                 break
             continue
+        if transport.pace is not None:
+            _paced(transport.pace, url, response.status_code, response.headers.get("Retry-After"))
         with response:
             body = (
                 b""  # a redirect's body is never read (_drop_redirect_body)
@@ -228,6 +246,12 @@ def request(
             encoding=response.encoding if "charset" in response.headers.get("Content-Type", "") else None,
         )
     raise UnexpectedResponseError(f"{service} redirected too often or too slowly", site=site)
+
+
+def _paced(pace: Pace, url: str, status: int, retry_after: str | None) -> None:
+    """Tell the pace of a host that asked to slow down: a 429, or any answer with ``Retry-After``."""
+    if status == 429 or (retry_after and status in (503, 529)):
+        pace.slow_down(url, parse_retry_after(retry_after) or SLOW_DOWN)
 
 
 class _Watch:
@@ -588,6 +612,7 @@ __all__ = [
     "USER_AGENT",
     "Answer",
     "NoRetry",
+    "Pace",
     "RetryPolicy",
     "Said",
     "Transport",

@@ -1,9 +1,9 @@
 """Shared test configuration.
 
-Plain ``pytest`` runs the unit suite: the tests marked ``wordpress``, ``ghost``, ``php`` or ``node`` need
-real servers and tools, and are skipped with the command that runs them (``scripts/test``, which sets
-``CMSBRIDGE_TEST_ALL=1``; tests/suite.py). With ``CI=true`` they run too, and a skipped test fails the
-run: CI must exercise everything.
+Plain ``pytest`` runs the unit suite: the tests marked ``wordpress``, ``ghost``, ``php``, ``node`` or
+``postgres`` need real servers and tools, and are skipped with the command that runs them
+(``scripts/test``, which sets ``CMSBRIDGE_TEST_ALL=1``; tests/suite.py). With ``CI=true`` they run too,
+and a skipped test fails the run: CI must exercise everything.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import pytest
 
 from tests.suite import COMMAND, everything
 
-pytest_plugins = ["tests.wp_fixtures", "pytester"]
+pytest_plugins = ["tests.wp_fixtures", "tests.pg_fixtures", "pytester"]
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-SERVER_MARKERS = ("wordpress", "ghost", "php", "node")
+SERVER_MARKERS = ("wordpress", "ghost", "php", "node", "postgres")
 """The markers of the tests that start real servers or tools (pyproject.toml lists what each needs)."""
 
 

@@ -1,5 +1,6 @@
 """Rooms that import one way: the model and the block grammar at the bottom, formats above them, backends
-above formats, live updates and migration above backends (side by side, neither importing the other), the
+above formats, the store (the state kept in SQLite or PostgreSQL) above backends, live updates and
+migration above the store (side by side, neither importing the other), the
 command line on top. Every import is checked, those inside functions and under TYPE_CHECKING included: an
 import that runs the wrong way fails here, whatever the reason it was written."""
 
@@ -30,6 +31,7 @@ FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("formats", ("cmsbridge.formats",)),
     ("backends", ("cmsbridge.http", "cmsbridge.backends")),
+    ("store", ("cmsbridge.store",)),
     ("live", ("cmsbridge.live",)),
     ("migration", ("cmsbridge.migration",)),
     ("cli", ("cmsbridge.cli",)),
@@ -126,6 +128,9 @@ def test_imports_run_one_way() -> None:
         ("cmsbridge.model", "import cmsbridge.cli", "model imports cli"),
         ("cmsbridge.live.outbox", "from ..migration.idmap import IdMap", "side by side"),
         ("cmsbridge.migration.run", "from cmsbridge.live import Update", "side by side"),
+        ("cmsbridge.store.work", "from ..migration.idmap import IdMap", "store imports migration"),
+        ("cmsbridge.store.engine", "from ..live.outbox import Outbox", "store imports live"),
+        ("cmsbridge.migration.idmap", "from ..store import open_store", None),
         ("cmsbridge.formats", "from . import lexical", None),
         ("cmsbridge.cli.live", "from ..live import append_update", None),
     ],

@@ -33,6 +33,21 @@ def _since(value: str | None) -> Any:
     return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
 
 
+def _rate(value: str | None) -> float | None:
+    from ..errors import UsageError
+
+    if value is None:
+        return None
+    number = value.strip().removesuffix("/s")
+    try:
+        rate = float(number)
+    except ValueError:
+        rate = 0.0
+    if not rate > 0 or rate == float("inf"):
+        raise UsageError(f"--rate {value!r} is not a number of requests a second (e.g. 5/s)")
+    return rate
+
+
 def _default_state() -> str:
     import platformdirs
 
@@ -85,8 +100,32 @@ def _print(report: MigrationReport, as_json: bool) -> None:
 @click.option(
     "--state",
     default=None,
-    metavar="PATH",
-    help="Id map database (default: migrations.sqlite3 in the user's state directory).",
+    metavar="PATH|URL",
+    help="The migration's state: an SQLite file (default: migrations.sqlite3 in the user's state directory)"
+    " or a postgresql:// URL shared by workers on several machines (its password from PGPASSWORD, a"
+    " ~/.pgpass or service file, or CMSBRIDGE_STATE_PASSWORD).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=64),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Posts migrated in parallel; the same command elsewhere with the same --state joins in.",
+)
+@click.option(
+    "--rate",
+    default=None,
+    metavar="N/s",
+    help="At most N requests a second to the target, for every worker together.",
+)
+@click.option(
+    "--lease",
+    type=click.FloatRange(min=1.0),
+    default=120.0,
+    show_default=True,
+    hidden=True,
+    help="Seconds a worker's claim on a post lasts unless renewed (a dead worker's posts return after it).",
 )
 @click.option(
     "--since",
@@ -134,6 +173,9 @@ def migrate(
     source: str,
     target: str,
     state: str | None,
+    workers: int,
+    rate: str | None,
+    lease: float,
     since: str | None,
     status: str | None,
     limit: int | None,
@@ -152,6 +194,7 @@ def migrate(
 
     try:
         since_time = _since(since)
+        per_second = _rate(rate)
         src, dst = connect(source, insecure=insecure), connect(target, insecure=insecure)
         display: Any = _Progress() if sys.stderr.isatty() and not as_json else None
         context: AbstractContextManager[Any] = display if display is not None else nullcontext()
@@ -169,6 +212,9 @@ def migrate(
                 links=links,  # type: ignore[arg-type]
                 progress=display,
                 media_roots=media_roots,
+                workers=workers,
+                rate=per_second,
+                lease=lease,
             )
     except MigrationInterrupted as exc:
         _print(exc.report, as_json)
@@ -181,7 +227,9 @@ def migrate(
 @click.command()
 @click.option("--from", "source", required=True, metavar="SITE", help="The site the posts were copied from.")
 @click.option("--to", "target", required=True, metavar="SITE", help="The site they were copied to.")
-@click.option("--state", default=None, metavar="PATH", help="Id map database (as given to migrate).")
+@click.option(
+    "--state", default=None, metavar="PATH|URL", help="The migration's state (as given to migrate)."
+)
 @click.option(
     "--format",
     "fmt",

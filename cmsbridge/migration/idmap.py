@@ -3,69 +3,24 @@ migrated posts still link to source posts not migrated yet, which comment each s
 and which creates were begun (the slug each was
 sent with) but not recorded as done: what lets a re-run after a crash adopt only a post this migration made.
 
-One SQLite file (WAL, mode 0600) per user by default; it survives crashes and Ctrl-C, which is what makes
-``cmsbridge migrate`` resumable. Files written by an earlier version (without the links, without the
-comments) are upgraded in place when opened.
+Kept in the store (:mod:`cmsbridge.store`): one SQLite file (WAL, mode 0600) per user by default, or a
+PostgreSQL database shared by workers on several machines (``postgresql://...``); it survives crashes
+and Ctrl-C, which is what makes ``cmsbridge migrate`` resumable. Files written by an earlier version
+(without the links, without the comments, without the schema's version) are upgraded in place when
+opened. Every thread may use one :class:`IdMap` (each has its own connection).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..backends.base import Fetched
-from ..errors import OutboxError
+from ..store import Database, open_store
 from .links import normalize
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS mapping (
-    source_site TEXT NOT NULL,
-    source_id TEXT NOT NULL,
-    target_site TEXT NOT NULL,
-    target_id TEXT NOT NULL,
-    source_version TEXT NOT NULL,
-    source_modified TEXT,
-    slug TEXT,
-    migrated REAL NOT NULL,
-    PRIMARY KEY (source_site, source_id, target_site)
-);
-CREATE TABLE IF NOT EXISTS media (
-    source_url TEXT NOT NULL,
-    target_site TEXT NOT NULL,
-    target_url TEXT NOT NULL,
-    target_id TEXT,
-    PRIMARY KEY (source_url, target_site)
-);
-CREATE TABLE IF NOT EXISTS creating (
-    source_site TEXT NOT NULL,
-    source_id TEXT NOT NULL,
-    target_site TEXT NOT NULL,
-    slug TEXT NOT NULL,
-    started REAL NOT NULL,
-    PRIMARY KEY (source_site, source_id, target_site)
-);
-CREATE TABLE IF NOT EXISTS pending_links (
-    source_site TEXT NOT NULL,
-    source_id TEXT NOT NULL,
-    target_site TEXT NOT NULL,
-    links TEXT NOT NULL,
-    PRIMARY KEY (source_site, source_id, target_site)
-);
-CREATE TABLE IF NOT EXISTS comments (
-    source_site TEXT NOT NULL,
-    source_id TEXT NOT NULL,
-    source_comment TEXT NOT NULL,
-    target_site TEXT NOT NULL,
-    target_comment TEXT NOT NULL,
-    PRIMARY KEY (source_site, source_id, source_comment, target_site)
-);
-"""
-_LINK_COLUMNS = ("source_link", "source_key", "target_link", "links")
 
 
 @dataclass(frozen=True)
@@ -88,28 +43,15 @@ class Redirect:
 
 
 class IdMap:
-    """The id map at ``path`` (SQLite, WAL, created on first use with mode 0600)."""
+    """The id map in the store ``state`` names (an SQLite file's path, created on first use with mode
+    0600, or a ``postgresql://`` URL)."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
-            self.db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=FULL")
-            self.db.executescript(_SCHEMA)
-            have = {row[1] for row in self.db.execute("PRAGMA table_info(mapping)")}
-            for column in _LINK_COLUMNS:
-                if column not in have:
-                    self.db.execute(f"ALTER TABLE mapping ADD COLUMN {column} TEXT")
-            if "target_id" not in {row[1] for row in self.db.execute("PRAGMA table_info(media)")}:
-                self.db.execute("ALTER TABLE media ADD COLUMN target_id TEXT")  # an older map
-            self.db.execute(
-                "CREATE INDEX IF NOT EXISTS mapping_by_link ON mapping (source_site, target_site, source_key)"
-            )
-        except (OSError, sqlite3.Error) as exc:
-            raise OutboxError(f"cannot open the migration state {self.path}: {exc}") from None
+    def __init__(self, state: str | os.PathLike[str] | Database) -> None:
+        self.db = state if isinstance(state, Database) else open_store(state)
+        self.label = self.db.label
+
+    def __repr__(self) -> str:
+        return f"<IdMap in {self.label}>"
 
     def close(self) -> None:
         self.db.close()
@@ -141,9 +83,13 @@ class IdMap:
         modified = fetched.post.modified.isoformat() if fetched.post.modified else None
         source_link = fetched.ref.link
         self._run(
-            "INSERT OR REPLACE INTO mapping (source_site, source_id, target_site, target_id, source_version, "
+            "INSERT INTO mapping (source_site, source_id, target_site, target_id, source_version, "
             "source_modified, slug, migrated, source_link, source_key, target_link, links) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (source_site, source_id, target_site) DO UPDATE SET target_id = excluded.target_id, "
+            "source_version = excluded.source_version, source_modified = excluded.source_modified, "
+            "slug = excluded.slug, migrated = excluded.migrated, source_link = excluded.source_link, "
+            "source_key = excluded.source_key, target_link = excluded.target_link, links = excluded.links",
             (
                 source_site,
                 fetched.ref.id,
@@ -168,8 +114,10 @@ class IdMap:
         """Record, before sending it, that the source post is about to be created on the target under
         ``slug`` (a slug no post on the target had then)."""
         self._run(
-            "INSERT OR REPLACE INTO creating (source_site, source_id, target_site, slug, started) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO creating (source_site, source_id, target_site, slug, started) "
+            "VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (source_site, source_id, target_site) DO UPDATE SET slug = excluded.slug, "
+            "started = excluded.started",
             (source_site, source_id, target_site, slug, time.time()),
         )
 
@@ -213,8 +161,9 @@ class IdMap:
     ) -> None:
         """Map a comment of the source post to the comment written for it on the target."""
         self._run(
-            "INSERT OR REPLACE INTO comments (source_site, source_id, source_comment, target_site, "
-            "target_comment) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO comments (source_site, source_id, source_comment, target_site, target_comment) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (source_site, source_id, source_comment, target_site) "
+            "DO UPDATE SET target_comment = excluded.target_comment",
             (source_site, source_id, source_comment, target_site, target_comment),
         )
 
@@ -260,8 +209,8 @@ class IdMap:
         """Remember the links of this migrated post to source posts not migrated yet (none: forget it)."""
         if links:
             self._run(
-                "INSERT OR REPLACE INTO pending_links (source_site, source_id, target_site, links) "
-                "VALUES (?, ?, ?, ?)",
+                "INSERT INTO pending_links (source_site, source_id, target_site, links) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (source_site, source_id, target_site) DO UPDATE SET links = excluded.links",
                 (source_site, source_id, target_site, json.dumps(sorted(set(links)))),
             )
         else:
@@ -277,17 +226,30 @@ class IdMap:
             "ORDER BY source_id",
             (source_site, target_site),
         )
-        return [(str(source_id), list(json.loads(links))) for source_id, links in rows.fetchall()]
+        return [(str(source_id), list(json.loads(str(links)))) for source_id, links in rows.fetchall()]
 
     def media(self, target_site: str) -> CopiedMedia:
         """Where the images copied to ``target_site`` went (``migrate(media="copy")``)."""
         return CopiedMedia(self, target_site)
 
-    def _run(self, sql: str, args: tuple[object, ...]) -> sqlite3.Cursor:
-        try:
-            return self.db.execute(sql, args)
-        except sqlite3.Error as exc:
-            raise OutboxError(f"migration state {self.path}: {exc}") from None
+    def _run(self, sql: str, args: tuple[object, ...]) -> _Result:
+        return _Result(self.db.rows(sql, args))
+
+
+class _Result:
+    """The rows a statement returned, read as from a cursor."""
+
+    def __init__(self, rows: list[tuple[object, ...]]) -> None:
+        self._rows = rows
+
+    def fetchone(self) -> tuple[object, ...] | None:
+        return self._rows[0] if self._rows else None
+
+    def fetchall(self) -> list[tuple[object, ...]]:
+        return self._rows
+
+    def __iter__(self) -> Iterator[tuple[object, ...]]:
+        return iter(self._rows)
 
 
 @dataclass(frozen=True)
@@ -311,8 +273,9 @@ class CopiedMedia:
 
     def put(self, source: str, target: str, target_id: str | None = None) -> None:
         self.ids._run(
-            "INSERT OR REPLACE INTO media (source_url, target_site, target_url, target_id) "
-            "VALUES (?, ?, ?, ?)",
+            "INSERT INTO media (source_url, target_site, target_url, target_id) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (source_url, target_site) DO UPDATE SET target_url = excluded.target_url, "
+            "target_id = excluded.target_id",
             (source, self.target_site, target, target_id),
         )
 

@@ -49,6 +49,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Literal, cast
@@ -65,10 +66,14 @@ from ..backends.base import (
 )
 from ..backends.media import LocalMedia, MediaRoots, copy_images, local_media
 from ..errors import CMSBridgeError, ConflictError, NotFoundError, UsageError, redact_url
+from ..http import NoRetry, Transport
 from ..model import Post, SourceRef
 from ..report import ConversionReport
+from ..retry import default_policy
+from ..store import LocalPace, PostgresDatabase, SharedPace, WorkList
 from .idmap import IdMap, Mapped
 from .links import rewrite_links
+from .workers import Workers
 
 Action = Literal["created", "updated", "skipped", "failed"]
 Authors = Literal["keep", "drop"] | Mapping[str, str]
@@ -99,6 +104,9 @@ class MigrationReport:
     dry_run: bool = False
     interrupted: bool = False
     posts: list[PostOutcome] = field(default_factory=list)
+    migration: dict[str, int] = field(default_factory=dict)
+    """The whole migration's posts by outcome (``todo`` for those left), from the store: every run's and
+    every worker's."""
 
     def count(self, action: Action) -> int:
         return sum(1 for p in self.posts if p.action == action)
@@ -132,6 +140,7 @@ class MigrationReport:
             "interrupted": self.interrupted,
             "counts": {a: self.count(a) for a in ("created", "updated", "skipped", "failed")},
             "posts": [asdict(p) for p in self.posts],
+            "migration": self.migration,
         }
 
     def to_json(self) -> str:
@@ -141,6 +150,9 @@ class MigrationReport:
         head = f"{self.source} -> {self.target}{' (dry run)' if self.dry_run else ''}"
         counts = ", ".join(f"{self.count(a)} {a}" for a in ("created", "updated", "skipped", "failed"))
         lines = [head, counts + (" (interrupted: run again to resume)" if self.interrupted else "")]
+        if self.migration:
+            whole = ", ".join(f"{n} {action}" for action, n in sorted(self.migration.items()))
+            lines.append(f"the whole migration: {whole}")
         for p in self.posts:
             if p.error:
                 lines.append(f"failed {p.source_id} {p.title!r}: {p.error}")
@@ -173,6 +185,9 @@ def migrate(
     links: Links = "keep",
     progress: Callable[[PostOutcome], None] | None = None,
     media_roots: MediaRoots = (),
+    workers: int = 1,
+    rate: float | None = None,
+    lease: float = 120.0,
 ) -> MigrationReport:
     """Copy ``source``'s posts (modified since ``since``, of ``status``) to ``target``; see the module
     docstring. ``limit`` caps the posts created, updated or failed in this run (skipped ones do not
@@ -186,6 +201,13 @@ def migrate(
     ``links="rewrite"`` points links between migrated posts at their new addresses (see :class:`_Links`).
     ``progress`` is called after each post.
 
+    ``workers`` threads migrate posts in parallel; the same migration run in other processes (on other
+    machines, with the same PostgreSQL ``state``) shares the work (:mod:`cmsbridge.migration.workers`):
+    each post is claimed for ``lease`` seconds at a time, renewed while this process lives.
+    ``rate`` caps the requests per second to the target's host, for every worker together; a 429 or
+    ``Retry-After`` from it pauses every worker. The report lists what this run did; its ``migration``
+    counts every post of the whole migration by outcome, whichever worker wrote it.
+
     Images named by a local path (an export's ``attachment_url``, a front matter's ``featured_image``) are
     read only inside a ``files:`` source's own folder and the folders in ``media_roots``; the target may
     read them there while the migration runs. Any other local image is reported and left out
@@ -195,32 +217,73 @@ def migrate(
     roots = (*media_roots, source.root) if isinstance(source, Folder) else tuple(media_roots)
     ids = IdMap(state)
     rewriter = _Links(source, target, ids) if links == "rewrite" else None
-    written = 0
+    work = None if dry_run else WorkList(ids.db, _job(source, target), lease=lease)
+    lock = threading.Lock()
+
+    def record(outcome: PostOutcome) -> None:
+        report.posts.append(outcome)
+        if progress is not None:
+            progress(outcome)
+
+    def failed(source_id: str, exc: BaseException) -> PostOutcome:
+        error = redact_url(str(exc)) if isinstance(exc, CMSBridgeError) else type(exc).__name__
+        return PostOutcome(source_id, "", "failed", None, error=error)
+
+    crew = Workers(
+        work=work,
+        one=lambda f: _one(source, target, ids, f, dry_run, authors, media, roots, rewriter),
+        get=source.get,
+        status=lambda o: (o.action, json.dumps(asdict(o), ensure_ascii=False)),
+        record=record,
+        failed=failed,
+        written=lambda o: o.action != "skipped",
+        threads=max(1, workers),
+        limit=limit,
+    )
     try:
-        with _reading_media_from(target, roots):
-            for fetched in pages_last(source.list(since=since, status=status)):
-                if limit is not None and written >= limit:
-                    break
-                outcome = _one(source, target, ids, fetched, dry_run, authors, media, roots, rewriter)
-                report.posts.append(outcome)
-                if outcome.action != "skipped":
-                    written += 1
-                if progress is not None:
-                    progress(outcome)
+        with _reading_media_from(target, roots), _paced(target, ids, rate, workers):
+            crew.run(pages_last(source.list(since=since, status=status)))
             for skipped in source.skipped if isinstance(source, Folder) else ():
                 name, _, reason = skipped.partition(": ")  # a file of the folder that is not a post
                 report.posts.append(PostOutcome(source_id=name, title="", action="failed", error=reason))
             if rewriter is not None and not dry_run:
-                rewriter.finish(
-                    report,
-                    lambda f: _one(source, target, ids, f, False, authors, media, roots, rewriter, True),
-                )
+                with lock:
+                    rewriter.finish(
+                        report,
+                        lambda f: _one(source, target, ids, f, False, authors, media, roots, rewriter, True),
+                    )
+            if work is not None:
+                report.migration = work.counts()
     except KeyboardInterrupt:
         report.interrupted = True
         raise MigrationInterrupted(report) from None
     finally:
         ids.close()
     return report
+
+
+def _job(source: Backend, target: Backend) -> str:
+    """The work list's name for the migration of ``source`` into ``target``."""
+    return f"migrate {redact_url(source.site)} -> {redact_url(target.site)}"
+
+
+@contextlib.contextmanager
+def _paced(target: Backend, ids: IdMap, rate: float | None, workers: int) -> Iterator[None]:
+    """With ``rate`` or several workers: one pace for the target's host, shared by every worker (in the
+    store when it is PostgreSQL, so by every machine), and a 429 retried after the pause it asks for."""
+    transport = getattr(target, "transport", None)
+    if not isinstance(transport, Transport) or (rate is None and workers <= 1):
+        yield
+        return
+    pace = SharedPace(ids.db, rate) if isinstance(ids.db, PostgresDatabase) else LocalPace(rate)
+    before = transport.pace, transport.retry
+    transport.pace = pace
+    if isinstance(transport.retry, NoRetry):
+        transport.retry = default_policy()
+    try:
+        yield
+    finally:
+        transport.pace, transport.retry = before
 
 
 _READ_ONLY_SYSTEMS = frozenset({"wxr"})
