@@ -69,6 +69,7 @@ from ..model import Post, SourceRef
 from ..report import ConversionReport
 from .idmap import IdMap, Mapped
 from .links import rewrite_links
+from .slugs import SlugBook
 
 Action = Literal["created", "updated", "skipped", "failed"]
 Authors = Literal["keep", "drop"] | Mapping[str, str]
@@ -195,13 +196,20 @@ def migrate(
     roots = (*media_roots, source.root) if isinstance(source, Folder) else tuple(media_roots)
     ids = IdMap(state)
     rewriter = _Links(source, target, ids) if links == "rewrite" else None
+    slugs = SlugBook(target)
     written = 0
     try:
         with _reading_media_from(target, roots):
-            for fetched in pages_last(source.list(since=since, status=status)):
+            listed = slugs.learning(
+                source.list(since=since, status=status),
+                lambda f: ids.get(source.site, f.ref.id, target.site) is None,
+            )
+            for fetched in pages_last(listed):
                 if limit is not None and written >= limit:
                     break
-                outcome = _one(source, target, ids, fetched, dry_run, authors, media, roots, rewriter)
+                outcome = _one(
+                    source, target, ids, fetched, dry_run, authors, media, roots, rewriter, slugs=slugs
+                )
                 report.posts.append(outcome)
                 if outcome.action != "skipped":
                     written += 1
@@ -360,6 +368,7 @@ def _one(
     roots: MediaRoots,
     rewriter: _Links | None = None,
     again: bool = False,
+    slugs: SlugBook | None = None,
 ) -> PostOutcome:
     """Migrate one post; ``again``: write it even when the map says it is up to date (its links)."""
     src_site, dst_site = source.site, target.site
@@ -379,7 +388,7 @@ def _one(
         post = _with_source_comments(source, fetched, post, losses)
         adopted = False
         if mapped is None:
-            found, post = _placed(target, source, ids, fetched, post, losses)
+            found, post = _placed(target, source, ids, fetched, post, losses, slugs)
             if found is not None:
                 adopted = True
                 mapped = Mapped(found.ref.id, "")
@@ -541,10 +550,17 @@ MAX_SLUG_TRIES = 20
 
 
 def _placed(
-    target: Backend, source: Backend, ids: IdMap, fetched: Fetched, post: Post, losses: ConversionReport
+    target: Backend,
+    source: Backend,
+    ids: IdMap,
+    fetched: Fetched,
+    post: Post,
+    losses: ConversionReport,
+    slugs: SlugBook | None = None,
 ) -> tuple[Fetched | None, Post]:
     """For a source post the id map does not map: the target post to adopt (one this migration made, see
-    the module docstring), or None and the post to create, under a slug no target post holds."""
+    the module docstring), or None and the post to create, under a slug no target post holds (a slug
+    ``slugs`` learned free is not looked up again)."""
     slug = post.slug
     if not slug:
         return None, post
@@ -556,6 +572,8 @@ def _placed(
             return found, post.replace(slug=begun)
     for n in range(1, MAX_SLUG_TRIES + 1):
         candidate = slug if n == 1 else f"{slug}-{n}"
+        if n == 1 and slugs is not None and slugs.free(candidate):
+            return None, post
         found = target.find(slug=candidate)
         if found is None:
             if n == 1:
