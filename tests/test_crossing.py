@@ -235,6 +235,8 @@ def _fake_ghost() -> list[dict[str, Any]]:
 
     missing = {"errors": [{"message": "Post not found.", "type": "NotFoundError"}]}
     responses.get(re.compile(rf"{API}/(posts|pages)/slug/.*"), status=404, json=missing)
+    for kind in ("posts", "pages"):  # slugs asked in bulk: none held
+        responses.get(re.compile(rf"{API}/{kind}/\?.*filter=slug.*"), json={kind: []})
     responses.add_callback(responses.POST, f"{API}/posts/", callback=create)
     return created
 

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -69,6 +70,15 @@ class FakeGhost:
         responses.add_callback(responses.POST, re.compile(rf"{GHOST_API}/{kinds}/(\?.*)?$"), self.create)
         by_slug = re.compile(rf"{GHOST_API}/{kinds}/slug/([^/]+)/(\?.*)?$")
         responses.add_callback(responses.GET, by_slug, self.find)
+        listing = re.compile(rf"{GHOST_API}/{kinds}/\?.*filter=slug.*$")
+        responses.add_callback(responses.GET, listing, self.slugs)
+
+    def slugs(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        """The posts or pages holding one of the slugs of ``filter=slug:['a','b']``."""
+        kind = str(request.path_url).split("?")[0].rstrip("/").split("/")[-1]
+        wanted = re.findall(r"'([^']*)'", parse_qs(urlsplit(str(request.url)).query)["filter"][0])
+        found = [v for v in self.items.values() if v["kind"] == kind and v.get("slug") in wanted]
+        return 200, {}, json.dumps({kind: found})
 
     def create(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
         kind = str(request.path_url).split("/")[-2]

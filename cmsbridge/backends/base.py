@@ -27,7 +27,7 @@ construction time.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol, Self, runtime_checkable
@@ -477,6 +477,18 @@ class HoldsComments(Protocol):
 
 
 @runtime_checkable
+class KnowsSlugs(Protocol):
+    """A backend that tells in bulk which slugs its posts and pages hold: a migration asks once per batch
+    of the source listing (:mod:`cmsbridge.migration.slugs`) instead of one :meth:`Backend.find` per
+    post."""
+
+    def held_slugs(self, slugs: Sequence[str]) -> set[str]:
+        """Those of ``slugs`` a post or page of the site holds (as :meth:`Backend.find` would find it),
+        and those it could not ask about in bulk (:meth:`Backend.find` tells)."""
+        ...
+
+
+@runtime_checkable
 class Folder(Protocol):
     """A backend whose posts are files of a folder on this machine (``files:``): the images its posts name
     may be read inside ``root``; files of it that are not posts are named in ``skipped`` as a listing meets
@@ -496,6 +508,7 @@ __all__ = [
     "Fetched",
     "Folder",
     "HoldsComments",
+    "KnowsSlugs",
     "Media",
     "NoRetry",
     "PostRef",

@@ -22,6 +22,7 @@ import re
 import secrets
 import shutil
 import stat
+import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -83,6 +84,8 @@ class FilesBackend:
         self.extension = extension(format)
         self.skipped: list[str] = []
         """The files the last :meth:`list` left out, each as ``name: reason``."""
+        self._slugs: dict[str, tuple[int, str | None]] = {}  # file name -> (mtime, its post's slug)
+        self._slugs_lock = threading.Lock()
 
     @property
     def site(self) -> str:
@@ -288,6 +291,35 @@ class FilesBackend:
         if _SAFE_ID.match(slug) and (self.root / f"{slug}{self.extension}").is_file():
             return self.get(slug)
         return next((f for f in self.list() if f.post.slug == slug), None)
+
+    def held_slugs(self, slugs: Sequence[str]) -> set[str]:
+        """Those of ``slugs`` a post of the folder holds (as :meth:`find` finds it: its file's name or its
+        front matter's slug). Each file is read once per backend, and again only when it changed: a
+        migration asking for every batch of posts reads the folder once, where :meth:`find` reads it
+        whole for every slug no file is named after."""
+        wanted = set(slugs)
+        held = {s for s in wanted if _SAFE_ID.match(s) and (self.root / f"{s}{self.extension}").is_file()}
+        if not self.root.is_dir():
+            return held
+        with self._slugs_lock:
+            known: dict[str, tuple[int, str | None]] = {}
+            for path in self.root.glob(f"*{self.extension}"):
+                try:
+                    info = path.stat()
+                except OSError:
+                    continue
+                if path.name.startswith(".") or not stat.S_ISREG(info.st_mode):
+                    continue
+                cached = self._slugs.get(path.name)
+                if cached is None or cached[0] != info.st_mtime_ns:
+                    try:
+                        slug = self._fetched(self._ref(path), read_regular_file(path)).post.slug
+                    except (OSError, UnicodeDecodeError, CMSBridgeError):
+                        slug = None  # left out of a listing, so not found by find either
+                    cached = (info.st_mtime_ns, slug)
+                known[path.name] = cached
+            self._slugs = known
+        return held | wanted.intersection(slug for _, slug in known.values() if slug)
 
     def media_file(self, src: str) -> str | None:
         """The file of an image the folder's posts point at by a relative address (``media/x.png``)."""

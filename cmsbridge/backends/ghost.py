@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import json
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -77,6 +78,7 @@ CONTENT_FORMAT = lexical.NAME
 TOKEN_LIFETIME = 5 * 60
 """Seconds a token is valid: Ghost's limit (``exp - iat`` at most five minutes)."""
 PAGE_SIZE = 100
+SLUGS_PER_ASK = 50
 ACCEPT_VERSION = "v6.0"
 SERVICE = "Ghost"
 _TO_GHOST = {"draft": "draft", "publish": "published", "future": "scheduled", "pending": "draft"}
@@ -139,6 +141,7 @@ class GhostAdmin(TransportBackend):
         self.transport = transport or Transport()
         self.clock = clock
         self._users: list[dict[str, Any]] | None = None
+        self._lock = threading.Lock()
         self._kinds: dict[str, str] = {}
         """Post id -> ``posts`` or ``pages``: where Ghost keeps it, as last seen."""
 
@@ -248,11 +251,12 @@ class GhostAdmin(TransportBackend):
     # --- helpers ---------------------------------------------------------------------------------------
 
     def _author(self, name: str) -> dict[str, str]:
-        if self._users is None:
-            body = self._request(
-                "GET", "users/", params={"limit": "all"}, shape=GhostUsers, what="staff users"
-            )
-            self._users = [dict(user) for user in body["users"]]
+        with self._lock:  # the staff users, read once per backend (shared by a migration's workers)
+            if self._users is None:
+                body = self._request(
+                    "GET", "users/", params={"limit": "all"}, shape=GhostUsers, what="staff users"
+                )
+                self._users = [dict(user) for user in body["users"]]
         for user in self._users:
             if name in (user.get("slug"), user.get("name"), user.get("email")):
                 return {"id": str(user["id"])}
@@ -488,6 +492,21 @@ class GhostAdmin(TransportBackend):
                 continue
             return self._fetched(self._one(body, kind), kind)
         return None
+
+    def held_slugs(self, slugs: Sequence[str]) -> set[str]:
+        """Those of ``slugs`` a post or page holds, asked in bulk (``filter=slug:[...]``, ids and slugs
+        only: two requests per :data:`SLUGS_PER_ASK` slugs)."""
+        unique = list(dict.fromkeys(slugs))
+        held: set[str] = set()
+        for start in range(0, len(unique), SLUGS_PER_ASK):
+            batch = unique[start : start + SLUGS_PER_ASK]
+            listed = ",".join(_nql_string(slug) for slug in batch)
+            params = {"filter": f"slug:[{listed}]", "fields": "id,slug", "limit": str(PAGE_SIZE)}
+            for kind in _KINDS.values():
+                body = self._request("GET", f"{kind}/", params=params, shape=_SHAPES[kind], what=kind)
+                found = [str(item.get("slug")) for item in body[kind]]
+                held.update(batch if len(found) >= PAGE_SIZE else found)
+        return held
 
     def upload_media(self, path: str) -> Media:
         """Upload an image (Ghost's ``images/upload``); Ghost has no media ids, so the id is the URL."""

@@ -27,7 +27,8 @@ import functools
 import heapq
 import os
 import re
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
@@ -92,6 +93,7 @@ from .wordpress_common import (
     writable_fields,
 )
 from .wordpress_revisions import Checked, Revision
+from .wordpress_terms import SiteTerms
 
 API_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="https://api\.w\.org/"')
 AUTH_HINT = (
@@ -100,6 +102,11 @@ AUTH_HINT = (
     "Authorization header"
 )
 MAX_HOME_REDIRECTS = 5
+NO_USER = -1
+"""An author name no user of the site has (remembered, like the names found)."""
+STORED_SLUG = re.compile(r"(?:[a-z0-9_]|%[a-f0-9]{2})+(?:-(?:[a-z0-9_]|%[a-f0-9]{2})+)*")
+"""A slug as WordPress stores it (``sanitize_title`` leaves it as it is): asked about in bulk."""
+SLUGS_PER_ASK = 50
 ApiStyle = Literal["auto", "wp-json", "rest_route"]
 
 
@@ -130,13 +137,16 @@ class WordPressREST(TransportBackend):
         self._api_unsure = False  # a root named by the home page, not yet used: see _request
         self._me: dict[str, Any] | None = None
         self._logged_in: bool | None = None  # known once a refusal made us ask WordPress
-        self._terms: dict[tuple[str, str], int] = {}
+        self._terms = SiteTerms(
+            self._term_page, self._new_term, lambda problem: http.fail(SERVICE, self.site, problem)
+        )
         self._term_names: dict[tuple[str, int], str] = {}
-        self._categories: dict[Term, int] = {}
         self._category_terms: dict[int, Term] = {}
         self._page_slugs: dict[int, str] = {}
         self._meta_keys: dict[str, frozenset[str]] = {}
         self._users: dict[int, str] = {}
+        self._author_ids: dict[str, int | None] = {}
+        self._lock = threading.Lock()
 
     # --- identity -----------------------------------------------------------------------------------
 
@@ -349,70 +359,27 @@ class WordPressREST(TransportBackend):
             self._me = dict(body)
         return self._me
 
+    def _term_page(self, taxonomy: str, params: dict[str, Any]) -> tuple[list[Any], int]:
+        """One page of a taxonomy's terms and the number of pages (WordPress's ``X-WP-TotalPages``)."""
+        body, answer = self._request(
+            "GET", f"wp/v2/{taxonomy}", params=params, shape=list[WPTerm], what="terms"
+        )
+        pages = answer.headers.get("X-WP-TotalPages", "1")
+        return body, int(pages) if str(pages).isdigit() else 1
+
+    def _new_term(self, taxonomy: str, fields: dict[str, Any]) -> Any:
+        created, _ = self._request(
+            "POST", f"wp/v2/{taxonomy}", json_body=fields, idempotent=False, shape=WPTerm, what="a term"
+        )
+        return created
+
     def _term_id(self, taxonomy: str, name: str) -> int:
-        """The id of the category or tag ``name``, created when missing."""
-        key = (taxonomy, name.casefold())
-        if key in self._terms:
-            return self._terms[key]
-        route = f"wp/v2/{taxonomy}"
-        search = {"search": name, "per_page": PAGE_SIZE}
-        found, _ = self._request("GET", route, params=search, shape=list[WPTerm], what="terms")
-        for term in found:
-            if unescape(str(term.get("name", ""))).casefold() == name.casefold() or term.get("slug") == name:
-                self._terms[key] = int(term["id"])
-                return self._terms[key]
-        try:
-            created, _ = self._request(
-                "POST",
-                route,
-                json_body={"name": html_text(name)},
-                idempotent=False,
-                shape=WPTerm,
-                what="a term",
-            )
-            term_id = int(created["id"])
-        except InvalidContentError as exc:
-            if exc.code != "term_exists":
-                raise
-            body, _ = self._request("GET", route, params=search, shape=list[WPTerm], what="terms")
-            if not body:
-                problem = f"no term {name!r} after WordPress said it exists"
-                raise http.fail(SERVICE, self.site, problem) from None
-            term_id = int(body[0]["id"])
-        self._terms[key] = term_id
-        return term_id
+        """The id of the tag ``name``, created when missing (:class:`.wordpress_terms.SiteTerms`)."""
+        return self._terms.tag_id(name)
 
     def _category_id(self, term: Term, report: ConversionReport) -> int:
-        """The id of the category ``term`` under its parent (created first), created when missing: two
-        categories of one name under different parents are two categories. Each once per backend."""
-        if term in self._categories:
-            return self._categories[term]
-        parent = self._category_id(term.parent, report) if term.parent is not None else 0
-        search = {"search": term.name, "per_page": PAGE_SIZE, "parent": parent}
-        found, _ = self._request("GET", "wp/v2/categories", params=search, shape=list[WPTerm], what="terms")
-        named = [t for t in found if unescape(str(t.get("name", ""))).casefold() == term.name.casefold()]
-        same = [t for t in named if int(t.get("parent") or 0) == parent]
-        if same:
-            chosen = next((t for t in same if t.get("slug") == term.slug), same[0])
-            self._categories[term] = int(chosen["id"])
-            return self._categories[term]
-        fields: dict[str, Any] = {"name": html_text(term.name), "parent": parent}
-        if term.slug:
-            fields["slug"] = term.slug
-        try:
-            created, _ = self._request(
-                "POST", "wp/v2/categories", json_body=fields, idempotent=False, shape=WPTerm, what="a term"
-            )
-        except InvalidContentError as exc:
-            if exc.code != "duplicate_term_slug" or "slug" not in fields:
-                raise
-            report.warn(SYSTEM, f"the category slug {term.slug!r} is taken on the site; WordPress chose one")
-            del fields["slug"]
-            created, _ = self._request(
-                "POST", "wp/v2/categories", json_body=fields, idempotent=False, shape=WPTerm, what="a term"
-            )
-        self._categories[term] = int(created["id"])
-        return self._categories[term]
+        """The id of the category ``term`` under its parent, created when missing (each once per backend)."""
+        return self._terms.category_id(term, report)
 
     def _category(self, term_id: int) -> Term:
         """The category ``term_id`` with its parents (each read once per backend)."""
@@ -495,7 +462,17 @@ class WordPressREST(TransportBackend):
         return self._term_names[key]
 
     def _author_id(self, name: str) -> int | None:
-        """The user id for a login, slug, display name or e-mail (None for the current user)."""
+        """The user id for a login, slug, display name or e-mail (None for the current user); each name is
+        looked up once per backend (one that matches no user too)."""
+        with self._lock:
+            if name not in self._author_ids:
+                self._author_ids[name] = self._look_up_author(name)
+            found = self._author_ids[name]
+        if found == NO_USER:
+            raise NotFoundError(f"no WordPress user {name!r}", site=self.site)
+        return found
+
+    def _look_up_author(self, name: str) -> int | None:
         me = self._me_info()
         if name in {me.get("username"), me.get("slug"), me.get("name"), me.get("email")}:
             return None
@@ -504,7 +481,7 @@ class WordPressREST(TransportBackend):
         for user in found:
             if name in {user.get("username"), user.get("slug"), user.get("name"), user.get("email")}:
                 return int(user["id"])
-        raise NotFoundError(f"no WordPress user {name!r}", site=self.site)
+        return NO_USER
 
     def _author_name(self, user_id: int) -> str:
         if user_id not in self._users:
@@ -775,6 +752,34 @@ class WordPressREST(TransportBackend):
             if body:
                 return self._fetched(body[0])
         return None
+
+    def held_slugs(self, slugs: Sequence[str]) -> set[str]:
+        """Those of ``slugs`` a post or page holds, asked in bulk (``?slug=a,b,c``, any status, ids and slugs
+        only: two requests per :data:`SLUGS_PER_ASK` slugs). A slug not in the form WordPress stores
+        (:data:`STORED_SLUG`; WordPress would look up another) and a batch whose answer may be cut short
+        are returned as held: :meth:`find` tells."""
+        plain = [slug for slug in dict.fromkeys(slugs) if STORED_SLUG.fullmatch(slug)]
+        held = set(slugs).difference(plain)
+        for start in range(0, len(plain), SLUGS_PER_ASK):
+            batch = plain[start : start + SLUGS_PER_ASK]
+            for route in ("posts", "pages"):
+                params = {
+                    "slug": ",".join(batch),
+                    "status": "any",
+                    "per_page": PAGE_SIZE,
+                    "_fields": "id,slug",
+                }
+                try:
+                    body, _ = self._request(
+                        "GET", f"wp/v2/{route}", params=params, shape=list[WPPost], what=route
+                    )
+                except PermissionDeniedError:  # pages an author may not list: find tells
+                    held.update(batch)
+                    continue
+                if len(body) >= PAGE_SIZE:
+                    held.update(batch)
+                held.update(str(item.get("slug")) for item in body if item.get("slug") in batch)
+        return held
 
     def upload_media(self, path: str) -> Media:
         name, data, kind = upload_file(path)

@@ -36,6 +36,7 @@ import contextlib
 import datetime as dt
 import heapq
 import json
+import threading
 import xmlrpc.client
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
@@ -266,6 +267,9 @@ class WordPressXMLRPC(TransportBackend):
         self._categories: dict[Term, str] = {}
         self._category_terms: dict[str, Term] = {}
         self._page_slugs: dict[str, str] = {}
+        self._site_users: builtins.list[Any] | None = None
+        self._slugs: set[str] | None = None  # every post's and page's slug, walked once (held_slugs)
+        self._lock = threading.RLock()
 
     @property
     def site(self) -> str:
@@ -386,7 +390,10 @@ class WordPressXMLRPC(TransportBackend):
         me = self._me_user()
         if name in {me.username, getattr(me, "nicename", None), me.display_name, me.email}:
             return None
-        for user in self._call(users.GetUsers({"number": 1000})) or []:
+        with self._lock:  # the site's users, read once per backend
+            if self._site_users is None:
+                self._site_users = list(self._call(users.GetUsers({"number": 1000})) or [])
+        for user in self._site_users:
             if name in {user.username, getattr(user, "nicename", None), user.display_name, user.email}:
                 return str(user.id)
         raise NotFoundError(f"no WordPress user {name!r}", site=self.site)
@@ -476,28 +483,43 @@ class WordPressXMLRPC(TransportBackend):
 
     def _category_id(self, term: Term) -> str:
         """The id of the category ``term`` under its parent (created first), created when missing: two
-        categories of one name under different parents are two categories."""
-        if term in self._categories:
-            return self._categories[term]
-        parent = self._category_id(term.parent) if term.parent is not None else "0"
-        rows = self._categories_by_id()
+        categories of one name under different parents are two categories. Each once per backend, under a
+        lock (a migration's workers share the backend); one made meanwhile by someone else (WordPress
+        answers that it exists) is found by reading the categories again, and adopted."""
+        with self._lock:
+            if term in self._categories:
+                return self._categories[term]
+            parent = self._category_id(term.parent) if term.parent is not None else "0"
+            chosen = self._listed_category(term, parent)
+            if chosen is None:
+                fields: dict[str, Any] = {"name": html_text(term.name), "taxonomy": "category"}
+                if parent != "0":
+                    fields["parent"] = int(parent)
+                if term.slug:
+                    fields["slug"] = term.slug
+                try:
+                    chosen = str(self._call(_NewTerm(fields), idempotent=False))
+                except ServerError as exc:
+                    if "exists" not in str(exc):
+                        raise
+                    self._category_rows = None  # made meanwhile: read them again
+                    chosen = self._listed_category(term, parent)
+                    if chosen is None:
+                        raise
+                self._categories_by_id().setdefault(chosen, (term.name, term.slug or "", parent))
+            self._categories[term] = chosen
+            return chosen
+
+    def _listed_category(self, term: Term, parent: str) -> str | None:
+        """The id of the listed category of ``term``'s name under ``parent`` (of its slug if several)."""
         same = [
             (term_id, slug)
-            for term_id, (name, slug, above) in rows.items()
+            for term_id, (name, slug, above) in self._categories_by_id().items()
             if name.casefold() == term.name.casefold() and above == parent
         ]
-        if same:
-            chosen = next((term_id for term_id, slug in same if slug == term.slug), same[0][0])
-        else:
-            fields: dict[str, Any] = {"name": html_text(term.name), "taxonomy": "category"}
-            if parent != "0":
-                fields["parent"] = int(parent)
-            if term.slug:
-                fields["slug"] = term.slug
-            chosen = str(self._call(_NewTerm(fields), idempotent=False))
-            rows[chosen] = (term.name, term.slug or "", parent)
-        self._categories[term] = chosen
-        return chosen
+        if not same:
+            return None
+        return next((term_id for term_id, slug in same if slug == term.slug), same[0][0])
 
     def _category(self, term_id: str, seen: frozenset[str] = frozenset()) -> Term | None:
         """The category ``term_id`` with its parents; None when the site does not list it."""
@@ -721,6 +743,21 @@ class WordPressXMLRPC(TransportBackend):
                 if getattr(wp, "slug", None) == slug:
                     return self.get(PostRef(id=str(wp.id)))
         return None
+
+    def held_slugs(self, slugs: Sequence[str]) -> set[str]:
+        """Those of ``slugs`` a post or page holds: the site's slugs are walked once per backend
+        (``wp.getPosts`` has no slug filter; the slugs alone, a page of 100 at a time), not once per post
+        as :meth:`find` walks them."""
+        with self._lock:
+            if self._slugs is None:
+                walked: set[str] = set()
+                for kind in sorted(POST_TYPES, reverse=True):
+                    flt: dict[str, Any] = {"post_type": kind, "orderby": "ID", "order": "DESC"}
+                    walked.update(
+                        str(getattr(wp, "slug", "")) for wp in self._walk(flt, PAGE_SIZE, ("post_name",))
+                    )
+                self._slugs = walked
+            return self._slugs.intersection(slugs)
 
     def upload_media(self, path: str) -> Media:
         name, data, kind = upload_file(path)

@@ -73,6 +73,7 @@ from ..retry import default_policy
 from ..store import LocalPace, PostgresDatabase, SharedPace, WorkList
 from .idmap import IdMap, Mapped
 from .links import rewrite_links
+from .slugs import SlugBook
 from .workers import Workers
 
 Action = Literal["created", "updated", "skipped", "failed"]
@@ -217,6 +218,7 @@ def migrate(
     roots = (*media_roots, source.root) if isinstance(source, Folder) else tuple(media_roots)
     ids = IdMap(state)
     rewriter = _Links(source, target, ids) if links == "rewrite" else None
+    slugs = SlugBook(target)
     work = None if dry_run else WorkList(ids.db, _job(source, target), lease=lease)
     lock = threading.Lock()
 
@@ -231,7 +233,7 @@ def migrate(
 
     crew = Workers(
         work=work,
-        one=lambda f: _one(source, target, ids, f, dry_run, authors, media, roots, rewriter),
+        one=lambda f: _one(source, target, ids, f, dry_run, authors, media, roots, rewriter, slugs=slugs),
         get=source.get,
         status=lambda o: (o.action, json.dumps(asdict(o), ensure_ascii=False)),
         record=record,
@@ -242,7 +244,11 @@ def migrate(
     )
     try:
         with _reading_media_from(target, roots), _paced(target, ids, rate, workers):
-            crew.run(pages_last(source.list(since=since, status=status)))
+            listed = slugs.learning(
+                source.list(since=since, status=status),
+                lambda f: ids.get(source.site, f.ref.id, target.site) is None,
+            )
+            crew.run(pages_last(listed))
             for skipped in source.skipped if isinstance(source, Folder) else ():
                 name, _, reason = skipped.partition(": ")  # a file of the folder that is not a post
                 report.posts.append(PostOutcome(source_id=name, title="", action="failed", error=reason))
@@ -423,6 +429,7 @@ def _one(
     roots: MediaRoots,
     rewriter: _Links | None = None,
     again: bool = False,
+    slugs: SlugBook | None = None,
 ) -> PostOutcome:
     """Migrate one post; ``again``: write it even when the map says it is up to date (its links)."""
     src_site, dst_site = source.site, target.site
@@ -442,7 +449,7 @@ def _one(
         post = _with_source_comments(source, fetched, post, losses)
         adopted = False
         if mapped is None:
-            found, post = _placed(target, source, ids, fetched, post, losses)
+            found, post = _placed(target, source, ids, fetched, post, losses, slugs)
             if found is not None:
                 adopted = True
                 mapped = Mapped(found.ref.id, "")
@@ -604,10 +611,17 @@ MAX_SLUG_TRIES = 20
 
 
 def _placed(
-    target: Backend, source: Backend, ids: IdMap, fetched: Fetched, post: Post, losses: ConversionReport
+    target: Backend,
+    source: Backend,
+    ids: IdMap,
+    fetched: Fetched,
+    post: Post,
+    losses: ConversionReport,
+    slugs: SlugBook | None = None,
 ) -> tuple[Fetched | None, Post]:
     """For a source post the id map does not map: the target post to adopt (one this migration made, see
-    the module docstring), or None and the post to create, under a slug no target post holds."""
+    the module docstring), or None and the post to create, under a slug no target post holds (a slug
+    ``slugs`` learned free is not looked up again)."""
     slug = post.slug
     if not slug:
         return None, post
@@ -619,6 +633,8 @@ def _placed(
             return found, post.replace(slug=begun)
     for n in range(1, MAX_SLUG_TRIES + 1):
         candidate = slug if n == 1 else f"{slug}-{n}"
+        if n == 1 and slugs is not None and slugs.free(candidate):
+            return None, post
         found = target.find(slug=candidate)
         if found is None:
             if n == 1:
