@@ -121,3 +121,18 @@ def test_a_library_error_is_one_line_and_its_code_through_main_and_the_group(
     assert code in (1, 2) and len(lines) == 1 and lines[0].startswith("cmsbridge: error: "), err
     result = CliRunner().invoke(cli.cli, argv)
     assert (result.exit_code, result.stderr) == (code, err)
+
+
+def test_python_dash_m_cmsbridge_is_the_command_line() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "cmsbridge", "formats"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "gutenberg" in done.stdout and "lexical" in done.stdout

@@ -34,7 +34,7 @@ FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("store", ("cmsbridge.store",)),
     ("live", ("cmsbridge.live",)),
     ("migration", ("cmsbridge.migration",)),
-    ("cli", ("cmsbridge.cli",)),
+    ("cli", ("cmsbridge.cli", "cmsbridge.__main__")),
 )
 """Rooms from the bottom up. A module may import its own room and the rooms below it, except that live
 and migration share a floor and do not import each other."""
