@@ -124,9 +124,6 @@ def test_a_library_error_is_one_line_and_its_code_through_main_and_the_group(
 
 
 def test_python_dash_m_cmsbridge_is_the_command_line() -> None:
-    import subprocess
-    import sys
-
     done = subprocess.run(
         [sys.executable, "-m", "cmsbridge", "formats"],
         capture_output=True,
