@@ -4,8 +4,10 @@ Shared by tests/wordpress/test_live_wordpress.py and tests/ghost/test_live_ghost
 benchmarks/soak.py (full forms). A :class:`Target` names the CMS (WordPress over REST or XML-RPC, Ghost over
 its Admin API), how cmsbridge reaches it through the proxy, and how the checks reach it directly
 (:class:`Direct`: no proxy, no cmsbridge). Every append is a real ``cmsbridge append`` process (as cron
-starts it), each worker process with its own outbox (as on separate machines), through
-:class:`tests.faultproxy.FaultProxy`; another process keeps changing the post's title and excerpt directly.
+starts it), each worker process with its own outbox, through :class:`tests.faultproxy.FaultProxy`; the
+workers share this machine's per-post lock (they take turns, :mod:`cmsbridge.backends.turns`), while
+another process keeps changing the post's title and excerpt directly and delayed writes land late, so
+collisions are still met and repaired.
 The checks: every update present exactly once, in time order (newest first), each body exactly once, title
 and excerpt the last ones set.
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import base64
 import builtins
-import contextlib
 import datetime as dt
 import functools
 import heapq
@@ -29,7 +28,6 @@ import os
 import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
@@ -50,7 +48,7 @@ from ..formats.wordpress.wxr import SEO_META, own_slug
 from ..http import Said
 from ..model import Comment, Post, Term
 from ..report import ConversionReport, ensure_report
-from . import paging
+from . import paging, turns
 from . import wordpress_revisions as revisions
 from .answers import WPComment, WPMedia, WPPost, WPPostFields, WPTerm, WPUser
 from .base import (
@@ -829,8 +827,9 @@ class WordPressREST(TransportBackend):
         (``WP_POST_REVISIONS``) the count stops growing: the two newest revisions then tell whether the
         one before ours is the one we read."""
         # WordPress saves a post and its revision non-atomically: two PUTs processed at once can leave one
-        # revision for both writes, hiding the collision. Writers on this machine take turns per post.
-        with _write_turn(self.base, ref.id):
+        # revision for both writes, hiding the collision. Writers on this machine take turns per post (the
+        # live loop holds the same turn already, from its read on: taken again, not twice).
+        with turns.post_turn(self.site, ref.id):
             body, _ = self._request(
                 "PUT",
                 f"wp/v2/posts/{wordpress_id(ref.id)}",
@@ -999,25 +998,6 @@ class WordPressREST(TransportBackend):
         finally:
             if closed:
                 self._request("PUT", route, json_body={"comment_status": "closed"}, post=ref.id)
-
-
-@contextlib.contextmanager
-def _write_turn(site: str, post: str) -> Iterator[None]:
-    """Hold this machine's lock for content writes to one post (``flock``: released if the process dies)."""
-    import fcntl
-    import hashlib
-
-    import platformdirs
-
-    folder = Path(platformdirs.user_state_dir("cmsbridge")) / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    name = hashlib.sha256(f"{site}|{post}".encode()).hexdigest()[:24]
-    with open(folder / f"write-{name}.lock", "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 # --- answer parsing ------------------------------------------------------------------------------------

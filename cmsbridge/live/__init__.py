@@ -8,12 +8,16 @@ An update is an :class:`~cmsbridge.model.UpdateMarker` (saved with the anchor ``
 followed by its blocks. Its id, when not given, is derived from the post, the time and the content
 (:func:`derive_id`), so running the same job twice is a no-op.
 
-The algorithm (:func:`deliver`), each attempt under the retry policy (:mod:`cmsbridge.retry`):
+The algorithm (:func:`deliver`), each attempt under the retry policy (:mod:`cmsbridge.retry`) and holding
+the post's turn on this machine from its read to its verification (:mod:`cmsbridge.backends.turns`: writers
+here wait for each other instead of colliding; writers elsewhere still collide, and steps 4 and 5 find them):
 
 1. read the stored content and its version (``read_versioned``: one request); when the version is only a
    modified time of one-second resolution (XML-RPC, Ghost's ``updated_at``) and the post changed less than
    :data:`SETTLE` before the read began, wait until then and read again (:func:`_settle_time`), so that no
-   write made in the second the version names can slip past the conditional write;
+   write made in the second the version names can slip past the conditional write (when the last write
+   to the post on this machine left its modified time with the turn, that wait comes before the read, so
+   the post is read once); the wait stays even after a write of ours: an editor may write in that second;
 2. if the update is already there (its id is present; for a replacement, its new content; for a retraction,
    its absence), stop;
 3. splice the update's units into the stored content at its place, without rewriting any other block
@@ -66,13 +70,14 @@ from ..backends.base import (
     WriteConflictError,
     as_ref,
 )
+from ..backends.turns import Turn, post_turn
 from ..errors import ConflictError, InvalidContentError, NotFoundError, TransientError, UsageError, logger
 from ..formats.crossing import report_stored
 from ..formats.units import Document, MarkerInfo, When, anchor_pattern, document, named, write_blocks
 from ..formats.updates import parse_update_label
 from ..model import Block, Post, UpdateMarker
 from ..report import ConversionReport, Loss
-from ..retry import default_policy
+from ..retry import Deadline, default_policy
 from .story import ClosedStory, CloseStory, OpenStory, StoryClosedError, StoryError, admit
 
 log = logger("cmsbridge.live")  # scrubbed of secrets (cmsbridge.errors)
@@ -702,9 +707,19 @@ def deliver(
     sleep: Callable[[float], None] = getattr(policy, "sleep", time.sleep)
     rng: random.Random = getattr(policy, "rng", None) or random.Random()
 
+    deadline: Deadline | None = getattr(policy, "deadline", None)
+
     def attempt() -> Result:
         state.attempts += 1
-        return _attempt(backend, post, operation, state, order, max_conflicts, sleep, rng)
+        # Writers on this machine take turns for the whole read, splice, write and verify (turns).
+        with post_turn(
+            backend.site, post.id, wait=None if deadline is None else deadline.remaining()
+        ) as turn:
+            if not turn.held:
+                raise ConflictError(
+                    "another process on this machine held the post until the run's deadline", post=post.id
+                )
+            return _attempt(backend, post, operation, state, order, max_conflicts, sleep, rng, turn)
 
     return policy.call(attempt, idempotent=True)
 
@@ -718,7 +733,13 @@ def _attempt(
     max_conflicts: int,
     sleep: Callable[[float], None],
     rng: random.Random,
+    turn: Turn,
 ) -> Result:
+    last_write = _noted(turn.note())  # the last write to the post on this machine: wait out its second now
+    if last_write is not None:
+        settle = _settle_time(last_write, _utcnow())
+        if settle > 0:
+            sleep(settle)
     while True:
         read_started = _utcnow()
         current = backend.read_versioned(ref)
@@ -767,6 +788,7 @@ def _attempt(
                 sleep(rng.uniform(0.0, min(1.0, 0.02 * 2 ** min(state.conflicts, 6))))
             continue
         state.wrote = True
+        turn.leave_note(_note(written.version))
         stored = document(written.content, current.format)
         if not op.satisfied(stored):
             # The answer may show a concurrent writer's content (saved between ours and the answer); read
@@ -814,6 +836,25 @@ def _settle_time(version: Version, read_started: dt.datetime) -> float:
         return 0.0
     age = (read_started - version.modified).total_seconds()
     return SETTLE - age if 0.0 < SETTLE - age <= SETTLE + 1.0 else 0.0
+
+
+def _note(version: Version) -> str:
+    """What a write leaves for the next writer of the post on this machine: its modified time, when that
+    is a version of one-second resolution (:func:`_settle_time`); nothing otherwise."""
+    if version.revisions is not None or version.modified is None:
+        return ""
+    return version.modified.isoformat()
+
+
+def _noted(note: str) -> Version | None:
+    """The version a note names (:func:`_note`), or None."""
+    try:
+        modified = dt.datetime.fromisoformat(note) if note else None
+    except ValueError:
+        return None
+    if modified is None or modified.tzinfo is None:
+        return None
+    return Version(token="", modified=modified)
 
 
 def _check_unanswered(backend: Backend, ref: PostRef, state: _State, current: Versioned) -> None:

@@ -8,9 +8,9 @@ first, in order. An update that cannot be delivered within the retry budget stay
   marked delivered only after the server's answer showed the update stored;
 - nothing is duplicated: delivering re-reads the post first and stops when the update's id is present
   (:mod:`cmsbridge.live`), so delivering an entry again after a kill is a no-op;
-- concurrent processes do not deliver the same post at once: delivery holds a per-post lock (``flock`` on a
-  file beside the database; the kernel releases it when the holder dies, so a killed process never blocks
-  the queue).
+- concurrent processes do not deliver the same post at once: delivery holds the post's turn on this machine
+  for the whole queue (:mod:`cmsbridge.backends.turns`, ``flock``: the kernel releases it when the holder
+  dies, so a killed process never blocks the queue), the same lock each delivery takes again.
 
 Sites are stored so that a flush from any working directory (cron's) finds the same site
 (:func:`stored_site`): a ``files:`` folder as an absolute path, a profile name as the URL it names (its name
@@ -27,7 +27,6 @@ a :class:`~cmsbridge.retry.Deadline` starts no delivery once it has passed (the 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sqlite3
@@ -40,6 +39,7 @@ from urllib.parse import urlsplit
 
 from .. import live
 from ..backends.sites import load_profile, parse_site
+from ..backends.turns import post_turn
 from ..errors import (
     CMSBridgeError,
     ConfigError,
@@ -179,7 +179,7 @@ class Outbox:
         path: str | os.PathLike[str] | None = None,
         *,
         clock: Callable[[], float] = time.time,
-        poll: float = 0.05,
+        poll: float = 0.01,
         sleep: Callable[[float], None] = time.sleep,
         recheck: float = 600.0,
     ) -> None:
@@ -344,41 +344,16 @@ class Outbox:
 
     # --- the per-post lock ---------------------------------------------------------------------------------
 
-    def _lock_path(self, site: str, post: str) -> Path:
-        digest = hashlib.sha256(f"{redact_url(site)}\0{post}".encode()).hexdigest()[:24]
-        return self.path.with_name(self.path.name + ".locks") / f"{digest}.lock"
-
     @contextlib.contextmanager
     def locked(
         self, site: str, post: str, *, wait: float, give_up: Callable[[], bool] = lambda: False
     ) -> Iterator[bool]:
-        """Hold the post's delivery lock; yields False when it could not be taken within ``wait`` seconds
-        (or ``give_up()`` became true while waiting)."""
-        import fcntl
-
-        path = self._lock_path(site, post)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError as exc:
-            raise OutboxError(f"cannot open the outbox lock {path}: {exc}") from None
-        try:
-            deadline = time.monotonic() + wait
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline or give_up():
-                        yield False
-                        return
-                    self.sleep(self.poll)
-            try:
-                yield True
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
+        """Hold the post's turn on this machine (``site`` as its backend names it:
+        :func:`cmsbridge.backends.turns.post_turn`, the one lock the delivery inside takes again); yields
+        False when it could not be taken within ``wait`` seconds (or ``give_up()`` became true while
+        waiting)."""
+        with post_turn(site, post, wait=wait, give_up=give_up, poll=self.poll, sleep=self.sleep) as turn:
+            yield turn.held
 
     # --- delivery ------------------------------------------------------------------------------------
 
@@ -404,7 +379,7 @@ class Outbox:
         if deadline is not None:
             wait = min(wait, deadline.remaining())
         deliveries: list[Delivery] = []
-        with self.locked(site, post, wait=wait, give_up=delivered_elsewhere) as held:
+        with self.locked(backend.site, post, wait=wait, give_up=delivered_elsewhere) as held:
             if not held:
                 return deliveries
             while deadline is None or not deadline.expired():
@@ -505,7 +480,7 @@ class Outbox:
         recent = self._recent(site, post)
         if not recent:
             return 0
-        with self.locked(site, post, wait=wait) as held:
+        with self.locked(backend.site, post, wait=wait) as held:
             if not held:
                 return 0
             current = backend.read_versioned(post)
