@@ -364,3 +364,16 @@ def test_cli_append_by_headline_pin_key_then_pin_unpin_and_replace(tmp_path: Pat
     cleared = run_cli("append", post_id, "-", *common, "--replace", "--id", "a", "--by", "", stdin="Again.\n")
     assert cleared.returncode == 0, cleared.stderr
     assert next(m for m in _stored_markers(site, post_id) if m["id"] == "a")["by"] == []
+
+
+@pytest.mark.parametrize("fmt", LIVE_FORMATS)
+def test_the_same_replacement_made_again_later_is_already_present(fmt: str) -> None:
+    backend, clock = started(fmt, (1, 2))
+    fixed = Update(id="u1", blocks=(Paragraph(inlines=text("news 1")), Paragraph(inlines=text("fixed"))))
+    first = dt.datetime(2026, 5, 6, 22, 30, tzinfo=dt.UTC)
+    later = first + dt.timedelta(minutes=7)  # a cron job run again: its edited time is its own
+    made = prepare("1", fixed, now=lambda: first, edit=True)
+    again = prepare("1", fixed, now=lambda: later, edit=True)
+    assert replace_update(backend, "1", made, retry=policy(clock)).outcome is Outcome.APPLIED
+    assert replace_update(backend, "1", again, retry=policy(clock)).outcome is Outcome.ALREADY_PRESENT
+    assert next(m for m in markers(backend) if m.id == "u1").edited == first  # the edit that was made

@@ -446,6 +446,11 @@ class Replace:
         wanted = self._wanted(doc, start, end)
         if wanted.marker.pinned and not _pinned_on_top(doc, self.update_id):
             return False
+        # the time last edited is when a replacement was made, not what it says: a replacement already
+        # stored (by this run's earlier try, or an earlier run) is present whatever its edited time
+        was = next(iter(doc.blocks_of(stored)), None)
+        if isinstance(was, UpdateMarker) and wanted.marker.edited != was.edited:
+            wanted = Prepared(wanted.marker.model_copy(update={"edited": was.edited}), wanted.body)
         if [doc.key(u) for u in stored] == [doc.key(u) for u in doc.new_units(wanted.blocks)]:
             return True
         return doc.blocks_of(stored) == list(wanted.blocks)
