@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from cmsbridge import formats
 from cmsbridge.errors import ParseError
 from cmsbridge.model import (
+    LIVE_STATUS,
     Audio,
     Block,
     Bold,
@@ -171,6 +172,14 @@ TEXT_SLOTS: dict[str, Callable[[str], Post]] = {
     "text list from 3": lambda s: Post(blocks=_read_text(f"3. {s}\n4. x")),
     "text paragraph": lambda s: Post(blocks=_read_text(s)),
     "update label": lambda s: Post(blocks=(UpdateMarker(id="u1", label=s),)),
+    # the update fields and the live-status container of issue 16
+    "update byline": lambda s: Post(blocks=(UpdateMarker(id="u1", label="UPDATE: 10:00", by=(s, s)),)),
+    "update headline": lambda s: Post(
+        blocks=(UpdateMarker(id="u1", label="UPDATE: 10:00", headline=s, pinned=True, key=True),)
+    ),
+    "live-status": lambda s: Post(
+        blocks=(Container(kind=LIVE_STATUS, attrs={"start": s, "end": s, s: s}, blocks=(_p(*text(s)),)),)
+    ),
     "title": lambda s: Post(title=s),
     "excerpt": lambda s: Post(title="t", excerpt=s),
     "author": lambda s: Post(title="t", authors=(s,)),

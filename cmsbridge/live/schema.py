@@ -32,6 +32,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from ..formats.updates import byline_text
 from ..model import (
     Block,
     Embed,
@@ -89,12 +90,26 @@ def _sections(post: Post) -> list[tuple[UpdateMarker, list[Block]]]:
     return sections
 
 
+def _later(a: dt.datetime | dt.time | None, b: dt.datetime | dt.time | None) -> bool:
+    """Whether ``a`` is after ``b`` (False when they cannot be compared)."""
+    if isinstance(a, dt.datetime) and isinstance(b, dt.datetime):
+        return a > b
+    if isinstance(a, dt.time) and isinstance(b, dt.time):
+        return a.replace(tzinfo=None) > b.replace(tzinfo=None)
+    return False
+
+
 def _chronological(markers: list[UpdateMarker]) -> list[UpdateMarker]:
-    """The markers oldest first: document order, reversed when the post runs newest first (judged on
-    the markers that carry a full date and time)."""
-    dated = [m.at for m in markers if isinstance(m.at, dt.datetime)]
-    newest_first = len(dated) >= 2 and dated[0] > dated[-1]
-    return list(reversed(markers)) if newest_first else list(markers)
+    """The markers oldest first: the updates placed by time in document order, reversed when the post
+    runs newest first (judged on the markers that carry a full date and time); a pinned update, which
+    stands at the top whatever its time, goes where its time puts it (as unpinning it would)."""
+    placed = [m for m in markers if not m.pinned]
+    dated = [m.at for m in placed if isinstance(m.at, dt.datetime)]
+    ordered = list(reversed(placed)) if len(dated) >= 2 and dated[0] > dated[-1] else placed
+    for pinned in (m for m in markers if m.pinned):
+        after = next((i for i, m in enumerate(ordered) if _later(m.at, pinned.at)), len(ordered))
+        ordered.insert(after, pinned)
+    return ordered
 
 
 def _times(post: Post, markers: list[UpdateMarker], report: ConversionReport) -> dict[str, dt.datetime]:
@@ -229,7 +244,7 @@ def _item(marker: UpdateMarker, blocks: list[Block], when: dt.datetime, report: 
     if marker.headline:
         parts.append(f"<h3>{html.escape(marker.headline)}</h3>")
     if marker.by:
-        parts.append(f'<p class="update-byline">By {html.escape(", ".join(marker.by))}</p>')
+        parts.append(f'<p class="update-byline">{html.escape(byline_text(marker.by))}</p>')
     for block in blocks:
         said = block_text(block)
         if isinstance(block, Image | Embed) or (not said and not isinstance(block, Separator)):

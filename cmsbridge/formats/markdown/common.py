@@ -551,13 +551,15 @@ class Reader:
         if self._image(lines) or self._linked(lines):
             return
         pending: list[Inline] = []
+        previous: list[SyntaxTreeNode] = []  # the last line read into ``pending``
         for nodes, brk in lines:
             marker = self._marker_line(nodes) if self.flavor.marker_lines else None
             if marker is not None:
-                self._add(Paragraph(inlines=tuple(pending)))
+                self._add(self._ended(pending, previous))
                 pending = []
                 self._marker(*marker)
                 continue
+            previous = nodes
             start = 0
             for i, node in enumerate(nodes):
                 if node.type == "cms_embed":
@@ -569,10 +571,14 @@ class Reader:
             pending.extend(self._inlines(nodes[start:]))
             if brk is not None:
                 pending.extend(self._inlines([brk]))
+        self._add(self._ended(pending, lines[-1][0]))
+
+    def _ended(self, pending: list[Inline], last_line: list[SyntaxTreeNode]) -> Paragraph | Quote:
+        """The paragraph ``pending`` holds, ended by a blank line or by a marker line after its last line
+        (``last_line``): the quote it is when it ends with a bare attribution (text)."""
         if self.flavor.attribution_quotes:
-            self._add(self._attributed(normalize(tuple(pending)), lines[-1][0]))
-        else:
-            self._add(Paragraph(inlines=normalize(tuple(pending))))
+            return self._attributed(_strip(tuple(pending)), last_line)
+        return Paragraph(inlines=normalize(tuple(pending)))
 
     def _attributed(self, inlines: Inlines, last_line: list[SyntaxTreeNode]) -> Paragraph | Quote:
         """A paragraph ending with a bare attribution (``... said." link``) as the quote it is, its

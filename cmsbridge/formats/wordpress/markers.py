@@ -125,7 +125,12 @@ def text_attrs(inlines: Inlines, attrs: dict[str, Any]) -> dict[str, Any]:
 
 
 def label_of(inlines: Inlines) -> str:
-    """The label: the plain text, ``<time>`` text included (plain_text skips raw inline markup)."""
+    """The label: the plain text, ``<time>`` text included (plain_text skips raw inline markup; the raw
+    markup's text is unescaped, the text spans already are)."""
+    return _label_text(inlines).strip()
+
+
+def _label_text(inlines: Inlines) -> str:
     parts: list[str] = []
     for span in inlines:
         if isinstance(span, Text):
@@ -133,10 +138,10 @@ def label_of(inlines: Inlines) -> str:
         elif isinstance(span, LineBreak):
             parts.append("\n")
         elif isinstance(span, Bold | Italic):
-            parts.append(label_of(span.children))
+            parts.append(_label_text(span.children))
         elif isinstance(span, RawInline):
-            parts.append(re.sub(r"<[^>]*>", "", span.content))
-    return html.unescape("".join(parts)).strip()
+            parts.append(html.unescape(re.sub(r"<[^>]*>", "", span.content)))
+    return "".join(parts)
 
 
 def parse_when(value: str, zone: str | None) -> dt.datetime | dt.time | None:
