@@ -22,8 +22,9 @@ COMMAND_MODULES = sorted(
     path.stem for path in CLI_ROOM.glob("*.py") if path.stem not in {"__init__", "__main__", "args"}
 )
 """The modules that define commands: every module of the CLI's room but the helpers they share."""
-ENTRY_POINTS = {CLI_ROOM / "__init__.py", CLI_ROOM / "__main__.py"}
-"""``cmsbridge.cli`` itself and ``python -m cmsbridge.cli``: the only modules that may import it."""
+ENTRY_POINTS = {CLI_ROOM / "__init__.py", CLI_ROOM / "__main__.py", PACKAGE / "__main__.py"}
+"""``cmsbridge.cli`` itself, ``python -m cmsbridge.cli`` and ``python -m cmsbridge``: the only modules that
+may import it."""
 
 
 def _imports_of(path: Path) -> set[str]:

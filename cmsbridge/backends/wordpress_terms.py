@@ -7,8 +7,9 @@ later question from that list, adding the terms it creates. A site with more tha
 :data:`MAX_LISTED_PAGES` pages of a taxonomy (a newsroom with tens of thousands of tags) is not listed:
 each term is looked up by name once (``search``), and the answer kept.
 
-Shared by threads (a migration's workers use one backend per target): one lock guards the lists, and a
-term is looked up and created under it, so two workers needing the same new term create it once. A term
+Shared by threads (a migration's workers use one backend per target): each term is looked up and created
+under a lock of its own (a taxonomy is listed under the taxonomy's), so two workers needing the same new
+term create it once while workers needing different terms do not wait for each other's requests. A term
 made meanwhile by someone else (another process, another machine) is refused by WordPress as
 ``term_exists``: it is then looked up by name and adopted, never created twice.
 """
@@ -63,7 +64,8 @@ class SiteTerms:
 
     def __init__(self, page: Page, create: Create, missing: Missing) -> None:
         self._page, self._create, self._missing = page, create, missing
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()  # guards the dictionaries and lists below, never held across a request
+        self._turns: dict[tuple[str, object], threading.RLock] = {}
         self._listed: dict[str, list[Row] | None] = {}  # taxonomy -> every term, or None: too many
         self._searched: dict[tuple[str, str], list[Row]] = {}  # (taxonomy, name) -> rows, unlisted sites
         self._tags: dict[str, int] = {}
@@ -71,21 +73,30 @@ class SiteTerms:
 
     # --- what the backend asks -------------------------------------------------------------------------
 
+    def _turn(self, kind: str, key: object) -> threading.RLock:
+        """The lock of one term (or of listing one taxonomy)."""
+        with self._lock:
+            return self._turns.setdefault((kind, key), threading.RLock())
+
     def tag_id(self, name: str) -> int:
         """The id of the tag ``name`` (case-blind, or its slug), created when missing."""
         key = name.casefold()
-        with self._lock:
+        with self._turn("tag", key):
             if key not in self._tags:
-                self._tags[key] = self._tag(name)
+                found = self._tag(name)
+                with self._lock:
+                    self._tags[key] = found
             return self._tags[key]
 
     def category_id(self, term: Term, report: ConversionReport) -> int:
         """The id of the category ``term`` under its parent (created first), created when missing: two
         categories of one name under different parents are two categories."""
-        with self._lock:
+        with self._turn("category", term):  # a child's lock, then its parent's: always in that order
             if term not in self._categories:
                 parent = self.category_id(term.parent, report) if term.parent is not None else 0
-                self._categories[term] = self._category(term, parent, report)
+                found = self._category(term, parent, report)
+                with self._lock:
+                    self._categories[term] = found
             return self._categories[term]
 
     # --- finding and creating --------------------------------------------------------------------------
@@ -146,15 +157,22 @@ class SiteTerms:
 
     def _candidates(self, taxonomy: str, name: str) -> list[Row]:
         """The terms that may be ``name``: the whole listed taxonomy, or (too many to list) a search."""
-        if taxonomy not in self._listed:
-            self._listed[taxonomy] = self._list(taxonomy)
+        with self._turn("listing", taxonomy):
+            if taxonomy not in self._listed:
+                listing = self._list(taxonomy)
+                with self._lock:
+                    self._listed[taxonomy] = listing
         listed = self._listed[taxonomy]
         if listed is not None:
-            return listed
+            with self._lock:
+                return list(listed)
         key = (taxonomy, name.casefold())
-        if key not in self._searched:
-            self._searched[key] = self._search(taxonomy, name)
-        return self._searched[key]
+        if key not in self._searched:  # under the term's own lock (tag_id, category_id)
+            found = self._search(taxonomy, name)
+            with self._lock:
+                self._searched.setdefault(key, found)
+        with self._lock:
+            return list(self._searched[key])
 
     def _list(self, taxonomy: str) -> list[Row] | None:
         params: dict[str, Any] = {"per_page": PAGE_SIZE, "orderby": "id", "_fields": LISTED_FIELDS}
@@ -180,7 +198,9 @@ class SiteTerms:
 
     def _add(self, taxonomy: str, name: str, row: Row) -> None:
         """A term created or adopted, known from now on to the lookups of ``name``."""
-        listed = self._listed.get(taxonomy)
-        rows = listed if listed is not None else self._searched.setdefault((taxonomy, name.casefold()), [])
-        if all(r.id != row.id for r in rows):
-            rows.append(row)
+        with self._lock:
+            listed = self._listed.get(taxonomy)
+            key = (taxonomy, name.casefold())
+            rows = listed if listed is not None else self._searched.setdefault(key, [])
+            if all(r.id != row.id for r in rows):
+                rows.append(row)
