@@ -259,7 +259,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=58, help="posts per round of (a)")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--workers-posts", type=int, default=48, help="posts per N of (b)")
+    parser.add_argument("--workers-posts", type=int, default=160, help="posts per N of (b)")
     parser.add_argument("--skip-memory", action="store_true")
     args = parser.parse_args()
     wp = site()

@@ -55,6 +55,9 @@ class Workers(Generic[Outcome]):
     _stop: threading.Event = field(default_factory=threading.Event)
     _error: list[BaseException] = field(default_factory=list)
     _held: set[str] = field(default_factory=set)
+    _finished: int = 0
+    """Posts this process finished: a worker waiting for what others hold wakes when it changes."""
+    _changed: threading.Condition = field(default_factory=threading.Condition)
 
     # --- one post ------------------------------------------------------------------------------------------
 
@@ -74,6 +77,12 @@ class Workers(Generic[Outcome]):
             if self.written(outcome):
                 self._count += 1
             self.record(outcome)
+        self._wake()
+
+    def _wake(self) -> None:
+        with self._changed:
+            self._finished += 1
+            self._changed.notify_all()
 
     def _offer(self, fetched: Fetched, position: int) -> None:
         if self.work is None or self.work.offer(fetched.ref.id, fetched.version.token, position):
@@ -85,12 +94,18 @@ class Workers(Generic[Outcome]):
         if work is None:
             return
         while not self._stop.is_set() and not self._full():
+            seen = self._finished
             item = work.claim_next()
             if item is None:
                 waiting = work.waiting()
                 if waiting.left == 0:
                     return
-                self._stop.wait(min(max(waiting.first_lease_ends or 0.2, 0.2), WAIT_STEP))
+                # a post this process holds wakes us when it is done; others' leases are looked at again
+                with self._changed:
+                    self._changed.wait_for(
+                        lambda: self._finished != seen or self._stop.is_set(),
+                        min(max(waiting.first_lease_ends or 0.2, 0.2), WAIT_STEP),
+                    )
                 continue
             try:
                 fetched = self.get(item)
@@ -192,6 +207,7 @@ class Workers(Generic[Outcome]):
             with self._lock:
                 self._error.append(exc)
             self._stop.set()
+            self._wake()
 
     def _renew(self) -> None:
         work = self.work
