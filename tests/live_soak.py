@@ -5,7 +5,9 @@ benchmarks/soak.py (full forms). A :class:`Target` names the CMS (WordPress over
 its Admin API), how cmsbridge reaches it through the proxy, and how the checks reach it directly
 (:class:`Direct`: no proxy, no cmsbridge). Every append is a real ``cmsbridge append`` process (as cron
 starts it), each worker process with its own outbox, through :class:`tests.faultproxy.FaultProxy`; the
-workers share this machine's per-post lock (they take turns, :mod:`cmsbridge.backends.turns`), while
+workers share this machine's per-post lock (they take turns, :mod:`cmsbridge.backends.turns`), or, as
+hosts of their own (``hosts=True``: each its own home and state folders, so no lock file is shared), one
+PostgreSQL outbox and the post's lock in it, while
 another process keeps changing the post's title and excerpt directly and delayed writes land late, so
 collisions are still met and repaired.
 The checks: every update present exactly once, in time order (newest first), each body exactly once, title
@@ -385,6 +387,16 @@ class SoakReport:
     title_changes: int = 0
     seconds: float = 0.0
     outcomes: dict[str, int] = field(default_factory=dict)
+    homes: list[Path] = field(default_factory=list)
+    """Each worker's home folder, when the workers run as hosts of their own."""
+
+
+def host_env(home: Path) -> dict[str, str]:
+    """The environment of a process on a host of its own: its home, state, config and cache folders (its
+    own post locks, profiles and default outbox), the rest (the database's password) as here."""
+    home.mkdir(parents=True, exist_ok=True)
+    folders = {"XDG_STATE_HOME": ".local/state", "XDG_CONFIG_HOME": ".config", "XDG_CACHE_HOME": ".cache"}
+    return {**os.environ, "HOME": str(home), **{k: str(home / v) for k, v in folders.items()}}
 
 
 def soak(
@@ -398,7 +410,12 @@ def soak(
     timeout: float = 1.5,
     budget: float = 30.0,
     title_interval: float = 0.3,
+    outbox: str | None = None,
+    hosts: bool = False,
 ) -> SoakReport:
+    """``processes`` workers append ``appends`` updates to one new post; ``outbox`` (a ``postgresql://``
+    URL) is shared by all of them instead of one SQLite outbox each; with ``hosts`` each worker runs as a
+    host of its own (:func:`host_env`)."""
     from tests.faultproxy import FaultProxy
 
     direct = target.direct
@@ -428,7 +445,8 @@ def soak(
             stdout=subprocess.PIPE,
             text=True,
         )
-        outboxes = [str(tmp / f"outbox-{run}-{w}.db") for w in range(processes)]
+        outboxes = [outbox or str(tmp / f"outbox-{run}-{w}.db") for w in range(processes)]
+        report.homes = [tmp / f"host-{run}-{w}" for w in range(processes)] if hosts else []
         children = []
         for w in range(processes):
             indexes = ",".join(str(i) for i in range(w, appends, processes))
@@ -457,6 +475,7 @@ def soak(
                     cwd=ROOT,
                     stdout=subprocess.PIPE,
                     text=True,
+                    env=host_env(report.homes[w]) if hosts else None,
                 )
             )
         results: list[dict[str, Any]] = []
@@ -469,9 +488,9 @@ def soak(
         report.fault_ratio = proxy.fault_ratio
         proxy.rate = 0.0
         time.sleep(proxy.delay + 1.0)  # delays are bounded: a delayed write has landed by now
-        for outbox in outboxes:  # whatever stayed queued is delivered by the next run
-            flushed = cli("flush", "--site", url, "--outbox", outbox, "--timeout", "10")
-            listed = cli("outbox", "--outbox", outbox).stdout if flushed.returncode else ""
+        for box in dict.fromkeys(outboxes):  # whatever stayed queued is delivered by the next run
+            flushed = cli("flush", "--site", url, "--outbox", box, "--timeout", "10")
+            listed = cli("outbox", "--outbox", box).stdout if flushed.returncode else ""
             assert flushed.returncode == 0, (flushed.stdout, flushed.stderr, listed)
     report.seconds = time.monotonic() - start
     for r in results:

@@ -484,15 +484,23 @@ def test_document_regions_exclude_separators() -> None:
 # --- the outbox ----------------------------------------------------------------------------------------
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def box(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where an outbox lives: an SQLite file, or a PostgreSQL database of its own (the same tests)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "o.db")
+    return str(request.getfixturevalue("pg_url"))
+
+
 def _record(outbox: Outbox, minute: int, site: str = "fake://site") -> int:
     prepared = prepare("1", update(minute))
     return outbox.record(site, "1", "append", prepared.id, prepared.to_json()).seq
 
 
-def test_outbox_records_before_delivering_and_delivers_in_order(tmp_path: Path) -> None:
+def test_outbox_records_before_delivering_and_delivers_in_order(box: str) -> None:
     backend = FakeBackend(initial("json"), faults=["503"] * 40)
     clock = FakeClock()
-    with Outbox(tmp_path / "o.db") as outbox:
+    with Outbox(box) as outbox:
         seqs = [_record(outbox, m) for m in (1, 2, 3)]
         deliveries = outbox.flush(lambda site: backend, retry=policy(clock, attempts=2))
         assert [d.state for d in deliveries] == ["pending"]  # the first stays queued, the rest wait
@@ -503,8 +511,8 @@ def test_outbox_records_before_delivering_and_delivers_in_order(tmp_path: Path) 
     assert times(backend) == [T0 + dt.timedelta(minutes=m) for m in (3, 2, 1)]
 
 
-def test_outbox_does_not_record_the_same_pending_operation_twice(tmp_path: Path) -> None:
-    with Outbox(tmp_path / "o.db") as outbox:
+def test_outbox_does_not_record_the_same_pending_operation_twice(box: str) -> None:
+    with Outbox(box) as outbox:
         assert _record(outbox, 1) == _record(outbox, 1)
         assert len(outbox.pending()) == 1
 
@@ -517,9 +525,9 @@ def test_outbox_never_stores_secrets(tmp_path: Path) -> None:
     assert oct((tmp_path / "o.db").stat().st_mode & 0o777) == "0o600"
 
 
-def test_outbox_marks_permanent_failures_and_moves_on(tmp_path: Path) -> None:
+def test_outbox_marks_permanent_failures_and_moves_on(box: str) -> None:
     backend = FakeBackend(initial("json"))
-    with Outbox(tmp_path / "o.db") as outbox:
+    with Outbox(box) as outbox:
         prepared = prepare("2", update(1))
         outbox.record("fake://site", "2", "append", prepared.id, prepared.to_json())
         deliveries = outbox.flush(lambda site: backend, retry=policy(FakeClock()))
@@ -568,8 +576,8 @@ class _FileBackend(FakeBackend):
         self.hook()
 
 
-def test_outbox_survives_kills_at_random_moments(tmp_path: Path) -> None:
-    db, content = str(tmp_path / "o.db"), str(tmp_path / "post.json")
+def test_outbox_survives_kills_at_random_moments(box: str, tmp_path: Path) -> None:
+    db, content = box, str(tmp_path / "post.json")
     Path(content).write_text(initial("json"))
     with Outbox(db) as outbox:
         for m in range(1, 9):
@@ -586,19 +594,27 @@ def test_outbox_survives_kills_at_random_moments(tmp_path: Path) -> None:
     assert got == [T0 + dt.timedelta(minutes=m) for m in range(8, 0, -1)]
 
 
-def test_outbox_lock_is_released_when_its_holder_dies(tmp_path: Path) -> None:
-    outbox = Outbox(tmp_path / "o.db")
+def test_outbox_lock_is_released_when_its_holder_dies(box: str, tmp_path: Path) -> None:
+    outbox = Outbox(box)
     script = (
         "import sys, time; from cmsbridge.live.outbox import Outbox\n"
-        f"o = Outbox({str(tmp_path / 'o.db')!r})\n"
+        f"o = Outbox({box!r})\n"
         "with o.locked('fake://site', '1', wait=1) as held:\n"
         "    print(held, flush=True); time.sleep(60)\n"
+    )
+    # A PostgreSQL outbox's lock is one for every machine: the holder here keeps its own state folder (its
+    # own flock files, as on another machine), and still holds the post.
+    env = (
+        {**os.environ, "XDG_STATE_HOME": str(tmp_path / "elsewhere")}
+        if box.startswith("postgresql")
+        else None
     )
     child = subprocess.Popen(
         [sys.executable, "-c", script],
         stdout=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).resolve().parent.parent,
+        env=env,
     )
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == "True"

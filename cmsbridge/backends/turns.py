@@ -1,23 +1,32 @@
-"""Writers to one post on this machine take turns: one lock per post.
+"""Writers to one post take turns: one lock per post, held across a delivery's whole read, splice, write
+and verify.
 
-A live update is a read-modify-write of the post's content (:func:`cmsbridge.live.deliver`). Two writers on
-one machine whose reads and writes interleave collide, and the loser reads again and repairs (a refused
-conditional write; on WordPress REST, which has none, the overwritten content put back). Holding the post's
-turn across the whole read, splice, write and verify, they wait for each other instead.
+A live update is a read-modify-write of the post's content (:func:`cmsbridge.live.deliver`). Two writers
+whose reads and writes interleave collide, and the loser reads again and repairs (a refused conditional
+write; on WordPress REST, which has none, the overwritten content put back). Holding the post's turn
+across the whole read, splice, write and verify, they wait for each other instead.
 
-- One lock per post: ``flock`` on a file in the user's state folder (``<state dir>/cmsbridge/locks``),
-  named by a hash of the site's identity and the post's id. The kernel releases it when its holder dies,
-  so a killed process never blocks the post. Lock files are never removed (a removed file could be
-  locked by one process while another creates and locks a new one).
-- Re-entrant for its holder (the same thread of the same process): the outbox takes the post's turn for
-  its whole queue, the delivery inside takes it again, and so does the WordPress REST write inside that,
-  without waiting and without a second lock.
-- Threads take turns too: each holder opens the file itself, and ``flock`` locks held through separate
-  open file descriptions exclude each other, within one process as between processes.
-- It orders writers of this machine (and of one user) only. Writers elsewhere still collide: the
-  optimistic checks (conditional writes, revision counts, :func:`cmsbridge.live.restore`) stay.
+One facility, :func:`post_turn`, with two implementations of :class:`Turns` behind it; whoever holds the
+turn first (the outbox, for a post's whole queue) chooses which, and everything inside it (the delivery,
+the WordPress REST write) takes the same turn again:
 
-The file also carries a note from the holder to the next one (:meth:`Turn.note`): the live loop leaves the
+- :class:`LocalTurns` (the default): this machine's writers, of one user. ``flock`` on a file in the
+  user's state folder (``<state dir>/cmsbridge/locks``) named by :func:`post_key`. The kernel releases it
+  when its holder dies, so a killed process never blocks the post. Lock files are never removed (a
+  removed file could be locked by one process while another creates and locks a new one). Threads take
+  turns too: each holder opens the file itself, and ``flock`` locks held through separate open file
+  descriptions exclude each other, within one process as between processes.
+- a shared implementation (:class:`cmsbridge.store.turns.SharedTurns`: a PostgreSQL advisory lock named
+  by the same :func:`post_key`, taken outside this machine's ``flock``): writers on every machine that
+  shares the outbox's database.
+
+Re-entrant for its holder (the same thread of the same process, whichever implementation took it): the
+outbox takes the post's turn for its whole queue, the delivery inside takes it again, and so does the
+WordPress REST write inside that, without waiting and without a second lock. Writers that share no turn
+(another machine, without a shared outbox) still collide: the optimistic checks (conditional writes,
+revision counts, :func:`cmsbridge.live.restore`) stay.
+
+The turn also carries a note from the holder to the next one (:meth:`Turn.note`): the live loop leaves the
 modified time of its last write there, so that the next writer on a CMS whose version is a modified time of
 one-second resolution waits out that second before its read rather than reading twice.
 """
@@ -33,6 +42,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from ..errors import ConfigError
 
@@ -55,36 +65,103 @@ def identity(site: str) -> str:
     return site
 
 
+def post_key(site: str, post: str) -> str:
+    """The name of ``post``'s lock on ``site``, the same for every implementation (no secret in it: a
+    hash of the site's identity and the post's id)."""
+    return hashlib.sha256(f"{identity(site)}\0{post}".encode()).hexdigest()[:32]
+
+
 def lock_path(site: str, post: str) -> Path:
-    """The lock file of ``post`` on ``site`` (no secret in the name: a hash)."""
-    digest = hashlib.sha256(f"{identity(site)}\0{post}".encode()).hexdigest()[:32]
-    return folder() / f"post-{digest}.lock"
+    """This machine's lock file of ``post`` on ``site``."""
+    return folder() / f"post-{post_key(site, post)}.lock"
 
 
-@dataclass
 class Turn:
     """A post's turn: ``held`` tells whether it was taken (a bounded wait may end without it)."""
 
-    held: bool
-    _fd: int | None = None
+    def __init__(self, held: bool) -> None:
+        self.held = held
 
     def note(self) -> str:
         """What the last holder left (empty when nothing, or when the turn is not held)."""
-        if not self.held or self._fd is None:
-            return ""
-        return os.pread(self._fd, NOTE_SIZE, 0).decode("utf-8", "replace")
+        return ""
 
     def leave_note(self, text: str) -> None:
         """Leave ``text`` for the next holder (cut to :data:`NOTE_SIZE` bytes)."""
-        if self.held and self._fd is not None:
-            data = text.encode("utf-8")[:NOTE_SIZE]
-            os.ftruncate(self._fd, 0)
-            os.pwrite(self._fd, data, 0)
+
+
+class Turns(Protocol):
+    """One implementation of the per-post lock."""
+
+    def take(
+        self,
+        site: str,
+        post: str,
+        *,
+        wait: float | None,
+        give_up: Callable[[], bool] | None,
+        poll: float,
+        sleep: Callable[[float], None],
+    ) -> contextlib.AbstractContextManager[Turn]:
+        """Take the turn of ``post`` on ``site`` for the block (not re-entrant: :func:`post_turn` is);
+        yield a turn not held when ``wait`` seconds passed or ``give_up()`` became true first (``wait``
+        None and no ``give_up``: wait as long as it takes)."""
+        ...
+
+
+class _FileTurn(Turn):
+    def __init__(self, fd: int) -> None:
+        super().__init__(True)
+        self._fd = fd
+
+    def note(self) -> str:
+        return os.pread(self._fd, NOTE_SIZE, 0).decode("utf-8", "replace")
+
+    def leave_note(self, text: str) -> None:
+        data = text.encode("utf-8")[:NOTE_SIZE]
+        os.ftruncate(self._fd, 0)
+        os.pwrite(self._fd, data, 0)
+
+
+class LocalTurns:
+    """This machine's turns: ``flock`` on the post's file in the user's state folder."""
+
+    @contextlib.contextmanager
+    def take(
+        self,
+        site: str,
+        post: str,
+        *,
+        wait: float | None,
+        give_up: Callable[[], bool] | None,
+        poll: float,
+        sleep: Callable[[float], None],
+    ) -> Iterator[Turn]:
+        path = lock_path(site, post)
+        try:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError as exc:
+            raise ConfigError(f"cannot open the post's lock {path}: {exc.strerror or exc}") from None
+        try:
+            if not _take(fd, wait, give_up, poll, sleep):
+                yield Turn(False)
+                return
+            try:
+                yield _FileTurn(fd)
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+
+LOCAL = LocalTurns()
+"""This machine's turns (the default)."""
 
 
 @dataclass
 class _Holding:
-    fd: int
+    turn: Turn
     pid: int
     depth: int = 1
 
@@ -92,8 +169,8 @@ class _Holding:
 _local = threading.local()
 
 
-def _holdings() -> dict[Path, _Holding]:
-    held: dict[Path, _Holding] | None = getattr(_local, "held", None)
+def _holdings() -> dict[str, _Holding]:
+    held: dict[str, _Holding] | None = getattr(_local, "held", None)
     if held is None:
         held = _local.held = {}
     return held
@@ -108,41 +185,34 @@ def post_turn(
     give_up: Callable[[], bool] | None = None,
     poll: float = 0.01,
     sleep: Callable[[float], None] = time.sleep,
+    turns: Turns | None = None,
 ) -> Iterator[Turn]:
-    """Hold the turn of ``post`` on ``site`` (a backend's ``site``) for the block.
+    """Hold the turn of ``post`` on ``site`` (a backend's ``site``) for the block, taken by ``turns``
+    (default: :data:`LOCAL`).
 
-    Already held by this thread: held again at once (re-entrant). Otherwise, with ``wait`` None and no
-    ``give_up``, wait as long as it takes (the kernel hands the lock over as soon as it is free);
-    otherwise try every ``poll`` seconds until it is free, ``wait`` seconds have passed or ``give_up()``
-    is true, and yield a turn not held then. Raises :class:`ConfigError` when the lock file cannot be
-    opened."""
-    path = lock_path(site, post)
+    Already held by this thread (by any implementation): held again at once (re-entrant). Otherwise, with
+    ``wait`` None and no ``give_up``, wait as long as it takes; otherwise until it is free, ``wait``
+    seconds have passed or ``give_up()`` is true (checked every ``poll`` seconds), and yield a turn not
+    held then. Raises :class:`ConfigError` when the lock cannot be reached."""
+    key = post_key(site, post)
     holdings = _holdings()
-    mine = holdings.get(path)
+    mine = holdings.get(key)
     if mine is not None and mine.pid == os.getpid():  # a forked child holds nothing of its parent's
         mine.depth += 1
         try:
-            yield Turn(True, mine.fd)
+            yield mine.turn
         finally:
             mine.depth -= 1
         return
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-    except OSError as exc:
-        raise ConfigError(f"cannot open the post's lock {path}: {exc.strerror or exc}") from None
-    try:
-        if not _take(fd, wait, give_up, poll, sleep):
-            yield Turn(False)
+    with (turns or LOCAL).take(site, post, wait=wait, give_up=give_up, poll=poll, sleep=sleep) as turn:
+        if not turn.held:
+            yield turn
             return
-        holdings[path] = _Holding(fd, os.getpid())
+        holdings[key] = _Holding(turn, os.getpid())
         try:
-            yield Turn(True, fd)
+            yield turn
         finally:
-            del holdings[path]
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
+            del holdings[key]
 
 
 def _take(
@@ -166,4 +236,4 @@ def _take(
         sleep(poll)
 
 
-__all__ = ["Turn", "folder", "identity", "lock_path", "post_turn"]
+__all__ = ["LOCAL", "LocalTurns", "Turn", "Turns", "folder", "identity", "lock_path", "post_key", "post_turn"]

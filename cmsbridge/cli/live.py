@@ -37,8 +37,9 @@ _outbox_option = click.option(
     "--outbox",
     "outbox_path",
     default=None,
-    metavar="PATH",
-    help="Outbox database (default: in the user's state directory).",
+    metavar="PATH|URL",
+    help="Outbox: an SQLite file (default: in the user's state directory) or a postgresql:// URL shared by"
+    " the appenders of every machine (the password from PGPASSWORD, ~/.pgpass or CMSBRIDGE_STATE_PASSWORD).",
 )
 
 
@@ -262,7 +263,7 @@ def _run_entry(
         click.echo(f"cmsbridge: error: {final.last_error}", err=True)
         sys.exit(final.exit_code or 1)
     if error is not None:
-        click.echo(f"cmsbridge: error: {error} (the update stays queued in {outbox.path})", err=True)
+        click.echo(f"cmsbridge: error: {error} (the update stays queued in {outbox.label})", err=True)
         sys.exit(getattr(error, "exit_code", 1))
     unreached = next((d.error for d in deliveries if d.entry.seq == entry.seq and d.error), None)
     if unreached is not None or final.last_error:

@@ -9,8 +9,9 @@ followed by its blocks. Its id, when not given, is derived from the post, the ti
 (:func:`derive_id`), so running the same job twice is a no-op.
 
 The algorithm (:func:`deliver`), each attempt under the retry policy (:mod:`cmsbridge.retry`) and holding
-the post's turn on this machine from its read to its verification (:mod:`cmsbridge.backends.turns`: writers
-here wait for each other instead of colliding; writers elsewhere still collide, and steps 4 and 5 find them):
+the post's turn from its read to its verification (:mod:`cmsbridge.backends.turns`: this machine's, or the
+one every host shares when a PostgreSQL outbox took it first; writers sharing it wait for each other
+instead of colliding; other writers, an editor's save, still collide, and steps 4 and 5 find them):
 
 1. read the stored content and its version (``read_versioned``: one request); when the version is only a
    modified time of one-second resolution (XML-RPC, Ghost's ``updated_at``) and the post changed less than

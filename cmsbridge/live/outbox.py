@@ -1,16 +1,25 @@
-"""A durable local outbox for live updates (SQLite), so a cron job never loses an update.
+"""A durable outbox for live updates, so a cron job never loses an update: an SQLite file on this machine
+(the default) or a PostgreSQL database shared by the appenders of every machine (``postgresql://...``), in
+the store's one schema (:mod:`cmsbridge.store`).
 
 ``cmsbridge append`` records the update here *before* delivering it, then delivers the queue of that post
 first, in order. An update that cannot be delivered within the retry budget stays queued; the next
 ``append`` or ``flush`` delivers it. Guarantees, whatever moment a process is killed at:
 
-- nothing is lost: an entry is committed (WAL, ``synchronous=FULL``) before any request is sent and is
-  marked delivered only after the server's answer showed the update stored;
+- nothing is lost: an entry is committed (SQLite: WAL, ``synchronous=FULL``) before any request is sent
+  and is marked delivered only after the server's answer showed the update stored;
 - nothing is duplicated: delivering re-reads the post first and stops when the update's id is present
   (:mod:`cmsbridge.live`), so delivering an entry again after a kill is a no-op;
-- concurrent processes do not deliver the same post at once: delivery holds the post's turn on this machine
-  for the whole queue (:mod:`cmsbridge.backends.turns`, ``flock``: the kernel releases it when the holder
-  dies, so a killed process never blocks the queue), the same lock each delivery takes again.
+- concurrent processes do not deliver the same post at once: delivery holds the post's turn for the whole
+  queue (:mod:`cmsbridge.backends.turns`), the same lock each delivery takes again. The outbox chooses the
+  turn's implementation: with an SQLite outbox, this machine's (``flock``: the kernel releases it when the
+  holder dies, so a killed process never blocks the queue); with a PostgreSQL outbox, the database's
+  advisory lock for the post, around this machine's (:class:`cmsbridge.store.turns.SharedTurns`: the
+  server releases it when the holder's connection ends), so appenders on every machine sharing the
+  outbox take turns;
+- each post's entries are delivered in order, on any machine: ``seq`` comes from the database, and on
+  PostgreSQL entries of one post are recorded one at a time (an advisory lock per post in the recording
+  transaction), so their order of ``seq`` is the order they were committed in.
 
 Sites are stored so that a flush from any working directory (cron's) finds the same site
 (:func:`stored_site`): a ``files:`` folder as an absolute path, a profile name as the URL it names (its name
@@ -29,7 +38,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -39,7 +47,7 @@ from urllib.parse import urlsplit
 
 from .. import live
 from ..backends.sites import load_profile, parse_site
-from ..backends.turns import post_turn
+from ..backends.turns import LOCAL, Turns, post_key, post_turn
 from ..errors import (
     CMSBridgeError,
     ConfigError,
@@ -55,6 +63,9 @@ from ..errors import (
     scrub,
 )
 from ..retry import is_transient
+from ..store import Database, PostgresDatabase, is_url, open_store
+from ..store.engine import Row
+from ..store.turns import SharedTurns
 from . import Order, Prepared, Result
 from .story import STORY_OPERATIONS, ClosedStory, story_change
 
@@ -65,25 +76,23 @@ if TYPE_CHECKING:
 Operation = Literal["append", "replace", "retract", "open", "close", "pin", "unpin"]
 State = Literal["pending", "done", "failed"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS entries (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    site TEXT NOT NULL,
-    post TEXT NOT NULL,
-    op TEXT NOT NULL,
-    update_id TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    options TEXT NOT NULL DEFAULT '{}',
-    state TEXT NOT NULL DEFAULT 'pending',
-    outcome TEXT,
-    created REAL NOT NULL,
-    updated REAL NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT,
-    exit_code INTEGER
-);
-CREATE INDEX IF NOT EXISTS entries_pending ON entries (state, site, post, seq);
-"""
+_COLUMNS = (
+    "seq",
+    "site",
+    "post",
+    "op",
+    "update_id",
+    "payload",
+    "options",
+    "state",
+    "outcome",
+    "created",
+    "attempts",
+    "last_error",
+    "exit_code",
+)
+_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM entries"
+"""The entries table's columns an :class:`Entry` is read from (the table: :mod:`cmsbridge.store.schema`)."""
 
 PERMANENT = (NotFoundError, InvalidContentError)
 """Failures of the update itself (no such post or update, content the server refuses): the entry is marked
@@ -172,43 +181,53 @@ class Delivery:
 
 
 class Outbox:
-    """The outbox database at ``path`` (created on first use, mode 0600)."""
+    """The outbox in ``where``: an SQLite file's path (created on first use, mode 0600; default:
+    :func:`default_path`) or a ``postgresql://`` URL (the password from the environment, as for the
+    store: :mod:`cmsbridge.store.engine`)."""
 
     def __init__(
         self,
-        path: str | os.PathLike[str] | None = None,
+        where: str | os.PathLike[str] | None = None,
         *,
         clock: Callable[[], float] = time.time,
         poll: float = 0.01,
         sleep: Callable[[float], None] = time.sleep,
         recheck: float = 600.0,
     ) -> None:
-        self.path = Path(path) if path is not None else default_path()
+        if where is not None and is_url(where):
+            self._where: str | Path = str(where)
+            self.path: Path | None = None
+            """The SQLite file (None for a PostgreSQL outbox)."""
+        else:
+            self.path = self._where = Path(where) if where is not None else default_path()
         self.recheck = recheck
         self.clock = clock
         self.poll = poll
         self.sleep = sleep
-        self._db: sqlite3.Connection | None = None
+        self._db: Database | None = None
+
+    def __repr__(self) -> str:
+        return f"<Outbox {self.label}>"
 
     # --- storage ---------------------------------------------------------------------------------------
 
     @property
-    def db(self) -> sqlite3.Connection:
+    def label(self) -> str:
+        """The outbox as it may be shown: the file's path, or the URL without its password."""
+        return str(self.path) if self.path is not None else redact_url(str(self._where))
+
+    @property
+    def db(self) -> Database:
+        """The store holding the outbox (opened, and its schema brought up to date, on first use)."""
         if self._db is None:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-                os.close(fd)
-                db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
-                db.row_factory = sqlite3.Row
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=FULL")
-                db.execute("PRAGMA busy_timeout=60000")
-                db.executescript(_SCHEMA)
-            except (OSError, sqlite3.Error) as exc:
-                raise OutboxError(f"cannot open the outbox {self.path}: {exc}") from None
-            self._db = db
+            self._db = open_store(self._where)
         return self._db
+
+    @property
+    def turns(self) -> Turns:
+        """The posts' turns this outbox's deliveries take: shared by every machine using a PostgreSQL
+        outbox, this machine's otherwise."""
+        return SharedTurns(self.db) if isinstance(self.db, PostgresDatabase) else LOCAL
 
     def close(self) -> None:
         if self._db is not None:
@@ -220,20 +239,6 @@ class Outbox:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        db = self.db
-        try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise OutboxError(f"outbox {self.path}: {exc}") from None
 
     # --- recording and listing ---------------------------------------------------------------------------
 
@@ -262,23 +267,27 @@ class Outbox:
             hints["reopen"] = True
         options = json.dumps(hints)
         now = self.clock()
-        with self._transaction() as db:
-            row = db.execute(
-                "SELECT * FROM entries WHERE state = 'pending' AND site = ? AND post = ? AND op = ? "
+        db = self.db
+        with db.transaction():
+            if isinstance(db, PostgresDatabase):  # one post's entries recorded one at a time: seq in order
+                db.lock(f"outbox {post_key(site, post)}")
+            row = db.row(
+                f"{_SELECT} WHERE state = 'pending' AND site = ? AND post = ? AND op = ? "
                 "AND update_id = ? AND payload = ? ORDER BY seq LIMIT 1",
                 (site, post, op, update_id, payload),
-            ).fetchone()
+            )
             if row is None:
-                cursor = db.execute(
+                row = db.row(
                     "INSERT INTO entries (site, post, op, update_id, payload, options, created, updated) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING {', '.join(_COLUMNS)}",
                     (site, post, op, update_id, payload, options, now, now),
                 )
-                row = db.execute("SELECT * FROM entries WHERE seq = ?", (cursor.lastrowid,)).fetchone()
+        if row is None:
+            raise OutboxError(f"outbox {self.label}: the entry was not recorded")
         return _entry(row)
 
     def get(self, seq: int) -> Entry:
-        row = self._query("SELECT * FROM entries WHERE seq = ?", (seq,))
+        row = self._query(f"{_SELECT} WHERE seq = ?", (seq,))
         if not row:
             raise OutboxError(f"no outbox entry {seq}")
         return row[0]
@@ -292,7 +301,7 @@ class Outbox:
     ) -> list[Entry]:
         """Entries in these states, oldest first (the order they are delivered in). ``site`` matches the
         site as given or as :func:`stored_site` stores it."""
-        sql = f"SELECT * FROM entries WHERE state IN ({', '.join('?' * len(states))})"
+        sql = f"{_SELECT} WHERE state IN ({', '.join('?' * len(states))})"
         args: list[object] = list(states)
         if site is not None:
             sql += " AND site IN (?, ?)"
@@ -306,10 +315,7 @@ class Outbox:
         return self.entries(states=("pending",), site=site, post=post)
 
     def _query(self, sql: str, args: tuple[object, ...]) -> list[Entry]:
-        try:
-            return [_entry(row) for row in self.db.execute(sql, args).fetchall()]
-        except sqlite3.Error as exc:
-            raise OutboxError(f"outbox {self.path}: {exc}") from None
+        return [_entry(row) for row in self.db.rows(sql, args)]
 
     def _mark(
         self,
@@ -323,24 +329,22 @@ class Outbox:
         """Store the entry's new state; the error (or ``detail``, a failure that is no CMSBridgeError) is
         stored scrubbed of secrets."""
         text = str(error) if error is not None else detail
-        with self._transaction() as db:
-            db.execute(
-                "UPDATE entries SET state = ?, outcome = ?, updated = ?, attempts = attempts + 1, "
-                "last_error = ?, exit_code = ? WHERE seq = ?",
-                (
-                    state,
-                    outcome,
-                    self.clock(),
-                    scrub(text) if text is not None else None,
-                    error.exit_code if error is not None else None,
-                    entry.seq,
-                ),
-            )
+        self.db.run(
+            "UPDATE entries SET state = ?, outcome = ?, updated = ?, attempts = attempts + 1, "
+            "last_error = ?, exit_code = ? WHERE seq = ?",
+            (
+                state,
+                outcome,
+                self.clock(),
+                scrub(text) if text is not None else None,
+                error.exit_code if error is not None else None,
+                entry.seq,
+            ),
+        )
 
     def discard(self, seq: int) -> None:
         """Drop an entry (a failed one the user gave up on)."""
-        with self._transaction() as db:
-            db.execute("DELETE FROM entries WHERE seq = ?", (seq,))
+        self.db.run("DELETE FROM entries WHERE seq = ?", (seq,))
 
     # --- the per-post lock ---------------------------------------------------------------------------------
 
@@ -348,11 +352,13 @@ class Outbox:
     def locked(
         self, site: str, post: str, *, wait: float, give_up: Callable[[], bool] = lambda: False
     ) -> Iterator[bool]:
-        """Hold the post's turn on this machine (``site`` as its backend names it:
-        :func:`cmsbridge.backends.turns.post_turn`, the one lock the delivery inside takes again); yields
-        False when it could not be taken within ``wait`` seconds (or ``give_up()`` became true while
-        waiting)."""
-        with post_turn(site, post, wait=wait, give_up=give_up, poll=self.poll, sleep=self.sleep) as turn:
+        """Hold the post's turn (``site`` as its backend names it: :func:`cmsbridge.backends.turns.post_turn`
+        taken by :attr:`turns`, the one lock the delivery inside takes again); yields False when it could
+        not be taken within ``wait`` seconds (or ``give_up()`` became true while waiting)."""
+        turns = self.turns
+        with post_turn(
+            site, post, wait=wait, give_up=give_up, poll=self.poll, sleep=self.sleep, turns=turns
+        ) as turn:
             yield turn.held
 
     # --- delivery ------------------------------------------------------------------------------------
@@ -384,7 +390,7 @@ class Outbox:
                 return deliveries
             while deadline is None or not deadline.expired():
                 queue = self._query(
-                    "SELECT * FROM entries WHERE state = 'pending' AND site = ? AND post = ? ORDER BY seq",
+                    f"{_SELECT} WHERE state = 'pending' AND site = ? AND post = ? ORDER BY seq",
                     (site, post),
                 )
                 if not queue:
@@ -451,7 +457,7 @@ class Outbox:
         older content since."""
         since = self.clock() - self.recheck
         rows = self._query(
-            "SELECT * FROM entries WHERE state = 'done' AND site = ? AND post = ? AND updated >= ? "
+            f"{_SELECT} WHERE state = 'done' AND site = ? AND post = ? AND updated >= ? "
             "ORDER BY seq DESC LIMIT 50",
             (site, post, since),
         )
@@ -466,11 +472,11 @@ class Outbox:
         return ops
 
     def _recent_posts(self) -> list[tuple[str, str]]:
-        rows = self.db.execute(
+        rows = self.db.rows(
             "SELECT DISTINCT site, post FROM entries WHERE state = 'done' AND op = 'append' AND updated >= ?",
             (self.clock() - self.recheck,),
-        ).fetchall()
-        return [(row["site"], row["post"]) for row in rows]
+        )
+        return [(str(site), str(post)) for site, post in rows]
 
     def verify(
         self, backend: Backend, site: str, post: str, *, retry: RetryPolicy | None = None, wait: float = 60.0
@@ -549,9 +555,7 @@ class Outbox:
             for stored, post_id in self._recent_posts() if verify else []:
                 if (post is not None and post_id != post) or (deadline is not None and deadline.expired()):
                     continue
-                done = self._query(
-                    "SELECT * FROM entries WHERE site = ? AND post = ? LIMIT 1", (stored, post_id)
-                )
+                done = self._query(f"{_SELECT} WHERE site = ? AND post = ? LIMIT 1", (stored, post_id))
                 backend = backend_of(done[0])
                 if not isinstance(backend, CMSBridgeError):
                     lock_wait = 60.0 if deadline is None else deadline.remaining()
@@ -595,7 +599,8 @@ class Outbox:
         )
 
 
-def _entry(row: sqlite3.Row) -> Entry:
+def _entry(found: Row) -> Entry:
+    row = dict(zip(_COLUMNS, found, strict=True))
     options = json.loads(row["options"] or "{}")
     return Entry(
         seq=row["seq"],

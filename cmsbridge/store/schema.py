@@ -93,6 +93,31 @@ CREATE TABLE IF NOT EXISTS pace (
 """
 
 
+_OUTBOX = """
+CREATE TABLE IF NOT EXISTS entries (
+    seq {serial},
+    site TEXT NOT NULL,
+    post TEXT NOT NULL,
+    op TEXT NOT NULL,
+    update_id TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    options TEXT NOT NULL DEFAULT '{}',
+    state TEXT NOT NULL DEFAULT 'pending',
+    outcome TEXT,
+    created {real} NOT NULL,
+    updated {real} NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    exit_code INTEGER
+);
+CREATE INDEX IF NOT EXISTS entries_pending ON entries (state, site, post, seq);
+CREATE TABLE IF NOT EXISTS turn_notes (
+    post_key TEXT PRIMARY KEY,
+    note TEXT NOT NULL
+);
+"""
+
+
 def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
@@ -120,7 +145,15 @@ def _work_list(db: Database) -> None:
         db.run(statement)
 
 
-STEPS: tuple[Callable[[Database], None], ...] = (_id_map, _work_list)
+def _outbox(db: Database) -> None:
+    """Version 3: the live outbox (its entries, as the SQLite outbox kept them before it joined the
+    store: an outbox file of earlier versions is upgraded in place) and the notes a post's turn carries
+    from one holder to the next (:mod:`cmsbridge.store.turns`)."""
+    for statement in _statements(_OUTBOX):
+        db.run(statement)
+
+
+STEPS: tuple[Callable[[Database], None], ...] = (_id_map, _work_list, _outbox)
 """Step n brings a database from version n-1 to version n."""
 VERSION = len(STEPS)
 
