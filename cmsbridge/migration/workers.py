@@ -103,7 +103,7 @@ class Workers(Generic[Outcome]):
                 # a post this process holds wakes us when it is done; others' leases are looked at again
                 with self._changed:
                     self._changed.wait_for(
-                        lambda: self._finished != seen or self._stop.is_set(),
+                        lambda seen=seen: self._finished != seen or self._stop.is_set(),
                         min(max(waiting.first_lease_ends or 0.2, 0.2), WAIT_STEP),
                     )
                 continue
