@@ -79,6 +79,11 @@ class Workers(Generic[Outcome]):
             self.record(outcome)
         self._wake()
 
+    def _wait_for_change(self, seen: int, timeout: float) -> None:
+        """Wait until this process finishes a post after the ``seen``-th, the run stops, or ``timeout``."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._finished != seen or self._stop.is_set(), timeout)
+
     def _wake(self) -> None:
         with self._changed:
             self._finished += 1
@@ -101,11 +106,7 @@ class Workers(Generic[Outcome]):
                 if waiting.left == 0:
                     return
                 # a post this process holds wakes us when it is done; others' leases are looked at again
-                with self._changed:
-                    self._changed.wait_for(
-                        lambda seen=seen: self._finished != seen or self._stop.is_set(),
-                        min(max(waiting.first_lease_ends or 0.2, 0.2), WAIT_STEP),
-                    )
+                self._wait_for_change(seen, min(max(waiting.first_lease_ends or 0.2, 0.2), WAIT_STEP))
                 continue
             try:
                 fetched = self.get(item)
