@@ -14,7 +14,8 @@
 
 Every round writes new posts (slugs of their own); they are deleted at the end. ``CMSBRIDGE_TEST_WP``
 may name a running site (the JSON of ``scripts/wordpress-server start``).
-Run: ``.venv/bin/python benchmarks/migrate.py [--posts N] [--rounds N] [--workers-posts N] [--skip-memory]``.
+Run: ``.venv/bin/python benchmarks/migrate.py [--posts N] [--rounds N] [--workers-posts N] [--skip-memory]``;
+``--only-memory`` runs (c) alone (no WordPress needed).
 """
 
 from __future__ import annotations
@@ -261,7 +262,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers-posts", type=int, default=160, help="posts per N of (b)")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--only-memory", action="store_true", help="(c) alone: no WordPress needed")
     args = parser.parse_args()
+    if args.only_memory:
+        with scratch() as folder:
+            memory(folder)
+        return
     wp = site()
     made: list[int] = []
     with scratch() as folder:

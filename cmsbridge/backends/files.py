@@ -84,7 +84,9 @@ class FilesBackend:
         self.extension = extension(format)
         self.skipped: list[str] = []
         """The files the last :meth:`list` left out, each as ``name: reason``."""
-        self._slugs: dict[str, tuple[int, str | None]] = {}  # file name -> (mtime, its post's slug)
+        # file name -> its mtime when its post's slug is the file's own name (most are: kept small, one
+        # entry per file), else (mtime, its post's slug)
+        self._slugs: dict[str, int | tuple[int, str | None]] = {}
         self._slugs_lock = threading.Lock()
 
     @property
@@ -302,7 +304,7 @@ class FilesBackend:
         if not self.root.is_dir():
             return held
         with self._slugs_lock:
-            known: dict[str, tuple[int, str | None]] = {}
+            known: dict[str, int | tuple[int, str | None]] = {}
             for path in self.root.glob(f"*{self.extension}"):
                 try:
                     info = path.stat()
@@ -311,15 +313,19 @@ class FilesBackend:
                 if path.name.startswith(".") or not stat.S_ISREG(info.st_mode):
                     continue
                 cached = self._slugs.get(path.name)
-                if cached is None or cached[0] != info.st_mtime_ns:
+                stem = path.name[: -len(self.extension)]
+                if cached is None or (cached if isinstance(cached, int) else cached[0]) != info.st_mtime_ns:
                     try:
                         slug = self._fetched(self._ref(path), read_regular_file(path)).post.slug
                     except (OSError, UnicodeDecodeError, CMSBridgeError):
                         slug = None  # left out of a listing, so not found by find either
-                    cached = (info.st_mtime_ns, slug)
+                    cached = info.st_mtime_ns if slug == stem else (info.st_mtime_ns, slug)
                 known[path.name] = cached
+                slug = stem if isinstance(cached, int) else cached[1]
+                if slug and slug in wanted:
+                    held.add(slug)
             self._slugs = known
-        return held | wanted.intersection(slug for _, slug in known.values() if slug)
+        return held
 
     def media_file(self, src: str) -> str | None:
         """The file of an image the folder's posts point at by a relative address (``media/x.png``)."""

@@ -11,6 +11,7 @@ namespace prefixes mean what they meant), go through :func:`cmsbridge.formats.wo
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import xml.parsers.expat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ _STATUSES = frozenset({"draft", "publish", "pending", "private", "future", "tras
 _CHUNK = 1 << 20
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """Where one ``<item>`` lies in the file, and what listing needs of it."""
 
@@ -160,8 +161,12 @@ class _Indexer:
     def end(self, name: str) -> None:
         self.depth -= 1
         if self.depth == 2 and name == "item" and self.item is not None:
-            self.item.end = self.parser.CurrentByteIndex
-            self.items.append(self.item)
+            item = self.item
+            item.end = self.parser.CurrentByteIndex
+            # kept for every item of the file: few distinct values stored once
+            item.post_type, item.status = sys.intern(item.post_type), sys.intern(item.status)
+            item.creator = sys.intern(item.creator)
+            self.items.append(item)
             self.item = None
         elif self.depth == 2 and name == "wp:category" and self.category is not None:
             row = self.category
@@ -218,7 +223,12 @@ def index(path: Path) -> Index:
     """Index the export at ``path`` (one pass; the content is not kept)."""
     with open(path, "rb") as handle:
         indexer = _Indexer()
-        found = indexer.run(handle)
+        try:
+            found = indexer.run(handle)
+        finally:
+            # the parser's handlers are the indexer's methods: a cycle, which would keep the parser's
+            # buffers (megabytes for a large file) until the garbage collector ran
+            del indexer.parser
         handle.seek(0)
         found.prolog = handle.read(indexer.root_start)
     return found

@@ -73,27 +73,14 @@ from ..retry import default_policy
 from ..store import LocalPace, PostgresDatabase, SharedPace, WorkList
 from .idmap import IdMap, Mapped
 from .links import rewrite_links
+from .outcomes import Action, Outcomes
+from .outcomes import PostOutcome as PostOutcome  # part of this module's interface
 from .slugs import SlugBook
 from .workers import Workers
 
-Action = Literal["created", "updated", "skipped", "failed"]
 Authors = Literal["keep", "drop"] | Mapping[str, str]
 Media = Literal["keep", "copy"]
 Links = Literal["keep", "rewrite"]
-
-
-@dataclass(frozen=True)
-class PostOutcome:
-    """What migrating one source post did."""
-
-    source_id: str
-    title: str
-    action: Action
-    target_id: str | None = None
-    losses: list[str] = field(default_factory=list)
-    error: str | None = None
-    adopted: bool = False
-    """The post was found on the target by slug (a create whose mapping was never recorded)."""
 
 
 @dataclass
@@ -104,13 +91,19 @@ class MigrationReport:
     target: str
     dry_run: bool = False
     interrupted: bool = False
-    posts: list[PostOutcome] = field(default_factory=list)
+    posts: Outcomes = field(default_factory=Outcomes)
+    """Every post's outcome, in order (those past the first few thousand kept in a temporary file:
+    :mod:`cmsbridge.migration.outcomes`)."""
     migration: dict[str, int] = field(default_factory=dict)
     """The whole migration's posts by outcome (``todo`` for those left), from the store: every run's and
     every worker's."""
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.posts, Outcomes):  # a list given
+            self.posts = Outcomes(self.posts)
+
     def count(self, action: Action) -> int:
-        return sum(1 for p in self.posts if p.action == action)
+        return self.posts.tally(action)
 
     @property
     def created(self) -> int:
@@ -395,9 +388,15 @@ class _Links:
     def finish(self, report: MigrationReport, redo: Callable[[Fetched], PostOutcome]) -> None:
         """Write again the posts whose links now point to migrated posts; their outcome in ``report`` is
         updated (a post of an earlier run is added as updated)."""
-        for source_id, pending in self.ids.pending(self.src, self.dst):
-            if not any(self.resolve(link.partition("#")[0]) for link in pending):
-                continue
+        ready = [
+            source_id
+            for source_id, pending in self.ids.pending(self.src, self.dst)
+            if any(self.resolve(link.partition("#")[0]) for link in pending)
+        ]
+        # each one's last outcome in this run, found in one pass over the report (it may be long)
+        wanted = set(ready)
+        last = {o.source_id: k for k, o in enumerate(report.posts) if o.source_id in wanted} if ready else {}
+        for source_id in ready:
             try:
                 fetched = self.source.get(source_id)
             except NotFoundError:
@@ -407,15 +406,15 @@ class _Links:
                 report.posts.append(PostOutcome(source_id, "", "failed", None, error=redact_url(str(exc))))
                 continue
             again = redo(fetched)
-            earlier = [k for k, o in enumerate(report.posts) if o.source_id == source_id]
-            if not earlier:
+            earlier = last.get(source_id)
+            if earlier is None:
                 report.posts.append(again)
                 continue
-            first = report.posts[earlier[-1]]
+            first = report.posts[earlier]
             if first.action in ("created", "updated") and again.action != "failed":
                 # written earlier in this run: that stays its outcome, with the final losses
                 again = replace(again, action=first.action, adopted=first.adopted)
-            report.posts[earlier[-1]] = again
+            report.posts[earlier] = again
 
 
 def _one(

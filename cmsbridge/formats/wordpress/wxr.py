@@ -33,6 +33,8 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections import ChainMap
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from html import unescape
@@ -129,24 +131,27 @@ def parse(
     ns = _namespaces(root)
     site = site or _text(channel, ns["wp"], "base_site_url") or channel.findtext("link") or None
     items = channel.findall("item")
-    attachments = {
-        **{
-            _text(i, ns["wp"], "post_id"): _text(i, ns["wp"], "attachment_url")
-            for i in items
-            if _text(i, ns["wp"], "post_type") == "attachment"
-        },
-        **(attachments or {}),
-    }
     wp = ns["wp"]
-    categories = {
-        **category_terms(
-            (_text(c, wp, "category_nicename"), _text(c, wp, "category_parent"), _text(c, wp, "cat_name"))
-            for c in channel.findall(f"{{{wp}}}category")
+    # the file's own, then those given (which win): looked through, not copied (one item of a large file)
+    context = _Context(
+        site,
+        ChainMap(
+            attachments or {},
+            {
+                _text(i, wp, "post_id"): _text(i, wp, "attachment_url")
+                for i in items
+                if _text(i, wp, "post_type") == "attachment"
+            },
         ),
-        **(categories or {}),
-    }
-    slugs = {**{_text(i, wp, "post_id"): _text(i, wp, "post_name") for i in items}, **(slugs or {})}
-    context = _Context(site, attachments, categories, slugs)
+        ChainMap(
+            categories or {},
+            category_terms(
+                (_text(c, wp, "category_nicename"), _text(c, wp, "category_parent"), _text(c, wp, "cat_name"))
+                for c in channel.findall(f"{{{wp}}}category")
+            ),
+        ),
+        ChainMap(slugs or {}, {_text(i, wp, "post_id"): _text(i, wp, "post_name") for i in items}),
+    )
     report = ConversionReport()
     for name in entities.pop(None, []):
         report.warn(NAME, f"undefined entity {name} kept as text")
@@ -168,9 +173,9 @@ class _Context:
     """What reading an item needs of the whole file."""
 
     site: str | None
-    attachments: dict[str, str]
-    categories: dict[str, Term]
-    slugs: dict[str, str]
+    attachments: Mapping[str, str]
+    categories: Mapping[str, Term]
+    slugs: Mapping[str, str]
 
 
 def category_terms(listed: Any) -> dict[str, Term]:
