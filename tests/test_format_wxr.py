@@ -377,4 +377,4 @@ def test_reading_an_export_wordpress_made(wordpress: dict[str, Any], tmp_path: P
 
 
 def _category_id(site: Any, name: str) -> int:
-    return int(site._term_id("categories", name))
+    return int(site._category_id(Term(name=name), ConversionReport()))

@@ -185,3 +185,11 @@ def test_the_json_ld_script_holds_hostile_fields_as_data() -> None:
     data = json.loads(inner)
     (update,) = data["liveBlogUpdate"]
     assert update["headline"] == nasty and update["author"] == [{"@type": "Person", "name": marker.by[0]}]
+
+
+def test_a_comment_inside_an_html_marker_is_not_its_text() -> None:
+    # found by the fuzz suite: a comment among a marker's children made the HTML reader raise
+    html = '<h2 id="update-x">UPDATE: 10:00 <!-- said --><em>UTC</em></h2><p>News.</p>'
+    post = formats.read(html, "html", report=ConversionReport())
+    marker = next(post.updates())
+    assert (marker.id, marker.label) == ("x", "UPDATE: 10:00 UTC")

@@ -371,7 +371,7 @@ class WordPressREST(TransportBackend):
         )
         return created
 
-    def _term_id(self, taxonomy: str, name: str) -> int:
+    def _tag_id(self, name: str) -> int:
         """The id of the tag ``name``, created when missing (:class:`.wordpress_terms.SiteTerms`)."""
         return self._terms.tag_id(name)
 
@@ -517,7 +517,7 @@ class WordPressREST(TransportBackend):
             fields["sticky"] = post.sticky
             fields["format"] = post.format or "standard"
             fields["categories"] = [self._category_id(c, report) for c in post.categories]
-            fields["tags"] = [self._term_id("tags", t) for t in post.tags]
+            fields["tags"] = [self._tag_id(t) for t in post.tags]
         if post.authors:
             author = self._author_id(post.authors[0])
             if author is not None:

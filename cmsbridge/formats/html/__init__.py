@@ -120,7 +120,8 @@ def _outer(node: etree._Element) -> str:
 
 
 def _text(node: etree._Element) -> str:
-    return "".join(str(t) for t in node.itertext())
+    """The text of an element (a comment or processing instruction has none that shows)."""
+    return "".join(str(t) for t in node.itertext()) if isinstance(node.tag, str) else ""
 
 
 def _classes(node: etree._Element) -> list[str]:
