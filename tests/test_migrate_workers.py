@@ -14,9 +14,11 @@ import responses
 
 from cmsbridge import http
 from cmsbridge.backends.files import FilesBackend
+from cmsbridge.backends.wxr_file import WXRFileBackend
 from cmsbridge.migration.run import migrate
 from cmsbridge.model import Paragraph, Post, Text
 from cmsbridge.store import WorkList, open_store
+from tests.generated_export import write_export
 
 
 def _post(n: int) -> Post:
@@ -105,3 +107,23 @@ def test_the_command_migrates_with_workers_and_a_rate(source: FilesBackend, tmp_
     assert done.returncode == 0, done.stderr
     assert "the whole migration: 40 created" in done.stdout
     assert _slugs(FilesBackend(tmp_path / "b")) == _slugs(source)
+
+
+def test_progress_tells_the_whole_migration_whoever_runs_it(tmp_path: Path) -> None:
+    # another process already migrated the first half: this run's progress counts the whole migration
+    export = write_export(tmp_path / "e.xml", 12)
+    state = tmp_path / "state.db"
+    first = migrate(WXRFileBackend(export), FilesBackend(tmp_path / "out"), state=state, limit=6)
+    assert first.created == 6
+    seen: list[dict[str, int]] = []
+    second = migrate(
+        WXRFileBackend(export),
+        FilesBackend(tmp_path / "out"),
+        state=state,
+        workers=2,
+        progress_whole=lambda counts: seen.append(dict(counts)),
+    )
+    assert second.created == 6
+    assert seen and seen[-1].get("todo", 0) == 0
+    assert seen[-1].get("created", 0) + seen[-1].get("skipped", 0) == 12  # both runs' posts
+    assert second.migration == seen[-1]

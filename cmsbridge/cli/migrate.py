@@ -8,6 +8,7 @@ input, 130 when interrupted (run it again to resume).
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +71,7 @@ class _Progress:
         )
         self.task = self.progress.add_task("migrating", total=None)
         self.counts: dict[str, int] = {}
+        self.whole = ""
 
     def __enter__(self) -> _Progress:
         self.progress.start()
@@ -81,7 +83,12 @@ class _Progress:
     def __call__(self, outcome: PostOutcome) -> None:
         self.counts[outcome.action] = self.counts.get(outcome.action, 0) + 1
         counts = ", ".join(f"{n} {action}" for action, n in self.counts.items())
-        self.progress.update(self.task, advance=1, description=f"{counts}  {outcome.title[:40]}")
+        self.progress.update(self.task, advance=1, description=f"{counts}{self.whole}  {outcome.title[:40]}")
+
+    def whole_migration(self, counts: Mapping[str, int]) -> None:
+        """The whole migration's progress, every machine's (shown beside this process's counts)."""
+        done = sum(n for action, n in counts.items() if action != "todo")
+        self.whole = f" (whole migration: {done} of {done + counts.get('todo', 0)} done)"
 
 
 def _print(report: MigrationReport, as_json: bool) -> None:
@@ -211,6 +218,7 @@ def migrate(
                 media=media,  # type: ignore[arg-type]
                 links=links,  # type: ignore[arg-type]
                 progress=display,
+                progress_whole=display.whole_migration if display is not None else None,
                 media_roots=media_roots,
                 workers=workers,
                 rate=per_second,

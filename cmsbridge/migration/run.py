@@ -50,6 +50,7 @@ import datetime as dt
 import json
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Literal, cast
@@ -81,6 +82,9 @@ from .workers import Workers
 Authors = Literal["keep", "drop"] | Mapping[str, str]
 Media = Literal["keep", "copy"]
 Links = Literal["keep", "rewrite"]
+
+WHOLE_EVERY = 1.0
+"""Seconds between two reports of the whole migration's progress (one count query on the store)."""
 
 
 @dataclass
@@ -182,6 +186,7 @@ def migrate(
     workers: int = 1,
     rate: float | None = None,
     lease: float = 120.0,
+    progress_whole: Callable[[Mapping[str, int]], None] | None = None,
 ) -> MigrationReport:
     """Copy ``source``'s posts (modified since ``since``, of ``status``) to ``target``; see the module
     docstring. ``limit`` caps the posts created, updated or failed in this run (skipped ones do not
@@ -193,7 +198,9 @@ def migrate(
     ``media="copy"`` uploads the posts' images to the target and points the posts at them (see
     :func:`cmsbridge.backends.media.copy_images`); ``"keep"`` leaves them where they are.
     ``links="rewrite"`` points links between migrated posts at their new addresses (see :class:`_Links`).
-    ``progress`` is called after each post.
+    ``progress`` is called after each post; ``progress_whole`` with the whole migration's posts by outcome
+    (every worker's, on every machine sharing the state: ``todo`` for those left), at most every
+    :data:`WHOLE_EVERY` seconds and once at the end.
 
     ``workers`` threads migrate posts in parallel; the same migration run in other processes (on other
     machines, with the same PostgreSQL ``state``) shares the work (:mod:`cmsbridge.migration.workers`):
@@ -215,10 +222,15 @@ def migrate(
     work = None if dry_run else WorkList(ids.db, _job(source, target), lease=lease)
     lock = threading.Lock()
 
+    told = [-WHOLE_EVERY]
+
     def record(outcome: PostOutcome) -> None:
         report.posts.append(outcome)
         if progress is not None:
             progress(outcome)
+        if progress_whole is not None and work is not None and time.monotonic() - told[0] >= WHOLE_EVERY:
+            told[0] = time.monotonic()
+            progress_whole(work.counts())
 
     def failed(source_id: str, exc: BaseException) -> PostOutcome:
         error = redact_url(str(exc)) if isinstance(exc, CMSBridgeError) else type(exc).__name__
@@ -253,6 +265,8 @@ def migrate(
                     )
             if work is not None:
                 report.migration = work.counts()
+                if progress_whole is not None:
+                    progress_whole(report.migration)
     except KeyboardInterrupt:
         report.interrupted = True
         raise MigrationInterrupted(report) from None
