@@ -136,7 +136,7 @@ class WXRFileBackend:
             yield fetched
 
     def find(self, *, slug: str) -> Fetched | None:
-        item = next((i for i in self._index().posts if i.slug == slug), None)
+        item = self._index().by_slug(slug)
         return self._fetched(item) if item is not None else None
 
     def read_versioned(self, ref: Ref) -> Versioned:

@@ -34,11 +34,11 @@ import hashlib
 import json
 import re
 from collections import ChainMap
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from html import unescape
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
@@ -112,7 +112,7 @@ def parse(
     site: str | None = None,
     ordinal: int = 0,
     categories: dict[str, Term] | None = None,
-    slugs: dict[str, str] | None = None,
+    slugs: Mapping[str, str] | None = None,
 ) -> WXRFile:
     """Parse a WXR file (see the module docstring). A reader of one item of a larger file gives the
     file's ``attachments`` (id -> URL), its ``site``, the item's ``ordinal`` among its items, its
@@ -150,7 +150,11 @@ def parse(
                 for c in channel.findall(f"{{{wp}}}category")
             ),
         ),
-        ChainMap(slugs or {}, {_text(i, wp, "post_id"): _text(i, wp, "post_name") for i in items}),
+        # only read (a large file's slugs are a read-only view, not a dict)
+        ChainMap(
+            cast("MutableMapping[str, str]", slugs or {}),
+            {_text(i, wp, "post_id"): _text(i, wp, "post_name") for i in items},
+        ),
     )
     report = ConversionReport()
     for name in entities.pop(None, []):
