@@ -49,6 +49,11 @@ def is_url(where: str | os.PathLike[str]) -> bool:
     return isinstance(where, str) and where.split(":", 1)[0].lower() in ("postgresql", "postgres")
 
 
+
+CACHE_KIB = 512
+"""Each SQLite connection's page cache, in KiB (SQLite's default is 2 MiB): the state of a long migration is
+read by key, so a small cache costs little, and memory stays flat as the state grows."""
+
 class Database:
     """One store's database: SQL in, rows out, each thread on its own connection."""
 
@@ -194,6 +199,7 @@ class SQLiteDatabase(Database):
         conn.execute("PRAGMA busy_timeout=60000")
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
+        conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # a bounded page cache per connection
         return conn
 
     def _translate(self, sql: str) -> str:
