@@ -49,10 +49,10 @@ def is_url(where: str | os.PathLike[str]) -> bool:
     return isinstance(where, str) and where.split(":", 1)[0].lower() in ("postgresql", "postgres")
 
 
-
 CACHE_KIB = 512
 """Each SQLite connection's page cache, in KiB (SQLite's default is 2 MiB): the state of a long migration is
 read by key, so a small cache costs little, and memory stays flat as the state grows."""
+
 
 class Database:
     """One store's database: SQL in, rows out, each thread on its own connection."""
